@@ -1,0 +1,49 @@
+"""The one contract every channel renders: an `Answer` from the conversation engine.
+
+Channels (Telegram, HTTP, help-desk page, CLI) never compute figures or read results files; they
+render `Answer.text` (Telegram-compatible HTML), offer `followups` and `choices` as buttons, and
+ask the engine for `chart` bytes when one is attached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ChartKind = Literal["region_dimensions", "province_ranking"]
+
+
+@dataclass(frozen=True)
+class Button:
+    """A tappable suggestion. `payload` is sent back to the engine as the user's next text, so it
+    must stay within Telegram's 64-byte callback-data limit."""
+
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a piece of guidance comes from: a guidance document and its cited basis."""
+
+    doc_id: str
+    title: str
+    references: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChartRequest:
+    kind: ChartKind
+    code: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    intent: str
+    regions: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    followups: tuple[Button, ...] = ()
+    choices: tuple[Button, ...] = ()
+    chart: ChartRequest | None = None
+    facts: dict[str, object] = field(default_factory=dict)
