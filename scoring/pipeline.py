@@ -16,8 +16,7 @@ from scoring.estimate import estimate_kabkota
 from scoring.ingest import read_export
 from scoring.methodology import Methodology
 from scoring.quality import QualityOutcome, apply_quality_rules
-
-SAMPLE_MANIFEST_SUFFIX = ".manifest.json"
+from scoring.results import SAMPLE_MANIFEST_SUFFIX
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,10 @@ from scoring.results import (
     RESULTS_CSV,
     RESULTS_PARQUET,
     RESULTS_XLSX,
+    SYNTHETIC_LABEL,
     aspect_column,
     dimension_column,
 )
-
-SYNTHETIC_LABEL = "DATA SAMPEL SINTETIS — bukan hasil resmi IHaI"
 
 _FIXED_HEADERS = {
     "year": "Tahun",
@@ -154,7 +153,7 @@ def write_excel(run: ScoringRun, path: Path) -> None:
     headers = excel_headers(run.methodology)
     results = run.results
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for sheet, level in (("Kab/Kota", "kabkota"), ("Provinsi", "provinsi"), ("Nasional", "nasional")):
+        for sheet, level in (("Kab-Kota", "kabkota"), ("Provinsi", "provinsi"), ("Nasional", "nasional")):
             results[results["level"] == level].rename(columns=headers).to_excel(writer, sheet_name=sheet, index=False)
         notes = _notes_sheet(run)
         notes.to_excel(writer, sheet_name="Metodologi", index=False)

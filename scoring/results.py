@@ -19,6 +19,9 @@ RESULTS_CSV = "results.csv"
 RESULTS_XLSX = "results.xlsx"
 QUARANTINE_CSV = "quarantine.csv"
 MANIFEST_JSON = "manifest.json"
+# A sample export `<stem>.parquet` carries its provenance in `<stem>.manifest.json` next to it.
+SAMPLE_MANIFEST_SUFFIX = ".manifest.json"
+SYNTHETIC_LABEL = "DATA SAMPEL SINTETIS — bukan hasil resmi IHaI"
 
 NATIONAL_CODE = "00"
 NATIONAL_NAME = "Indonesia"

@@ -1,0 +1,191 @@
+"""Scoring benchmark on the 322k-respondent synthetic sample: `.venv/bin/python -m bench.scoring [--sample PATH]`.
+
+Reports, beside each target:
+1. wall time of a whole `ihai score` run from Parquet (subprocess, best of 3);
+2. peak memory (maximum resident set) of that run;
+3. the per-kab/kota estimation time of `scoring.estimate.estimate_kabkota` and of `svy` (the maintained
+   successor of samplics) on the same accepted respondents, their ratio, and how far svy's IHaI estimates
+   and SEs are from ours.
+
+A missed target is reported, never raised: the exit code is non-zero only when a command fails.
+Without --sample the sample is written first with `ihai sample` into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from knowledge.gazetteer import get_gazetteer
+from scoring.estimate import estimate_kabkota
+from scoring.ingest import read_export
+from scoring.methodology import Methodology, load_methodology
+from scoring.quality import apply_quality_rules
+
+RUNS = 3
+TARGET_RUN_SECONDS = 8.0
+TARGET_PEAK_GB = 1.5
+TARGET_ESTIMATE_SECONDS = 0.5
+TARGET_SPEEDUP = 50.0
+
+
+class CommandFailed(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Measured:
+    seconds: float
+    peak_bytes: int
+
+
+def ihai_command() -> list[str]:
+    """The `ihai` entry point installed beside this interpreter, else the one on PATH."""
+    beside = Path(sys.executable).with_name("ihai")
+    return [str(beside)] if beside.exists() else ["ihai"]
+
+
+def run_measured(command: Sequence[str]) -> Measured:
+    """Wall time and peak RSS of one child process.
+
+    `os.wait4` returns the same kernel rusage as `getrusage(RUSAGE_CHILDREN)`, but for this child alone:
+    RUSAGE_CHILDREN's ru_maxrss is the maximum over every child so far, `ihai sample` included.
+    """
+    with tempfile.TemporaryFile() as log:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen.wait
+        if process.returncode != 0:
+            log.seek(0)
+            tail = log.read().decode("utf-8", "replace").strip().splitlines()[-8:]
+            raise CommandFailed(f"{' '.join(command)} exited {process.returncode}:\n  " + "\n  ".join(tail))
+    return Measured(seconds=seconds, peak_bytes=usage.ru_maxrss * 1024)  # Linux reports KiB
+
+
+def write_sample(out_dir: Path) -> Path:
+    run_measured([*ihai_command(), "sample", "--out", str(out_dir), "--format", "parquet"])
+    found = sorted(out_dir.glob("*.parquet"))
+    if not found:
+        raise CommandFailed(f"ihai sample wrote no Parquet file into {out_dir}")
+    return found[0]
+
+
+def best_of(runs: int, action: Callable[[], object]) -> float:
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - start)
+    return min(timings)
+
+
+def svy_kabkota_mean(accepted: pd.DataFrame, composite: np.ndarray) -> pd.DataFrame:
+    """IHaI per kab/kota with svy: stratum = kab/kota, respondent weights; columns kabkota, est, se."""
+    import polars as pl
+    import svy
+
+    data = pl.DataFrame(
+        {
+            "kabkota": accepted["kabkota"].to_numpy(dtype=object).astype(str),
+            "weight": accepted["weight"].to_numpy(),
+            "ihai": composite,
+        }
+    )
+    sample = svy.Sample(data, svy.Design(stratum="kabkota", wgt="weight"))
+    estimate = sample.estimation.mean("ihai", by="kabkota")
+    return estimate.to_polars().select("kabkota", "est", "se").to_pandas()
+
+
+def respondent_composite(accepted: pd.DataFrame, methodology: Methodology) -> np.ndarray:
+    """Each respondent's Σ w_v·score_v, the quantity whose weighted mean per kab/kota is the IHaI."""
+    scale = methodology.scale
+    scores = accepted[methodology.item_keys].to_numpy(dtype=np.float64)
+    reverse = np.array([item.reverse for item in methodology.items])
+    scores = np.where(reverse, scale.max - scores, scores - scale.min) / (scale.max - scale.min) * scale.score_max
+    position = 0
+    composite = np.zeros(len(accepted))
+    for variable, weight in zip(methodology.variables, methodology.weights):
+        composite += weight * np.nanmean(scores[:, position : position + len(variable.items)], axis=1)
+        position += len(variable.items)
+    return composite
+
+
+def report(label: str, figure: str, target: str = "", met: bool | None = None) -> None:
+    verdict = "" if met is None else ("OK" if met else "MISSED")
+    print(f"   {label:<30} {figure:>12}   {target:<16} {verdict}")
+
+
+def bench_whole_run(sample: Path, work: Path) -> bool:
+    print(f"1–2. ihai score {sample.name} (best of {RUNS})")
+    try:
+        runs = [
+            run_measured([*ihai_command(), "score", str(sample), "--out", str(work / f"results-{run}")])
+            for run in range(RUNS)
+        ]
+    except CommandFailed as error:
+        print(f"   FAILED: {error}")
+        return False
+    seconds = min(run.seconds for run in runs)
+    peak_gb = max(run.peak_bytes for run in runs) / 1e9
+    report("wall time", f"{seconds:.2f} s", f"≤ {TARGET_RUN_SECONDS:g} s", seconds <= TARGET_RUN_SECONDS)
+    report("peak memory (max RSS)", f"{peak_gb:.2f} GB", f"≤ {TARGET_PEAK_GB:g} GB", peak_gb <= TARGET_PEAK_GB)
+    return True
+
+
+def bench_estimation(sample: Path) -> None:
+    methodology, gazetteer = load_methodology("ihai-2025"), get_gazetteer()
+    accepted = apply_quality_rules(read_export(sample, methodology), methodology, gazetteer).accepted
+    print(f"3. per-kab/kota estimation on {len(accepted):,} accepted respondents")
+
+    ours = estimate_kabkota(accepted, methodology)
+    ours_seconds = best_of(7, lambda: estimate_kabkota(accepted, methodology))
+    composite = respondent_composite(accepted, methodology)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = svy_kabkota_mean(accepted, composite)
+        svy_seconds = best_of(RUNS, lambda: svy_kabkota_mean(accepted, composite))
+
+    merged = ours.merge(theirs, on="kabkota", how="outer", indicator=True)
+    same_regions = bool((merged["_merge"] == "both").all())
+    speedup = svy_seconds / ours_seconds
+    target = f"≤ {TARGET_ESTIMATE_SECONDS * 1000:g} ms"
+    report("ours (everything)", f"{ours_seconds * 1000:.1f} ms", target, ours_seconds <= TARGET_ESTIMATE_SECONDS)
+    # svy gets the respondent composites ready-made and estimates only the IHaI: the ratio is a lower bound.
+    report("svy (IHaI mean and SE only)", f"{svy_seconds * 1000:.1f} ms")
+    report("speed-up", f"{speedup:.1f}×", f"≥ {TARGET_SPEEDUP:g}×", speedup >= TARGET_SPEEDUP)
+    report("kab/kota compared", f"{len(merged)}", "same set as ours", same_regions)
+    report("max |Δ IHaI| vs svy", f"{np.nanmax(np.abs(merged['ihai'] - merged['est'])):.1e}")
+    report("max |Δ SE| vs svy", f"{np.nanmax(np.abs(merged['ihai_se'] - merged['se'])):.1e}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", type=Path, help="survey export to score (default: a fresh `ihai sample`)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="ihai-bench-") as temporary:
+        work = Path(temporary)
+        try:
+            sample = args.sample or write_sample(work / "sample")
+        except CommandFailed as error:
+            print(f"Could not write the sample: {error}", file=sys.stderr)
+            return 1
+        whole_run_ok = bench_whole_run(sample, work)
+        bench_estimation(sample)
+    return 0 if whole_run_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
