@@ -1,0 +1,30 @@
+"""Indonesian number formatting (comma decimals, dot thousands), shared by region cards and bot replies."""
+
+from __future__ import annotations
+
+import math
+
+_DASH = "–"
+
+
+def number(value: float | None, decimals: int = 2) -> str:
+    """6.7234 -> "6,72"; 1302.5 -> "1.302,50"."""
+    if value is None or math.isnan(value):
+        return _DASH
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def count(value: int) -> str:
+    """1302 -> "1.302"."""
+    return number(int(value), 0)
+
+
+def percent(value: float, decimals: int = 0) -> str:
+    """A share as a percentage: 1.0416 -> "104%"."""
+    return f"{number(value * 100, decimals)}%"
+
+
+def interval(low: float, high: float) -> str:
+    """6.51, 6.9 -> "6,51–6,90"."""
+    return f"{number(low)}{_DASH}{number(high)}"
