@@ -1,0 +1,201 @@
+"""The index on disk: build (incrementally), persist and load.
+
+Files in the index directory:
+- `chunks.json`: the chunks, in index order;
+- `embeddings.npy`: their vectors, kept so a rebuild re-embeds only chunks whose text changed;
+- `dense.faiss`: the exact inner-product index over the same vectors;
+- `bm25/`: the bm25s index over the analyser's tokens;
+- `manifest.json`: model name, dimension and truncation, stemmer, chunk hashes, build time. It is written last
+  (and removed first), so a directory with a manifest always holds a complete index.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from indexing.chunking import Chunk
+from indexing.dense import DenseIndex, Embedder
+from indexing.lexical import LexicalIndex
+from indexing.text import DEFAULT_STEMMER, Analyzer
+
+MANIFEST_JSON = "manifest.json"
+CHUNKS_JSON = "chunks.json"
+EMBEDDINGS_NPY = "embeddings.npy"
+DENSE_FAISS = "dense.faiss"
+BM25_DIR = "bm25"
+FORMAT_VERSION = 1
+REBUILD_HINT = "Jalankan: ihai index build"
+
+
+class IndexNotReady(RuntimeError):
+    """The index is missing, damaged or built with another model; the message says what to run."""
+
+
+@dataclass(frozen=True)
+class StoredIndex:
+    manifest: dict[str, Any]
+    chunks: list[Chunk]
+    dense: DenseIndex
+    lexical: LexicalIndex
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    chunks: int
+    embedded: list[str]
+    reused: int
+    seconds: float
+
+
+def _damaged(index_dir: Path, name: str, error: object) -> IndexNotReady:
+    return IndexNotReady(f"Indeks pencarian di {index_dir} rusak (berkas {name}: {error}). {REBUILD_HINT}")
+
+
+def _read(index_dir: Path, name: str, reader: Callable[[Path], Any]) -> Any:
+    """Run a reader on one index file; any failure to parse means a damaged index, reported by name."""
+    path = index_dir / name
+    if not path.exists():
+        raise _damaged(index_dir, name, "tidak ada")
+    try:
+        return reader(path)
+    except Exception as error:  # faiss, numpy, bm25s and json each raise their own types
+        raise _damaged(index_dir, name, error) from None
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any]:
+    if not (index_dir / MANIFEST_JSON).is_file():
+        raise IndexNotReady(f"Indeks pencarian belum dibangun di {index_dir}. {REBUILD_HINT}")
+    manifest = _read(index_dir, MANIFEST_JSON, lambda p: json.loads(p.read_text(encoding="utf-8")))
+    required = ("format", "model", "dimension", "stemmer", "chunks")
+    if not isinstance(manifest, dict) or any(key not in manifest for key in required):
+        raise _damaged(index_dir, MANIFEST_JSON, f"kunci wajib {', '.join(required)} tidak lengkap")
+    if manifest["format"] != FORMAT_VERSION:
+        raise IndexNotReady(f"Indeks di {index_dir} memakai format lama. {REBUILD_HINT}")
+    return manifest
+
+
+def stored_stemmer(index_dir: Path) -> str | None:
+    """The stemmer of the index already in `index_dir`, so a plain rebuild keeps an explicit choice."""
+    try:
+        return read_manifest(index_dir)["stemmer"]
+    except IndexNotReady:
+        return None
+
+
+def check_model(manifest: dict[str, Any], model_name: str, index_dir: Path) -> None:
+    if manifest["model"] != model_name:
+        raise IndexNotReady(
+            f"Indeks di {index_dir} dibangun dengan model embedding '{manifest['model']}', sedangkan pengaturan "
+            f"memakai '{model_name}'. Bangun ulang indeks dengan model ini. {REBUILD_HINT}"
+        )
+
+
+def _read_chunks(index_dir: Path, manifest: dict[str, Any]) -> list[Chunk]:
+    raw = _read(index_dir, CHUNKS_JSON, lambda p: json.loads(p.read_text(encoding="utf-8")))
+    try:
+        chunks = [Chunk.from_json(item) for item in raw]
+    except (TypeError, KeyError) as error:
+        raise _damaged(index_dir, CHUNKS_JSON, error) from None
+    if {c.id: c.hash for c in chunks} != manifest["chunks"]:
+        raise _damaged(index_dir, CHUNKS_JSON, "isi tidak cocok dengan manifest")
+    return chunks
+
+
+def load_stored(index_dir: Path, model_name: str) -> StoredIndex:
+    """Read and cross-check every file needed for search; raises IndexNotReady naming the problem."""
+    manifest = read_manifest(index_dir)
+    check_model(manifest, model_name, index_dir)
+    chunks = _read_chunks(index_dir, manifest)
+    dense = _read(index_dir, DENSE_FAISS, DenseIndex.load)
+    if dense.size != len(chunks) or dense.dimension != manifest["dimension"]:
+        raise _damaged(index_dir, DENSE_FAISS, f"{dense.size} vektor berdimensi {dense.dimension}")
+    analyzer = Analyzer(manifest["stemmer"])
+    lexical = _read(index_dir, BM25_DIR, lambda p: LexicalIndex.load(p, analyzer))
+    if lexical.size != len(chunks):
+        raise _damaged(index_dir, BM25_DIR, f"{lexical.size} dokumen, seharusnya {len(chunks)}")
+    return StoredIndex(manifest, chunks, dense, lexical)
+
+
+def _previous_vectors(index_dir: Path, embedder: Embedder) -> dict[str, np.ndarray]:
+    """Vectors of the previous build by chunk hash, when it used the same model and truncation; else nothing."""
+    try:
+        manifest = read_manifest(index_dir)
+        check_model(manifest, embedder.name, index_dir)
+        chunks = _read_chunks(index_dir, manifest)
+        vectors = _read(index_dir, EMBEDDINGS_NPY, lambda p: np.load(p, allow_pickle=False))
+    except IndexNotReady:
+        return {}
+    if vectors.shape != (len(chunks), manifest["dimension"]) or manifest.get("max_tokens") != embedder.max_tokens:
+        return {}
+    return {chunk.hash: vectors[i] for i, chunk in enumerate(chunks)}
+
+
+def _write_json(path: Path, data: Any) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def build_index(
+    chunks: Sequence[Chunk],
+    embedder: Embedder,
+    index_dir: Path,
+    stemmer: str = DEFAULT_STEMMER,
+    on_embed_start: Callable[[int], None] | None = None,
+    on_embedded: Callable[[int], None] | None = None,
+    extra_manifest: dict[str, Any] | None = None,
+) -> BuildReport:
+    """Build the index into `index_dir`, re-embedding only chunks whose text is not in the previous build."""
+    started = time.perf_counter()
+    duplicates = sorted(chunk_id for chunk_id, n in Counter(c.id for c in chunks).items() if n > 1)
+    if duplicates:
+        raise ValueError(f"id potongan ganda: {', '.join(duplicates)}")
+    previous = _previous_vectors(index_dir, embedder)
+    missing = [c for c in chunks if c.hash not in previous]
+    if on_embed_start is not None:
+        on_embed_start(len(missing))
+    fresh = embedder.encode_documents([c.dense_text for c in missing], on_batch=on_embedded)
+    by_hash = {**previous, **{c.hash: fresh[i] for i, c in enumerate(missing)}}
+    vectors = np.vstack([by_hash[c.hash] for c in chunks]).astype(np.float32)
+    _write(index_dir, chunks, vectors, embedder, stemmer, extra_manifest or {})
+    return BuildReport(len(chunks), [c.id for c in missing], len(chunks) - len(missing), time.perf_counter() - started)
+
+
+def _write(
+    index_dir: Path,
+    chunks: Sequence[Chunk],
+    vectors: np.ndarray,
+    embedder: Embedder,
+    stemmer: str,
+    extra_manifest: dict[str, Any],
+) -> None:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    (index_dir / MANIFEST_JSON).unlink(missing_ok=True)
+    _write_json(index_dir / CHUNKS_JSON, [c.to_json() for c in chunks])
+    np.save(index_dir / EMBEDDINGS_NPY, vectors, allow_pickle=False)
+    DenseIndex.build(vectors).save(index_dir / DENSE_FAISS)
+    shutil.rmtree(index_dir / BM25_DIR, ignore_errors=True)
+    LexicalIndex.build([c.lexical_text for c in chunks], Analyzer(stemmer)).save(index_dir / BM25_DIR)
+    manifest = {
+        "format": FORMAT_VERSION,
+        "model": embedder.name,
+        "dimension": embedder.dimension,
+        "max_tokens": embedder.max_tokens,
+        "stemmer": stemmer,
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "chunk_count": len(chunks),
+        "chunks": {c.id: c.hash for c in chunks},
+        **extra_manifest,
+    }
+    _write_json(index_dir / MANIFEST_JSON, manifest)

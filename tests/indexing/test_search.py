@@ -1,0 +1,65 @@
+"""Hybrid search on the full index: hits, filters and the region gate."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexing.search import SearchIndex
+
+
+def test_hits_are_one_per_document_with_sources(search_index: SearchIndex) -> None:
+    hits = search_index.search("tugas FKUB dan syarat pendirian rumah ibadat", k=5)
+    assert len(hits) == 5
+    assert hits[0].doc_id == "fkub-mandat" and hits[0].kind == "guidance"
+    assert len({h.doc_id for h in hits}) == 5
+    assert all(h.sources for h in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("filters", "check"),
+    [
+        ({"forum": "FKUB"}, lambda h: "FKUB" in h.metadata["forums"]),
+        ({"forum": "fkdm"}, lambda h: "FKDM" in h.metadata["forums"]),
+        ({"dimension": "budaya"}, lambda h: "budaya" in h.metadata["dimensions"]),
+        ({"variable": "v7"}, lambda h: "v7" in h.metadata["variables"]),
+        ({"variable": ["x8", "x9"]}, lambda h: {"x8", "x9"} & set(h.metadata["variables"])),
+        ({"level": "guidance"}, lambda h: h.kind == "guidance"),
+        ({"level": "provinsi"}, lambda h: h.metadata["level"] == "provinsi"),
+        ({"province_code": "63"}, lambda h: h.metadata["province_code"] == "63"),
+        ({"level": "kabkota", "province_code": "51"}, lambda h: h.metadata["level"] == "kabkota" and h.metadata["province_code"] == "51"),
+    ],
+)
+def test_filters_restrict_hits(search_index: SearchIndex, filters: dict, check) -> None:
+    hits = search_index.search("bagaimana meningkatkan toleransi dan skor harmoni", k=5, filters=filters)
+    assert hits and all(check(h) for h in hits)
+
+
+def test_region_filters_return_cards_even_without_a_region_name(search_index: SearchIndex) -> None:
+    hits = search_index.search("variabel terlemah", k=3, filters={"province_code": "65"})
+    assert hits and all(h.kind == "region" for h in hits)
+
+
+def test_invalid_filters_are_refused(search_index: SearchIndex) -> None:
+    with pytest.raises(ValueError, match="forum"):
+        search_index.search("fkub", filters={"kota": "Banjar"})
+    with pytest.raises(ValueError, match="FKUB, FPK, FKDM"):
+        search_index.search("fkub", filters={"forum": "FKUBB"})
+
+
+def test_cards_answer_only_questions_that_name_a_region(search_index: SearchIndex) -> None:
+    assert all(h.kind == "guidance" for h in search_index.search("kategori harmoni sedang dan target responden", k=10))
+    top = search_index.search("skor ihai kota banjarmasin", k=3)[0]
+    assert top.doc_id == "wilayah-63.71" and top.kind == "region"
+    assert "Banjarmasin" in top.text and "data sampel sintetis" in top.text
+    assert search_index.search("IHaI Provinsi Bali", k=1)[0].doc_id == "wilayah-51"
+
+
+def test_typos_in_region_and_guidance_words_are_tolerated(search_index: SearchIndex) -> None:
+    assert search_index.search("kota banjarmasn", k=1)[0].doc_id == "wilayah-63.71"
+    assert search_index.search("selang kepercyaan", k=1)[0].doc_id == "selang-kepercayaan"
+
+
+def test_query_without_known_words_still_returns_dense_hits(search_index: SearchIndex) -> None:
+    assert len(search_index.search("qwertyuiop zxcvbnm", k=3)) == 3
+    assert search_index.search("   ", k=3) == []
