@@ -27,8 +27,11 @@ browser:
 test: $(STAMP) browser
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python -m pytest -q
 
+## Benchmarks as modules (`-m`), so that bench/scoring.py does not shadow the scoring package.
 bench: $(STAMP)
-	$(BIN)/python bench/scoring.py
+	$(BIN)/python -m bench.scoring
+	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.ask
 
 clean:
 	rm -rf $(VENV) data

@@ -8,7 +8,8 @@ ask the engine for `chart` bytes when one is attached.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 ChartKind = Literal["region_dimensions", "province_ranking"]
 
@@ -35,6 +36,14 @@ class Source:
 class ChartRequest:
     kind: ChartKind
     code: str
+
+    @classmethod
+    def default_for(cls, row: Mapping[str, Any]) -> ChartRequest | None:
+        """The chart shown with a region: dimensions for a kab/kota, the kab/kota ranking for a province,
+        none for the nation or a region without figures."""
+        if row.get("ihai") is None or row["level"] == "nasional":
+            return None
+        return cls("region_dimensions" if row["level"] == "kabkota" else "province_ranking", row["code"])
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,119 @@
+"""The running assistant as the channels see it: the engine, plus the read methods the HTTP API needs
+(region list and cards, search, health) and a reload that swaps in a freshly built engine.
+
+Everything here reads the engine's own precomputed view and index; no channel opens a results file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from bot.engine.model import Answer, ChartRequest
+from scoring.results import dimension_column
+
+if TYPE_CHECKING:
+    from bot.engine.answer import Engine
+
+
+class Assistant:
+    """Delegates questions to the current engine; `reload()` replaces it as a whole, so a question
+    in flight finishes on the old results and the next one sees the new."""
+
+    def __init__(self, engine: Engine, rebuild: Callable[[], Engine] | None = None) -> None:
+        self._engine = engine
+        self._rebuild = rebuild
+
+    @classmethod
+    def build(cls, settings) -> Assistant:
+        from bot.engine.factory import build_engine
+
+        return cls(build_engine(settings), rebuild=lambda: build_engine(settings))
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    def ask(self, text: str, session: str) -> Answer:
+        return self._engine.ask(text, session)
+
+    def chart_png(self, request: ChartRequest) -> bytes:
+        return self._engine.chart_png(request)
+
+    def reload(self) -> None:
+        """Reload results and index: build a new engine first, then switch with one assignment."""
+        if self._rebuild is None:
+            raise RuntimeError("this assistant was given a fixed engine and cannot reload it")
+        self._engine = self._rebuild()
+
+    # --- read methods for the API ---------------------------------------------------------------
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self._engine.view.synthetic)
+
+    @property
+    def index_loaded(self) -> bool:
+        return self._engine.index is not None
+
+    def regions(self, level: str | None = None) -> list[dict[str, Any]]:
+        """Every region with results, nation first, then provinces and kab/kota by code."""
+        rows = sorted(self._engine.view.rows.values(), key=_region_order)
+        return [_summary(row) for row in rows if level is None or row["level"] == level]
+
+    def region(self, code: str) -> dict[str, Any] | None:
+        """A region's card: the summary, interval, ranks, dimension scores and its chart's URL."""
+        row = self._engine.view.row(code)
+        if row is None:
+            return None
+        methodology = self._engine.methodology
+        chart = ChartRequest.default_for(row)
+        return {
+            **_summary(row),
+            "ihai_ci_low": row.get("ihai_ci_low"),
+            "ihai_ci_high": row.get("ihai_ci_high"),
+            "publishable": bool(row.get("publishable")),
+            "target_met": row.get("target_met"),
+            "rank_in_province": row.get("rank_in_province"),
+            "rank_national": row.get("rank_national"),
+            "dimensions": {d.name: row.get(dimension_column(d.key)) for d in methodology.dimensions},
+            "weakest_dimension": row.get("weakest_dimension"),
+            "synthetic": self.synthetic,
+            "chart_url": chart_url(chart),
+        }
+
+    def search(self, query: str, k: int) -> list[dict[str, Any]]:
+        """Guidance and region-card passages for a query, best first; empty without an index."""
+        index = self._engine.index
+        if index is None:
+            return []
+        return [_plain_hit(hit) for hit in index.search(query, k)]
+
+
+def chart_url(chart: ChartRequest | None) -> str | None:
+    return None if chart is None else f"/v1/regions/{chart.code}/chart.png?kind={chart.kind}"
+
+
+def _region_order(row: dict[str, Any]) -> tuple[int, str]:
+    return ({"nasional": 0, "provinsi": 1}.get(row["level"], 2), row["code"])
+
+
+def _summary(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "code": row["code"],
+        "name": row["name"],
+        "level": row["level"],
+        "province": row.get("province_name") if row["level"] == "kabkota" else None,
+        "ihai": row.get("ihai"),
+        "category": row.get("category"),
+        "n": row.get("n_respondents"),
+    }
+
+
+def _plain_hit(hit: Any) -> dict[str, Any]:
+    if dataclasses.is_dataclass(hit):
+        return dataclasses.asdict(hit)
+    if hasattr(hit, "model_dump"):
+        return hit.model_dump()
+    return dict(hit)

@@ -1,0 +1,187 @@
+"""`ihai ask`, `ihai serve`, `ihai telegram` and `ihai run`: the assistant's subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+EXIT_USER_ERROR = 2
+
+
+def register(subcommands: argparse._SubParsersAction, settings: Settings) -> None:
+    ask = subcommands.add_parser("ask", help="tanya asisten IHaI dari terminal")
+    ask.add_argument("text", nargs="?", help="pertanyaan, mis. \"berapa IHaI Banjarbaru\"")
+    ask.add_argument(
+        "--jsonl",
+        action="store_true",
+        help='baca baris JSON {"session": …, "text": …} dari stdin, tulis satu jawaban JSON per baris',
+    )
+    ask.add_argument("--session", default="terminal", help="sesi percakapan (konteks tanya lanjutan)")
+    ask.set_defaults(handler=run_ask)
+
+    serve = subcommands.add_parser(
+        "serve", help=f"API HTTP dan halaman layanan bantuan di {settings.host}:{settings.port}"
+    )
+    serve.set_defaults(handler=run_serve)
+
+    telegram = subcommands.add_parser("telegram", help="jalankan bot Telegram (polling)")
+    telegram.set_defaults(handler=run_telegram)
+
+    run = subcommands.add_parser(
+        "run", help="siapkan data sampel, hasil dan indeks bila belum ada, lalu layani API, halaman dan bot"
+    )
+    run.set_defaults(handler=run_main)
+
+
+# --- ihai ask ----------------------------------------------------------------------------------
+
+
+def run_ask(args: argparse.Namespace, settings: Settings) -> int:
+    if args.jsonl == bool(args.text):
+        print("Galat: beri satu pertanyaan, atau --jsonl untuk membaca dari stdin.", file=sys.stderr)
+        return EXIT_USER_ERROR
+    from bot.engine.factory import build_engine
+    from bot.querylog import QueryLog
+
+    # The engine alone: one question needs no reloads and no HTTP read methods.
+    engine = build_engine(settings)
+    querylog = QueryLog(settings.database_path, settings.query_log_salt.get_secret_value())
+    try:
+        if args.jsonl:
+            for line in answer_lines(engine, querylog, sys.stdin):
+                print(line, flush=True)
+        else:
+            print_answer(engine, querylog, args.text, args.session, sys.stdout)
+    finally:
+        querylog.close()
+    return 0
+
+
+def print_answer(engine, querylog, text: str, session: str, out: TextIO) -> None:
+    from bot.api import plain_text
+    from bot.querylog import ask_logged
+
+    answer = ask_logged(engine, querylog, channel="cli", asker=querylog.pseudonym("cli", session), text=text)
+    print(plain_text(answer.text), file=out)
+    if answer.choices:
+        print("\nMaksud Anda: " + " | ".join(button.label for button in answer.choices), file=out)
+    if answer.followups:
+        print("\nTanya lanjut: " + " | ".join(button.payload for button in answer.followups), file=out)
+
+
+def answer_lines(engine, querylog, lines: Iterable[str]) -> Iterator[str]:
+    """One JSON answer per non-blank input line; a line that cannot be used gives an error object in its
+    place, so that output line N always belongs to input line N (blank lines aside)."""
+    from bot.api import answer_payload
+    from bot.querylog import ask_logged
+
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            request = json.loads(line)
+            if not isinstance(request, dict) or not isinstance(request.get("text"), str) or not request["text"].strip():
+                raise ValueError('perlu objek JSON dengan "text" berisi pertanyaan')
+            session = str(request.get("session", "jsonl"))
+        except ValueError as error:
+            yield json.dumps({"line": number, "error": f"baris tidak valid: {error}"}, ensure_ascii=False)
+            continue
+        asker = querylog.pseudonym("cli", session)
+        try:
+            answer = ask_logged(engine, querylog, channel="cli", asker=asker, text=request["text"])
+        except Exception as error:  # one bad question must not end a batch of hundreds
+            failure = {"line": number, "session": session, "error": f"gagal menjawab: {error}"}
+            yield json.dumps(failure, ensure_ascii=False)
+            continue
+        yield json.dumps({"line": number, "session": session, **answer_payload(answer)}, ensure_ascii=False)
+
+
+# --- ihai serve / telegram / run ---------------------------------------------------------------
+
+
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    # The webhook route lives in this server, so a webhook-mode bot comes along; polling is `ihai run`'s.
+    return serve(settings, with_bot=bool(settings.telegram_bot_token and settings.telegram_webhook_url))
+
+
+def run_telegram(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.telegram_bot_token is None:
+        print("Galat: TELEGRAM_BOT_TOKEN belum diisi (lingkungan atau berkas .env).", file=sys.stderr)
+        return EXIT_USER_ERROR
+    from bot.telegram import run_polling
+
+    run_polling(settings)
+    return 0
+
+
+def run_main(args: argparse.Namespace, settings: Settings) -> int:
+    """`make run`: whatever is missing on a fresh clone is generated, then everything is served."""
+    for step in prepare_steps(settings):
+        code = run_subcommand(settings, step)
+        if code:
+            return code
+    return serve(settings, with_bot=settings.telegram_bot_token is not None)
+
+
+def prepare_steps(settings: Settings) -> list[list[str]]:
+    """The subcommands that bring data, results and index up to date. Existing results are never
+    re-scored from the sample: they may come from real survey data scored into the same folder."""
+    from scoring.results import MANIFEST_JSON
+    from scoring.sample import sample_stem
+
+    steps: list[list[str]] = []
+    if not (settings.results_dir / MANIFEST_JSON).is_file():
+        inputs = sample_inputs(settings)
+        if not inputs:
+            steps.append(["sample", "--out", str(settings.sample_dir)])
+            inputs = [str(settings.sample_dir / f"{sample_stem('ihai-2025', settings.sample_seed)}.parquet")]
+        steps.append(["score", *inputs, "--out", str(settings.results_dir)])
+    # The index build itself skips what is already up to date.
+    steps.append(["index", "build", "--results", str(settings.results_dir)])
+    return steps
+
+
+def sample_inputs(settings: Settings) -> list[str]:
+    """Sample exports already in the sample folder (each has a `.manifest.json` beside it)."""
+    if not settings.sample_dir.is_dir():
+        return []
+    suffix = ".manifest.json"
+    found = []
+    for manifest in sorted(settings.sample_dir.glob(f"*{suffix}")):
+        stem = manifest.name[: -len(suffix)]
+        found += [str(path) for path in sorted(settings.sample_dir.glob(f"{stem}.*")) if path != manifest]
+    return found
+
+
+def run_subcommand(settings: Settings, argv: list[str]) -> int:
+    """Run another `ihai` subcommand through the real parser, so that its defaults and output are the
+    ones a user typing it would get."""
+    from bot.cli import build_parser
+
+    args = build_parser(settings).parse_args(argv)
+    return int(args.handler(args, settings))
+
+
+def serve(settings: Settings, with_bot: bool) -> int:
+    import uvicorn
+
+    from bot.api import create_app
+    from bot.assistant import Assistant
+
+    # Built before the server starts, so that missing results end as a one-line error with the command
+    # to run (see bot.cli) rather than as a failed application startup.
+    assistant = Assistant.build(settings)
+    telegram = None
+    if with_bot:
+        from bot.telegram import build_application
+
+        telegram = build_application(settings, webhook=bool(settings.telegram_webhook_url))
+    print(f"Asisten IHaI: http://{settings.host}:{settings.port}/ (API: /docs)", file=sys.stderr, flush=True)
+    uvicorn.run(create_app(settings, assistant, telegram), host=settings.host, port=settings.port, log_level="info")
+    return 0

@@ -1,0 +1,858 @@
+"""The conversation engine: text in, a structured `Answer` out, whatever the channel.
+
+`Engine.ask` reads the chat's context, lets `dialogue.py` decide what is asked, composes the answer from
+the precomputed results view (figures), the forum action list (suggestions) or the search index
+(guidance), and stores the new context. It never raises: an internal error becomes an apology.
+
+Answer rules every composer follows: Indonesian, Telegram HTML with `<b>`/`<i>` only, user text escaped;
+every figure formatted from the stored float (2 decimals, comma); a region's figures always come with
+its category, 95% interval and n, and a note when it is under the 1,250 target (indicative only) or
+below the publication minimum (nothing published); while the results are synthetic, every answer with
+figures ends with the sample-data line.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+from bot.engine import charts, render
+from bot.engine.context import ChatContext, ContextStore, Pending
+from bot.engine.data import PROVINCES_SCOPE, ResultsView, Row
+from bot.engine.dialogue import REGION_INTENTS, Dialogue, Turn
+from bot.engine.model import Answer, Button, ChartRequest, Source
+from bot.engine.resolve import Resolver
+from bot.engine.understand import BOTTOM, DEFAULT_TOP_N, FORUMS, Parser, is_known_word
+from knowledge.gazetteer import Gazetteer
+from knowledge.guidance import ForumAction, GuidanceDoc
+from scoring.results import NATIONAL_CODE, Results, dimension_column
+
+logger = logging.getLogger(__name__)
+
+SYNTHETIC_LINE = "Data sampel sintetis, bukan hasil resmi."
+# Longer messages are cut before parsing: no question needs more, and it bounds the work per message.
+MAX_INPUT_CHARS = 500
+_ACTIONS_PER_FORUM = 3
+_WEAKEST_VARIABLES = 2
+_EXCERPT_CHARS = 900
+_BASIS_LABELS = {
+    "regulasi": "regulasi",
+    "publikasi_resmi": "publikasi resmi",
+    "berita": "pemberitaan",
+    "rekomendasi_proyek": "rekomendasi proyek, bukan ketentuan resmi",
+    "campuran": "regulasi dan rekomendasi proyek",
+}
+EXAMPLES = (
+    ("IHaI Kota Banjarbaru", "berapa ihai kota banjarbaru"),
+    ("Dimensi terlemah Kab. Banjar", "dimensi terlemah kab banjar"),
+    ("Bandingkan Banjarbaru–Banjarmasin", "bandingkan banjarbaru dengan banjarmasin"),
+    ("5 kab/kota teratas Kalsel", "5 kab/kota tertinggi di kalsel"),
+    ("Saran FKUB untuk Tapin", "saran fkub untuk tapin"),
+    ("Apa itu IHaI?", "apa itu ihai"),
+)
+
+
+class GuidanceIndex(Protocol):
+    """What the engine needs of `indexing`'s search index."""
+
+    def search(self, query: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Sequence[Any]: ...
+
+
+@dataclass
+class _Draft:
+    """An answer being composed: text lines plus whether they carry figures (for the sample-data line)."""
+
+    lines: list[str] = field(default_factory=list)
+    facts: dict[str, object] = field(default_factory=dict)
+    figures: bool = False
+    sources: list[Source] = field(default_factory=list)
+
+    def add(self, *lines: str) -> None:
+        self.lines.extend(lines)
+
+
+class Engine:
+    """Answers questions about one results set; build it with `bot.engine.factory.build_engine`."""
+
+    def __init__(
+        self,
+        results: Results,
+        gazetteer: Gazetteer,
+        guidance: Sequence[GuidanceDoc] = (),
+        index: GuidanceIndex | None = None,
+        store: ContextStore | None = None,
+    ) -> None:
+        self.view = ResultsView(results)
+        self.methodology = results.methodology
+        self._confidence = render.percent(self.methodology.survey.confidence_level)  # "95%"
+        self.gazetteer = gazetteer
+        self.index = index
+        self.store = store if store is not None else ContextStore(":memory:")
+        self.dialogue = Dialogue(Parser(self.methodology), Resolver(gazetteer, is_known_word), gazetteer)
+        self._docs = {doc.id: doc for doc in guidance}
+        self._actions: list[ForumAction] = [action for doc in guidance for action in doc.actions]
+        self._composers: dict[str, Callable[[Turn], Answer]] = {
+            "profil": self._profil,
+            "provinsi": self._profil,
+            "terlemah": self._terlemah,
+            "saran": self._saran,
+            "bandingkan": self._bandingkan,
+            "peringkat": self._peringkat,
+            "cakupan": self._cakupan,
+            "selisih_kategori": self._selisih_kategori,
+            "metodologi": self._metodologi,
+            "sapaan": self._sapaan,
+            "bantuan": self._bantuan,
+            "di_luar_cakupan": self._di_luar_cakupan,
+            "pilih_wilayah": self._pilih_wilayah,
+            "tidak_dikenal": self._tidak_dikenal,
+        }
+
+    # --- entry points ---------------------------------------------------------------------------
+
+    def ask(self, text: str, session: str) -> Answer:
+        """The answer to one message of chat `session`; never raises."""
+        try:
+            context = self.store.load(session)
+            turn = self.dialogue.turn(str(text)[:MAX_INPUT_CHARS], context)
+            answer = self._composers[turn.intent](turn)
+            self.store.save(session, _remember(context, turn, answer))
+            return answer
+        except Exception:  # the promise to every channel: an apology, never a traceback
+            logger.exception("engine failed on a message of session %s", session)
+            return Answer(
+                text="Maaf, terjadi kesalahan saat menyiapkan jawaban. Silakan coba lagi sebentar lagi "
+                "atau ajukan pertanyaan dengan kalimat lain.",
+                intent="galat",
+                followups=_example_buttons(3),
+            )
+
+    def chart_png(self, request: ChartRequest) -> bytes:
+        """PNG bytes of a chart an answer attached. Raises ValueError for a region without figures."""
+        row = self.view.row(request.code)
+        if row is None or row.get("ihai") is None:
+            raise ValueError(f"tidak ada angka untuk wilayah {request.code}")
+        if request.kind == "region_dimensions":
+            province = self.view.row(row["province_code"]) if row["level"] == "kabkota" else None
+            return charts.region_dimensions_png(row, province, self.view.nation, self.methodology, self.view.synthetic)
+        kabkota = self.view.kabkota_of(request.code)
+        return charts.province_ranking_png(row, kabkota, self.methodology, self.view.synthetic)
+
+    # --- figures for given regions ---------------------------------------------------------------
+
+    def _per_region(
+        self, turn: Turn, section: Callable[[Row, _Draft], None], followups: Callable[[str], tuple[Button, ...]]
+    ) -> Answer:
+        """Answer a single-region intent for each region asked, with "belum diukur" where there is no row."""
+        draft = _Draft()
+        measured = []
+        for code in turn.regions:
+            row = self.view.row(code)
+            if draft.lines:
+                draft.add("")
+            if row is None:
+                self._not_measured(code, draft)
+                continue
+            measured.append(code)
+            part = _Draft()
+            if row.get("publishable"):
+                section(row, part)
+            else:
+                self._unpublished(row, part)
+            draft.add(*part.lines)
+            draft.sources.extend(source for source in part.sources if source not in draft.sources)
+            draft.facts[code] = part.facts
+            draft.figures = True
+        if len(turn.regions) == 1 and turn.regions[0] in draft.facts:
+            draft.facts = draft.facts[turn.regions[0]]  # type: ignore[assignment]
+        intent = turn.intent if measured else "belum_diukur"
+        chart = self._chart_for(measured[0]) if len(measured) == 1 and intent in ("profil", "provinsi") else None
+        return self._finish(draft, intent, turn.regions, followups(measured[0]) if measured else (), chart)
+
+    def _profil(self, turn: Turn) -> Answer:
+        return self._per_region(turn, self._profile_section, self._region_followups)
+
+    def _profile_section(self, row: Row, draft: _Draft) -> None:
+        if row["level"] == "kabkota":
+            self._kabkota_profile(row, draft)
+        else:
+            self._aggregate_profile(row, draft)
+
+    def _kabkota_profile(self, row: Row, draft: _Draft) -> None:
+        province = row["province_name"]
+        ranks = [
+            f"{row['rank_in_province']} dari {len(self.view.kabkota_of(row['province_code']))} kab/kota di {province}"
+        ]
+        if row.get("rank_national") is not None:
+            ranks.append(f"{row['rank_national']} dari {len(self.view.ranking('ihai'))} nasional")
+        draft.add(
+            _title(row),
+            f"IHaI {self.view.year}: <b>{render.number(row['ihai'])}</b> — <b>{render.escape(row['category'])}</b>",
+            f"Interval kepercayaan {self._confidence}: {render.interval(row['ihai_ci_low'], row['ihai_ci_high'])}",
+            self._respondents_line(row),
+            "Peringkat: " + " · ".join(render.escape(rank) for rank in ranks),
+            "Dimensi: " + self._dimensions_text(row),
+            *self._caveats(row),
+        )
+        draft.facts.update(_figure_facts(row))
+
+    def _aggregate_profile(self, row: Row, draft: _Draft) -> None:
+        national = row["level"] == "nasional"
+        draft.add(
+            _title(row),
+            f"Rata-rata IHaI {self.view.year}: <b>{render.number(row['ihai'])}</b>"
+            f" — <b>{render.escape(row['category'])}</b>",
+            f"Interval kepercayaan {self._confidence}: {render.interval(row['ihai_ci_low'], row['ihai_ci_high'])}",
+            *self._range_line(row),
+            *self._coverage_lines(row),
+            "Dimensi: " + self._dimensions_text(row),
+        )
+        if not national and row.get("rank_national") is not None:
+            draft.add(
+                f"Peringkat antarprovinsi: {row['rank_national']} dari "
+                f"{len(self.view.ranking('ihai', PROVINCES_SCOPE))}"
+            )
+        draft.facts.update(_figure_facts(row), reporting_eligible=bool(row.get("reporting_eligible")))
+
+    def _terlemah(self, turn: Turn) -> Answer:
+        return self._per_region(turn, self._weakest_section, self._advice_followups)
+
+    def _weakest_section(self, row: Row, draft: _Draft) -> None:
+        dimension = row.get("weakest_dimension") or min(
+            self.methodology.dimension_keys, key=lambda k: row[dimension_column(k)]
+        )
+        variable = row.get("weakest_variable") or min(self.methodology.variable_keys, key=lambda k: row[k])
+        dimensions = sorted(self.methodology.dimensions, key=lambda d: row[dimension_column(d.key)])
+        variables = self._weakest_variables(row, 3)
+        draft.add(
+            _title(row),
+            f"Dimensi terlemah: <b>{render.escape(self._dimension_name(dimension))}</b> "
+            f"({render.number(row[dimension_column(dimension)])})",
+            f"Variabel terlemah: <b>{render.escape(self._variable_label(variable))}</b> "
+            f"({render.number(row[variable])})",
+            "Dimensi dari yang terendah: "
+            + " · ".join(f"{render.escape(d.name)} {render.number(row[dimension_column(d.key)])}" for d in dimensions),
+            "Tiga variabel terendah: "
+            + " · ".join(f"{render.escape(self._variable_label(key))} {render.number(row[key])}" for key in variables),
+            self._summary_line(row),
+            *self._caveats(row),
+        )
+        draft.facts.update(
+            _figure_facts(row),
+            weakest_dimension=dimension,
+            weakest_dimension_score=row[dimension_column(dimension)],
+            weakest_variable=variable,
+            weakest_variable_score=row[variable],
+        )
+
+    def _saran(self, turn: Turn) -> Answer:
+        forums = turn.forums or FORUMS
+        return self._per_region(
+            turn, lambda row, draft: self._advice_section(row, forums, draft), self._advice_followups
+        )
+
+    def _advice_section(self, row: Row, forums: Sequence[str], draft: _Draft) -> None:
+        weakest = self._weakest_variables(row, _WEAKEST_VARIABLES)
+        draft.add(
+            f"<b>Saran untuk {render.escape(_display_name(row))}</b>"
+            + (f" ({render.escape(row['province_name'])})" if row["level"] == "kabkota" else ""),
+            "Berdasarkan variabel terlemah: "
+            + " dan ".join(f"{render.escape(self._variable_label(key))} ({render.number(row[key])})" for key in weakest)
+            + ".",
+        )
+        used: list[ForumAction] = []
+        for forum in forums:
+            actions = self._actions_for(forum, weakest)
+            used.extend(actions)
+            draft.add("", f"<b>{forum}</b>")
+            draft.add(*(f"• {render.escape(a.text)} <i>(dasar: {render.escape(_basis(a.basis))})</i>" for a in actions))
+            if not actions:
+                draft.add(f"• Panduan belum memuat aksi {forum} untuk variabel ini.")
+        draft.add(
+            "",
+            "<i>Ini saran untuk dipertimbangkan, bukan kewajiban; sesuaikan dengan kondisi dan kewenangan daerah.</i>",
+            self._summary_line(row),
+            *self._caveats(row),
+        )
+        draft.sources.extend(self._sources_of(used))
+        if draft.sources:
+            draft.add("Sumber panduan: " + "; ".join(f"<i>{render.escape(s.title)}</i>" for s in draft.sources))
+        draft.facts.update(
+            _figure_facts(row), forums=list(forums), weakest_variables=list(weakest), actions=[a.id for a in used]
+        )
+
+    def _actions_for(self, forum: str, weakest: Sequence[str]) -> list[ForumAction]:
+        """A forum's actions for the weakest variables (weakest first); failing that, for their dimensions."""
+        direct = [
+            action for key in weakest for action in self._actions if action.forum == forum and key in action.variables
+        ]
+        if not direct:
+            related = {
+                v.key
+                for key in weakest
+                for v in self.methodology.variables_of(self.methodology.variable(key).dimension)
+            }
+            direct = [action for action in self._actions if action.forum == forum and related & set(action.variables)]
+        return list(dict.fromkeys(direct))[:_ACTIONS_PER_FORUM]
+
+    def _sources_of(self, actions: Sequence[ForumAction]) -> list[Source]:
+        docs = [
+            self._docs[doc_id] for doc_id in dict.fromkeys(action.doc_id for action in actions) if doc_id in self._docs
+        ]
+        return [Source(doc.id, doc.title, tuple(doc.sources)) for doc in docs]
+
+    def _cakupan(self, turn: Turn) -> Answer:
+        return self._per_region(turn, self._coverage_section, self._region_followups)
+
+    def _coverage_section(self, row: Row, draft: _Draft) -> None:
+        draft.add(_title(row))
+        if row["level"] == "kabkota":
+            target = self.methodology.survey.target_respondents
+            draft.add(self._respondents_line(row))
+            if not row.get("target_met"):
+                draft.add(f"Kurang {render.count(target - row['n_respondents'])} responden untuk mencapai target.")
+        else:
+            draft.add(*self._coverage_lines(row))
+        draft.add(self._summary_line(row), *self._caveats(row))
+        draft.facts.update(
+            _figure_facts(row), target_met=row.get("target_met"), reporting_eligible=row.get("reporting_eligible")
+        )
+
+    def _selisih_kategori(self, turn: Turn) -> Answer:
+        return self._per_region(turn, self._category_gap_section, self._advice_followups)
+
+    def _category_gap_section(self, row: Row, draft: _Draft) -> None:
+        bands = self.methodology.categories.bands
+        higher = [band for band in bands if band.lower > row["ihai"]]
+        draft.add(_title(row), self._summary_line(row))
+        if not higher:
+            draft.add(
+                f"Sudah di kategori tertinggi ({render.escape(bands[-1].label)}, "
+                f"mulai {render.number(bands[-1].lower)})."
+            )
+            draft.facts.update(_figure_facts(row), gap=0.0, next_category=None)
+            return
+        target, gap = higher[0], higher[0].lower - row["ihai"]
+        score_max = self.methodology.scale.score_max
+        draft.add(
+            f"Kategori berikutnya: <b>{render.escape(target.label)}</b> (mulai {render.number(target.lower)}). "
+            f"Kurang <b>{render.number(gap)}</b> poin.",
+            "IHaI = jumlah bobot × skor variabel, jadi 1 poin kenaikan sebuah variabel menaikkan IHaI "
+            "sebesar bobotnya. "
+            "Kenaikan yang dibutuhkan bila hanya satu variabel yang naik:",
+        )
+        needed: dict[str, float] = {}
+        ordered = sorted(self.methodology.variables, key=lambda v: (-v.weight, row[v.key]))
+        for variable in ordered:
+            needed[variable.key] = gap / (variable.weight / 100)
+            reachable = row[variable.key] + needed[variable.key] <= score_max
+            draft.add(
+                f"• {render.escape(self._variable_label(variable.key))} (bobot {_weight(variable.weight)}, kini "
+                f"{render.number(row[variable.key])}): +{render.number(needed[variable.key])} poin"
+                + (
+                    ""
+                    if reachable
+                    else f" — melampaui skor maksimum {render.number(score_max, 0)}, tidak cukup sendirian"
+                )
+            )
+        draft.add(
+            f"Bila semua variabel naik bersama, masing-masing cukup naik {render.number(gap)} poin "
+            "(bobot berjumlah 100%).",
+            *self._provisional_notes(),
+            *self._caveats(row),
+        )
+        draft.facts.update(_figure_facts(row), gap=gap, next_category=target.label, needed=needed)
+
+    def _bandingkan(self, turn: Turn) -> Answer:
+        draft = _Draft(lines=[f"<b>Perbandingan IHaI {self.view.year}</b>"])
+        rows: list[Row] = []
+        for place, code in enumerate(turn.regions, 1):
+            row = self.view.row(code)
+            if row is None:
+                self._not_measured(code, draft)
+                continue
+            draft.figures = True
+            if not row.get("publishable"):
+                self._unpublished(row, draft)
+                continue
+            rows.append(row)
+            draft.add(
+                f"<b>{place}. {render.escape(_display_name(row))}</b>{_province_suffix(row)}: "
+                f"<b>{render.number(row['ihai'])}</b> · {render.escape(row['category'])} · "
+                f"IK {self._confidence} {render.interval(row['ihai_ci_low'], row['ihai_ci_high'])} · "
+                f"n = {render.count(row['n_respondents'])}",
+                "   " + self._dimensions_text(row),
+                *self._caveats(row),
+            )
+            draft.facts[code] = _figure_facts(row)
+        if len(rows) == 2:
+            draft.add("", self._difference_text(*rows))
+        if not rows and not draft.figures:
+            return self._finish(draft, "belum_diukur", turn.regions)
+        followups = tuple(Button(f"Profil {_display_name(row)}"[:40], f"profil {row['code']}") for row in rows[:3])
+        return self._finish(draft, "bandingkan", turn.regions, followups)
+
+    def _difference_text(self, first: Row, second: Row) -> str:
+        high, low = (first, second) if first["ihai"] >= second["ihai"] else (second, first)
+        overlap = first["ihai_ci_low"] <= second["ihai_ci_high"] and second["ihai_ci_low"] <= first["ihai_ci_high"]
+        verdict = (
+            "Interval kepercayaan keduanya beririsan, jadi perbedaannya belum tentu nyata."
+            if overlap
+            else "Interval kepercayaan keduanya tidak beririsan: perbedaannya nyata pada tingkat kepercayaan "
+            f"{self._confidence}."
+        )
+        return (
+            f"{render.escape(_display_name(high))} lebih tinggi {render.number(high['ihai'] - low['ihai'])} poin "
+            f"dari {render.escape(_display_name(low))}. {verdict}"
+        )
+
+    def _peringkat(self, turn: Turn) -> Answer:
+        parsed = turn.parsed
+        metric = parsed.variable or (dimension_column(parsed.dimension) if parsed.dimension else "ihai")
+        ranked = self.view.ranking(metric, turn.scope)
+        if not ranked:
+            draft = _Draft()
+            if turn.scope in ("", PROVINCES_SCOPE):
+                draft.add("Belum ada kab/kota dengan angka yang dipublikasikan.")
+            else:
+                self._not_measured(turn.scope, draft)
+            return self._finish(draft, "belum_diukur", (turn.scope,) if draft.facts else ())
+        n = min(parsed.n or DEFAULT_TOP_N, len(ranked))
+        bottom = parsed.order == BOTTOM
+        chosen = list(reversed(ranked[-n:])) if bottom else ranked[:n]
+        draft = _Draft(figures=True)
+        draft.add(self._ranking_title(n, metric, bottom, turn.scope))
+        below_target = False
+        for row in chosen:
+            place = self.view.position(row, metric, turn.scope)
+            line = f"{place}. {render.escape(_display_name(row))} — <b>{render.number(row[metric])}</b>"
+            if metric == "ihai":
+                line += (
+                    f" · {render.escape(row['category'])} · IK {self._confidence} "
+                    f"{render.interval(row['ihai_ci_low'], row['ihai_ci_high'])}"
+                )
+            line += f" · n = {render.count(row['n_respondents'])}"
+            if row["level"] == "kabkota" and not row.get("target_met"):
+                line += " *"
+                below_target = True
+            draft.add(line)
+        unit = "provinsi" if turn.scope == PROVINCES_SCOPE else "kab/kota"
+        draft.add("", f"Dari {len(ranked)} {unit} yang angkanya dipublikasikan.")
+        if below_target:
+            draft.add(
+                f"* Di bawah target {render.count(self.methodology.survey.target_respondents)} responden: "
+                "angka indikatif, "
+                "bukan hasil yang dilaporkan Kemendagri."
+            )
+        draft.facts.update(scope=turn.scope, metric=metric, order=parsed.order, codes=[row["code"] for row in chosen])
+        regions = (turn.scope,) if turn.scope not in ("", PROVINCES_SCOPE) else ()
+        followups = (self._flipped_ranking(n, metric, bottom, turn.scope),)
+        chart = ChartRequest("province_ranking", turn.scope) if regions else None
+        return self._finish(draft, "peringkat", regions, followups, chart)
+
+    def _flipped_ranking(self, n: int, metric: str, bottom: bool, scope: str) -> Button:
+        """The same ranking from the other end, as a button."""
+        flipped = "tertinggi" if bottom else "terendah"
+        measure = (
+            ""
+            if metric == "ihai"
+            else (f" dimensi {metric.removeprefix('dim_')}" if metric.startswith("dim_") else f" {metric}")
+        )
+        if scope == PROVINCES_SCOPE:
+            return Button(f"{n} provinsi {flipped}", f"{n} provinsi {flipped}{measure}")
+        where = f" provinsi {scope}" if scope else " nasional"
+        return Button(f"{n} {flipped}", f"{n} {flipped}{measure}{where}")
+
+    def _ranking_title(self, n: int, metric: str, bottom: bool, scope: str) -> str:
+        what = "provinsi dengan rata-rata" if scope == PROVINCES_SCOPE else "kab/kota dengan"
+        measure = "IHaI" if metric == "ihai" else self._metric_label(metric)
+        where = (
+            ""
+            if scope == PROVINCES_SCOPE
+            else (" secara nasional" if not scope else f" di {self.view.rows[scope]['name']}")
+        )
+        return (
+            f"<b>{n} {what} {render.escape(measure)} {'terendah' if bottom else 'tertinggi'}{render.escape(where)}</b>"
+        )
+
+    # --- guidance and conversation -----------------------------------------------------------------
+
+    def _metodologi(self, turn: Turn) -> Answer:
+        draft = _Draft()
+        if turn.parsed.method:
+            self._method_block(draft)
+        if self.index is None:
+            if not turn.parsed.method:
+                draft.add(
+                    "Maaf, basis pengetahuan panduan belum siap (indeks pencarian belum dibangun), jadi pertanyaan "
+                    "definisi dan panduan belum bisa saya jawab. Pertanyaan tentang angka IHaI tetap bisa."
+                )
+            draft.facts["index_ready"] = False
+        else:
+            self._guidance_block(turn.query, draft)
+        followups = (Button("Cara IHaI dihitung", "bagaimana ihai dihitung"), *_example_buttons(2))
+        return self._finish(draft, "metodologi", (), followups)
+
+    def _method_block(self, draft: _Draft) -> None:
+        m = self.methodology
+        scale = m.scale
+        bands = m.categories.bands
+        draft.add(
+            "<b>Cara IHaI dihitung</b>",
+            f"Kerangka: <b>{render.escape(m.name)}</b>"
+            + (" — <b>bobot sementara</b>." if m.weights_provisional else " — bobot resmi."),
+            f"• Tiap butir dijawab {scale.min}–{scale.max} lalu diubah ke skala 0–{render.number(scale.score_max, 0)}; "
+            "butir yang dirumuskan negatif dibalik.",
+            "• Tiap variabel dibaca dari tiga aspek: "
+            + ", ".join(render.escape(aspect.name.lower()) for aspect in m.aspects)
+            + "; skor variabel = rata-rata butirnya.",
+            "• IHaI = jumlah bobot × skor variabel. Bobot: "
+            + " · ".join(f"{v.key.upper()} {_weight(v.weight)}" for v in m.variables)
+            + ".",
+            "• Skor dimensi = rata-rata tertimbang variabelnya; provinsi dan nasional = rata-rata kab/kota "
+            "yang dipublikasikan.",
+            "• Kategori: "
+            + " · ".join(
+                _band_text(band.label, band.lower, upper.lower if upper else None)
+                for band, upper in zip(bands, (*bands[1:], None), strict=True)
+            )
+            + (" (batas sementara)." if m.categories.provisional else "."),
+            f"• Interval kepercayaan {render.percent(m.survey.confidence_level)} = skor ± "
+            f"{render.number(m.z)} × galat baku.",
+            f"• Target {render.count(m.survey.target_respondents)} responden per kab/kota (hanya yang mencapainya "
+            f"dilaporkan Kemendagri); di bawah {m.survey.min_publishable} responden angka tidak dipublikasikan.",
+            *self._provisional_notes(),
+        )
+        draft.facts.update(framework=m.name, methodology=m.id, weights_provisional=m.weights_provisional)
+
+    def _provisional_notes(self) -> list[str]:
+        m = self.methodology
+        notes = [m.weights_note] if m.weights_provisional else []
+        notes += [m.categories.note] if m.categories.provisional else []
+        return [f"<i>{render.escape(note)}</i>" for note in notes]
+
+    def _guidance_block(self, query: str, draft: _Draft) -> None:
+        """The best guidance passage for the question, with its document's sources."""
+        assert self.index is not None
+        hits = list(self.index.search(query, k=3, filters={"level": "guidance"}))
+        draft.facts["index_ready"] = True
+        if not hits:
+            if not draft.lines:
+                draft.add("Maaf, saya belum menemukan panduan yang menjawab pertanyaan itu.")
+            return
+        top = hits[0]
+        if draft.lines:
+            draft.add("")
+        draft.add(f"<b>{render.escape(top.title)}</b>", render.escape(_excerpt(top.text)))
+        seen: set[str] = set()
+        for hit in hits:
+            if hit.doc_id in seen:
+                continue
+            seen.add(hit.doc_id)
+            draft.sources.append(Source(hit.doc_id, hit.title, tuple(getattr(hit, "sources", ()) or ())))
+        references = [ref for source in draft.sources[:1] for ref in source.references][:4]
+        draft.add(
+            "Sumber: <i>"
+            + render.escape(top.title)
+            + "</i>"
+            + (f" ({render.escape('; '.join(references))})" if references else "")
+        )
+        draft.facts["doc_ids"] = [source.doc_id for source in draft.sources]
+
+    def _sapaan(self, turn: Turn) -> Answer:
+        thanks = "terimakasih" in turn.query.split()
+        opening = "Sama-sama! " if thanks else "Halo! "
+        text = (
+            f"{opening}Saya asisten <b>Indeks Harmoni Indonesia (IHaI)</b>. Tanyakan skor IHaI kabupaten/kota atau "
+            "provinsi, dimensi terlemahnya, perbandingan antarwilayah, peringkat, cakupan responden, atau saran "
+            "kegiatan untuk FKUB, FPK dan FKDM."
+        )
+        return Answer(text=text, intent="sapaan", followups=_example_buttons(4))
+
+    def _bantuan(self, turn: Turn) -> Answer:
+        lines = [
+            "<b>Yang bisa Anda tanyakan</b>",
+            "• Skor: <i>berapa IHaI Kota Banjarbaru?</i>, <i>skor kab banjar kalsel</i>",
+            "• Dimensi terlemah: <i>dimensi terlemah Kabupaten Tapin</i>",
+            "• Saran forum: <i>saran FKDM untuk Banjarmasin</i>",
+            "• Perbandingan: <i>bandingkan Banjarbaru dengan Banjarmasin</i>",
+            "• Peringkat: <i>5 kab/kota terendah di Jawa Barat</i>, <i>provinsi paling harmonis</i>",
+            "• Provinsi: <i>ringkasan Kalsel</i>; cakupan: <i>berapa responden Kota Bogor?</i>",
+            "• Naik kategori: <i>berapa poin lagi Banjarbaru ke Harmoni Tinggi?</i>",
+            "• Panduan: <i>apa itu IHaI?</i>, <i>bagaimana IHaI dihitung?</i>, <i>tugas FKDM</i>",
+            "Singkatan biasa dipahami: kab, kot, prov, brp, yg, Kalsel, Jabar, DIY, HSS, Jakpus …",
+        ]
+        return Answer(text="\n".join(lines), intent="bantuan", followups=_example_buttons(4))
+
+    def _di_luar_cakupan(self, turn: Turn) -> Answer:
+        text = (
+            "Maaf, pertanyaan itu di luar cakupan saya. Saya hanya menjawab seputar <b>Indeks Harmoni Indonesia "
+            "(IHaI)</b>: skor kab/kota dan provinsi, dimensi, peringkat, cakupan responden, cara perhitungan, dan "
+            "saran untuk FKUB, FPK dan FKDM. Contohnya:\n"
+            + render.bullet_lines(f"<i>{render.escape(question)}</i>" for _, question in EXAMPLES[:4])
+        )
+        return Answer(text=text, intent="di_luar_cakupan", followups=_example_buttons(4))
+
+    def _pilih_wilayah(self, turn: Turn) -> Answer:
+        if turn.choices:
+            name = render.escape(turn.surface.title())
+            text = f"Ada beberapa wilayah bernama <b>{name}</b>. Yang mana maksud Anda?"
+            return Answer(text=text, intent="pilih_wilayah", choices=self._region_buttons(turn.choices))
+        question = "Dibandingkan dengan wilayah mana?" if turn.parsed.intent == "bandingkan" else "Untuk wilayah mana?"
+        text = (
+            f"{question} Sebutkan nama kabupaten/kota atau provinsinya, misalnya <i>Kota Banjarbaru</i> "
+            "atau <i>Kalsel</i>."
+        )
+        return Answer(text=text, intent="pilih_wilayah", regions=turn.regions)
+
+    def _tidak_dikenal(self, turn: Turn) -> Answer:
+        text = f"Saya tidak menemukan wilayah <b>{render.escape(turn.surface)}</b>."
+        if turn.choices:
+            text += " Maksud Anda salah satu ini?"
+        else:
+            text += " Periksa ejaannya atau tulis nama lengkapnya, misalnya <i>Kabupaten Hulu Sungai Selatan</i>."
+        return Answer(text=text, intent="tidak_dikenal", choices=self._region_buttons(turn.choices))
+
+    # --- shared pieces ------------------------------------------------------------------------------
+
+    def _finish(
+        self,
+        draft: _Draft,
+        intent: str,
+        regions: tuple[str, ...],
+        followups: tuple[Button, ...] = (),
+        chart: ChartRequest | None = None,
+    ) -> Answer:
+        lines = list(draft.lines)
+        if draft.figures and self.view.synthetic:
+            lines += ["", f"<i>{SYNTHETIC_LINE}</i>"]
+        return Answer(
+            text="\n".join(lines).strip(),
+            intent=intent,
+            regions=regions,
+            sources=tuple(draft.sources),
+            followups=followups,
+            chart=chart,
+            facts=draft.facts,
+        )
+
+    def _not_measured(self, code: str, draft: _Draft) -> None:
+        region = self.gazetteer.get(code)
+        name = region.name if region is not None else code
+        if region is not None and region.level == "kabkota":
+            draft.add(
+                f"<b>{render.escape(name)}</b> ({render.escape(region.province_name)}) belum diukur pada IHaI "
+                f"{self.view.year}: tidak ada responden yang diterima dari wilayah ini."
+            )
+            province = self.view.row(region.province_code)
+            if province is not None and province.get("ihai") is not None:
+                draft.figures = True
+                draft.add(
+                    f"Sebagai gambaran, rata-rata Provinsi {render.escape(province['name'])}: "
+                    f"{render.number(province['ihai'])} ({render.escape(province['category'])})."
+                )
+        else:
+            draft.add(
+                f"<b>{render.escape(name)}</b> belum diukur pada IHaI {self.view.year}: belum ada kab/kota terukur."
+            )
+        draft.facts.setdefault("belum_diukur", []).append(code)  # type: ignore[union-attr]
+
+    def _unpublished(self, row: Row, draft: _Draft) -> None:
+        draft.add(
+            _title(row),
+            f"Responden diterima: {render.count(row['n_respondents'])} — di bawah batas minimum publikasi "
+            f"{self.methodology.survey.min_publishable}, sehingga angka IHaI wilayah ini tidak dipublikasikan.",
+        )
+        draft.facts.update(n=row["n_respondents"], publishable=False)
+
+    def _respondents_line(self, row: Row) -> str:
+        target = self.methodology.survey.target_respondents
+        n = row["n_respondents"]
+        status = "target tercapai" if row.get("target_met") else "di bawah target"
+        return (
+            f"Responden: {render.count(n)} dari target {render.count(target)} ({render.percent(n / target)}) — {status}"
+        )
+
+    def _coverage_lines(self, row: Row) -> list[str]:
+        lines = [
+            f"Kab/kota terukur: {render.count(row['n_kabkota_measured'])} dari {render.count(row['n_kabkota_total'])}"
+            f" · mencapai target {render.count(self.methodology.survey.target_respondents)}: "
+            f"{render.count(row['n_kabkota_at_target'])}",
+            f"Responden: {render.count(row['n_respondents'])}",
+        ]
+        if row["level"] == "nasional":
+            eligible = [render.escape(province["name"]) for province in self.view.eligible_provinces()]
+            lines.append(
+                "Provinsi yang memenuhi syarat laporan (semua kab/kota mencapai target): "
+                + (", ".join(eligible) or "belum ada")
+            )
+        elif row.get("reporting_eligible"):
+            lines.append("Syarat laporan provinsi: <b>terpenuhi</b> — semua kab/kota mencapai target.")
+        else:
+            lines.append(
+                "Syarat laporan provinsi: <b>belum terpenuhi</b> — tidak semua kab/kota diukur dan mencapai target."
+            )
+        return lines
+
+    def _range_line(self, row: Row) -> list[str]:
+        ranked = self.view.kabkota_of(row["code"]) if row["level"] == "provinsi" else self.view.ranking("ihai")
+        if not ranked:
+            return []
+        return [
+            f"Rentang kab/kota: {render.number(row['ihai_min'])} ({render.escape(_display_name(ranked[-1]))}) – "
+            f"{render.number(row['ihai_max'])} ({render.escape(_display_name(ranked[0]))})"
+        ]
+
+    def _summary_line(self, row: Row) -> str:
+        return (
+            f"IHaI {self.view.year}: {render.number(row['ihai'])} · {render.escape(row['category'])} · "
+            f"IK {self._confidence} "
+            f"{render.interval(row['ihai_ci_low'], row['ihai_ci_high'])} · n = {render.count(row['n_respondents'])}"
+        )
+
+    def _caveats(self, row: Row) -> list[str]:
+        if row["level"] != "kabkota" or row.get("target_met"):
+            return []
+        target = render.count(self.methodology.survey.target_respondents)
+        return [
+            f"⚠️ <i>Responden di bawah target {target}. Kemendagri hanya melaporkan kab/kota yang mencapai target, "
+            "jadi angka ini indikatif, bukan hasil yang dapat dilaporkan.</i>"
+        ]
+
+    def _dimensions_text(self, row: Row) -> str:
+        return " · ".join(
+            f"{render.escape(d.name)} {render.number(row[dimension_column(d.key)])}"
+            for d in self.methodology.dimensions
+        )
+
+    def _weakest_variables(self, row: Row, count: int) -> list[str]:
+        return sorted(self.methodology.variable_keys, key=lambda key: row[key])[:count]
+
+    def _dimension_name(self, key: str) -> str:
+        return next(d.name for d in self.methodology.dimensions if d.key == key)
+
+    def _variable_label(self, key: str) -> str:
+        return f"{key.upper()} {self.methodology.variable(key).name}"
+
+    def _metric_label(self, metric: str) -> str:
+        if metric.startswith("dim_"):
+            return f"skor dimensi {self._dimension_name(metric.removeprefix('dim_'))}"
+        return f"skor {self._variable_label(metric)}"
+
+    def _chart_for(self, code: str) -> ChartRequest | None:
+        row = self.view.row(code)
+        return None if row is None else ChartRequest.default_for(row)
+
+    def _region_buttons(self, codes: Sequence[str]) -> tuple[Button, ...]:
+        buttons = []
+        for code in codes:
+            region = self.gazetteer.get(code)
+            if region is None:
+                continue
+            where = f" ({region.province_name})" if region.level == "kabkota" else " (provinsi)"
+            buttons.append(Button(f"{region.name}{where}"[:60], f"wilayah {region.code}"))
+        return tuple(buttons)
+
+    def _region_followups(self, code: str) -> tuple[Button, ...]:
+        row = self.view.rows[code]
+        if row["level"] == "kabkota":
+            return (
+                Button("Dimensi terlemah", f"dimensi terlemah {code}"),
+                Button("Saran forum", f"saran {code}"),
+                Button("Naik kategori?", f"selisih kategori {code}"),
+                Button("Peringkat provinsi", f"peringkat provinsi {row['province_code']}"),
+            )
+        if row["level"] == "provinsi":
+            return (
+                Button("Peringkat kab/kota", f"peringkat provinsi {code}"),
+                Button("Dimensi terlemah", f"dimensi terlemah provinsi {code}"),
+                Button("Cakupan responden", f"cakupan provinsi {code}"),
+            )
+        return (Button("Peringkat provinsi", "peringkat provinsi"), Button("Cakupan nasional", "cakupan nasional"))
+
+    def _advice_followups(self, code: str) -> tuple[Button, ...]:
+        row = self.view.rows[code]
+        target = code if row["level"] == "kabkota" else ("nasional" if code == NATIONAL_CODE else f"provinsi {code}")
+        return tuple(Button(f"Saran {forum}", f"saran {forum.lower()} {target}") for forum in FORUMS)
+
+
+def _remember(context: ChatContext, turn: Turn, answer: Answer) -> ChatContext:
+    """The context after this answer: the question waiting for a region, or the regions just answered."""
+    if answer.intent in ("pilih_wilayah", "tidak_dikenal"):
+        surface = turn.surface if answer.intent == "pilih_wilayah" and turn.choices else None
+        return replace(context, pending=Pending(turn.pending_text, surface))
+    followable = turn.intent in REGION_INTENTS or turn.intent == "peringkat"
+    forums = turn.forums or turn.parsed.forums
+    if len(forums) == 1:
+        forum: str | None = forums[0]
+    else:  # advice for all forums resets the chat's forum; other answers keep it
+        forum = None if answer.intent == "saran" else context.forum
+    return ChatContext(
+        regions=answer.regions or context.regions,
+        intent=turn.intent if followable else context.intent,
+        forum=forum,
+        pending=None,
+    )
+
+
+def _figure_facts(row: Row) -> dict[str, object]:
+    return {
+        "ihai": row["ihai"],
+        "category": row["category"],
+        "ci_low": row["ihai_ci_low"],
+        "ci_high": row["ihai_ci_high"],
+        "n": row["n_respondents"],
+        "target_met": row.get("target_met"),
+    }
+
+
+def _display_name(row: Row) -> str:
+    return (
+        "Indonesia (nasional)"
+        if row["level"] == "nasional"
+        else (row["name"] if row["level"] == "kabkota" else f"Provinsi {row['name']}")
+    )
+
+
+def _province_suffix(row: Row) -> str:
+    return f" ({render.escape(row['province_name'])})" if row["level"] == "kabkota" else ""
+
+
+def _title(row: Row) -> str:
+    return f"<b>{render.escape(_display_name(row))}</b>{_province_suffix(row)}"
+
+
+def _weight(percent: float) -> str:
+    """15.0 -> "15%", 12.5 -> "12,5%"."""
+    return render.number(percent, 2).rstrip("0").rstrip(",") + "%"
+
+
+def _band_text(label: str, lower: float, upper: float | None) -> str:
+    """ "Harmoni Rendah di bawah 6,00", "Harmoni Sedang 6,00 sampai di bawah 8,00", "Harmoni Tinggi mulai 8,00"."""
+    if not lower:
+        return f"{render.escape(label)} di bawah {render.number(upper)}"
+    if upper is None:
+        return f"{render.escape(label)} mulai {render.number(lower)}"
+    return f"{render.escape(label)} {render.number(lower)} sampai di bawah {render.number(upper)}"
+
+
+def _basis(basis: str) -> str:
+    return _BASIS_LABELS.get(basis, basis)
+
+
+def _excerpt(text: str) -> str:
+    """Guidance Markdown as plain text, cut at a sentence end near `_EXCERPT_CHARS`."""
+    plain = re.sub(r"[*_`#>]+", "", text)
+    plain = re.sub(r"\n{3,}", "\n\n", plain).strip()
+    if len(plain) <= _EXCERPT_CHARS:
+        return plain
+    cut = plain[:_EXCERPT_CHARS]
+    end = max(cut.rfind(". "), cut.rfind(".\n"), cut.rfind("\n"))
+    return (cut[: end + 1] if end > _EXCERPT_CHARS // 2 else cut).rstrip() + " …"
+
+
+def _example_buttons(count: int) -> tuple[Button, ...]:
+    return tuple(Button(label, payload) for label, payload in EXAMPLES[:count])

@@ -1,0 +1,56 @@
+"""Build the one `Engine` a process serves: results, gazetteer, guidance, search index, context store.
+
+The search index is optional: without it figure questions work as usual and guidance questions say the
+index is not ready, so a fresh install answers "berapa IHaI Banjarbaru?" before `ihai index` has run.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from typing import TYPE_CHECKING
+
+from bot.engine.answer import Engine, GuidanceIndex
+from bot.engine.context import ContextStore
+from bot.settings import Settings
+from knowledge.gazetteer import get_gazetteer
+from knowledge.guidance import load_guidance
+from scoring.results import load_results
+
+if TYPE_CHECKING:
+    from indexing.dense import Embedder
+
+logger = logging.getLogger(__name__)
+
+
+def build_engine(settings: Settings) -> Engine:
+    """Raises ResultsError (with the command to run) when there are no results yet."""
+    return Engine(
+        results=load_results(settings.results_dir),
+        gazetteer=get_gazetteer(),
+        guidance=load_guidance(),
+        index=load_index(settings),
+        store=ContextStore(settings.database_path),
+    )
+
+
+def load_index(settings: Settings) -> GuidanceIndex | None:
+    """The search index from `settings.index_dir`, or None when it has not been built (yet)."""
+    if not settings.index_dir.is_dir():
+        return None
+    from indexing.search import SearchIndex
+    from indexing.store import IndexNotReady
+
+    try:
+        return SearchIndex.load(settings.index_dir, embedding_model(settings.embedding_model))
+    except IndexNotReady as error:
+        logger.warning("search index not loaded, guidance answers disabled: %s", error)
+        return None
+
+
+@cache
+def embedding_model(name: str) -> Embedder:
+    """One loaded model per process: an engine rebuilt on reload reuses it instead of loading it again."""
+    from indexing.dense import load_embedding_model
+
+    return load_embedding_model(name)

@@ -1,0 +1,269 @@
+"""Region names in a normalised message: exact and alias matches, typos, and shared names.
+
+The scanner walks the message's words and takes the longest n-gram the gazetteer's name index knows
+("kota banjar baru" before "kota banjar"), so it needs no list of question templates. What it cannot
+decide alone it reports: a name shared by several regions (Banjar: Kabupaten Banjar 63.03 in
+Kalimantan Selatan, Kota Banjar 32.79 in Jawa Barat) stays ambiguous unless the message ("kab banjar",
+"banjar kalsel") or the chat (the previous region's province) narrows it, and a word that is close to a
+region name but not one ("banjarmsin") is taken as that region when it is very close, and offered as
+"maksud Anda …?" when it is only somewhat close.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, replace
+
+from knowledge.gazetteer import KABKOTA, PROVINSI, Gazetteer, Region
+
+# rapidfuzz ratio (0–100): at or above, a misspelt name is taken as the region; from SUGGEST_SCORE up
+# it is offered as a suggestion. "banjarmsin" -> "banjarmasin" scores 95, "tapinn" -> "tapin" 91.
+ACCEPT_SCORE = 85.0
+SUGGEST_SCORE = 70.0
+_MIN_FUZZY_LENGTH = 4
+_MAX_FUZZY_WORDS = 3
+# Bounds on the fuzzy work per message (each attempt scans ~1,500 names): a pasted essay stays fast.
+_MAX_FUZZY_RUNS = 3
+# A clipped name ("tasik", "banjarbar") must keep at least this many letters and this share of the name.
+_MIN_PREFIX_LENGTH, _MIN_PREFIX_SHARE = 5, 0.45
+_MAX_RUN_WORDS = 6
+SUGGESTION_LIMIT = 3
+
+QUALIFIERS = {"kabupaten": "kabupaten", "kota": "kota", "provinsi": PROVINSI}
+# Region names that are also everyday words ("batu" = stone, "padang" = field, "buru" = hurry): taken
+# as a region only with a qualifier ("kota batu") or when the message asks about regions at all.
+COMMON_WORD_NAMES = frozenset({"batu", "padang", "batang", "buru", "landak", "kuningan", "metro", "bone", "sabang"})
+# Words allowed between a name and the province that narrows it: "banjar di kalsel", "banjar, kalsel".
+_BETWEEN = frozenset({"di", "provinsi", "prov"})
+_CODE = re.compile(r"\d{2}\.\d{2}")
+_PROVINCE_CODE_AFTER = frozenset({"wilayah", "kode", "provinsi"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A region named in the message: one code when resolved, several when the name is shared."""
+
+    surface: str
+    codes: tuple[str, ...]
+    start: int
+    end: int
+    fuzzy: bool = False
+
+    @property
+    def resolved(self) -> bool:
+        return len(self.codes) == 1
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """Words that look like a region name the gazetteer does not have, with the closest names."""
+
+    surface: str
+    suggestions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Scan:
+    mentions: tuple[Mention, ...]
+    unknown: tuple[Unknown, ...]
+    residual: str  # the message without the region names, for the intent rules
+
+    @property
+    def ambiguous(self) -> tuple[Mention, ...]:
+        return tuple(mention for mention in self.mentions if not mention.resolved)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(mention.codes[0] for mention in self.mentions if mention.resolved))
+
+
+class Resolver:
+    """Finds regions in normalised text; `is_known_word` tells which words belong to the question itself."""
+
+    def __init__(self, gazetteer: Gazetteer, is_known_word: Callable[[str], bool]) -> None:
+        self._gazetteer = gazetteer
+        self._index = gazetteer.name_index()
+        self._max_words = max(len(key.split()) for key in self._index)
+        self._one_word_keys = [key for key in self._index if " " not in key]
+        self._is_known_word = is_known_word
+
+    def scan(
+        self,
+        text: str,
+        *,
+        expects_region: bool,
+        overrides: Mapping[str, str] | None = None,
+        hint_provinces: Collection[str] = (),
+    ) -> Scan:
+        """Regions in `text`. `expects_region`: the message asks about regions, so everyday-word names
+        and typos count; `overrides` maps an ambiguous name to the code the user picked; `hint_provinces`
+        are the provinces of the chat's previous regions."""
+        tokens = text.split()
+        mentions, residual = self._exact(tokens, expects_region)
+        mentions = _narrow_by_adjacent_province(mentions, tokens, self._gazetteer)
+        mentions = [self._apply_hints(mention, overrides or {}, hint_provinces) for mention in mentions]
+        unknown: list[Unknown] = []
+        if expects_region:
+            fuzzy, unknown, residual = self._fuzzy(tokens, residual)
+            mentions = sorted(mentions + [self._apply_hints(m, overrides or {}, hint_provinces) for m in fuzzy],
+                              key=lambda mention: mention.start)  # fmt: skip
+        return Scan(tuple(mentions), tuple(unknown), " ".join(tokens[index] for index in residual))
+
+    def _exact(self, tokens: list[str], expects_region: bool) -> tuple[list[Mention], list[int]]:
+        mentions: list[Mention] = []
+        residual: list[int] = []
+        index = 0
+        while index < len(tokens):
+            found = self._match_at(tokens, index, expects_region)
+            if found is None:
+                residual.append(index)
+                index += 1
+            else:
+                mentions.append(found)
+                index = found.end
+        return mentions, residual
+
+    def _match_at(self, tokens: list[str], start: int, expects_region: bool) -> Mention | None:
+        token = tokens[start]
+        if _CODE.fullmatch(token):
+            region = self._gazetteer.get(token)
+            return Mention(token, (region.code,), start, start + 1) if region else None
+        if token in _PROVINCE_CODE_AFTER and start + 1 < len(tokens) and re.fullmatch(r"\d{2}", tokens[start + 1]):
+            region = self._gazetteer.get(tokens[start + 1])
+            if region is not None and region.level == PROVINSI:
+                return Mention(tokens[start + 1], (region.code,), start, start + 2)
+        for length in range(min(self._max_words, len(tokens) - start), 0, -1):
+            words = tokens[start : start + length]
+            key = " ".join(words)
+            codes = self._lookup(key)
+            if codes and (length > 1 or key not in COMMON_WORD_NAMES or expects_region):
+                return Mention(key, codes, start, start + length)
+            qualifier = QUALIFIERS.get(words[0])
+            if qualifier and length > 1:
+                # "kota solo", "kabupaten hss": an alias behind a qualifier, kept only if the kind fits.
+                codes = tuple(code for code in self._lookup(" ".join(words[1:])) if self._fits(code, qualifier))
+                if codes:
+                    return Mention(key, codes, start, start + length)
+        return None
+
+    def _lookup(self, key: str) -> tuple[str, ...]:
+        return self._index.get(key) or self._index.get(key.replace(" ", ""), ())
+
+    def _fits(self, code: str, qualifier: str) -> bool:
+        region = self._gazetteer.get(code)
+        return region is not None and qualifier in (region.level, region.kind)
+
+    def _apply_hints(self, mention: Mention, overrides: Mapping[str, str], hint_provinces: Collection[str]) -> Mention:
+        if mention.surface in overrides and self._gazetteer.get(overrides[mention.surface]) is not None:
+            return replace(mention, codes=(overrides[mention.surface],))
+        if mention.resolved or not hint_provinces:
+            return mention
+        hinted = tuple(code for code in mention.codes if code.split(".")[0] in hint_provinces)
+        return replace(mention, codes=hinted) if len(hinted) == 1 else mention
+
+    def _fuzzy(self, tokens: list[str], residual: list[int]) -> tuple[list[Mention], list[Unknown], list[int]]:
+        """Typos among the words left over: runs of words that are neither known words nor numbers."""
+        mentions: list[Mention] = []
+        unknown: list[Unknown] = []
+        kept = list(residual)
+        for run in _runs(residual, lambda i: self._is_candidate(tokens[i]))[:_MAX_FUZZY_RUNS]:
+            run = run[:_MAX_RUN_WORDS]
+            qualifier = QUALIFIERS.get(tokens[run[0] - 1]) if run[0] > 0 and run[0] - 1 in residual else None
+            match = self._best_fuzzy(tokens, run, qualifier)
+            if isinstance(match, Mention):
+                mentions.append(match)
+                kept = [i for i in kept if not match.start <= i < match.end]
+            elif match is not None:
+                unknown.append(match)
+        return mentions, unknown, kept
+
+    def _is_candidate(self, token: str) -> bool:
+        return len(token) >= _MIN_FUZZY_LENGTH and not token.isdigit() and not self._is_known_word(token)
+
+    def _prefix(self, token: str) -> tuple[str, ...]:
+        """Regions whose one-word name starts with a clipped form: "tasik" -> Tasikmalaya (kab and kota)."""
+        if len(token) < _MIN_PREFIX_LENGTH:
+            return ()
+        keys = [
+            key for key in self._one_word_keys if key.startswith(token) and len(token) >= _MIN_PREFIX_SHARE * len(key)
+        ]
+        codes = tuple(dict.fromkeys(code for key in keys for code in self._index[key]))
+        return codes if len(codes) <= SUGGESTION_LIMIT else ()
+
+    def _best_fuzzy(self, tokens: list[str], run: list[int], qualifier: str | None) -> Mention | Unknown | None:
+        for index in run:
+            codes = tuple(code for code in self._prefix(tokens[index]) if not qualifier or self._fits(code, qualifier))
+            if codes:
+                start = index - 1 if qualifier and index == run[0] else index
+                return Mention(tokens[index], codes, start, index + 1, fuzzy=True)
+        best: tuple[float, int, int, list[tuple[Region, float]]] | None = None
+        for length in range(min(_MAX_FUZZY_WORDS, len(run)), 0, -1):
+            for offset in range(len(run) - length + 1):
+                start = run[offset]
+                found = self._gazetteer.suggest(" ".join(tokens[start : start + length]), limit=SUGGESTION_LIMIT + 2)
+                if qualifier:
+                    found = [(region, score) for region, score in found if qualifier in (region.level, region.kind)]
+                if found and (best is None or found[0][1] > best[0]):
+                    best = (found[0][1], start, start + length, found)
+        if best is None:
+            surface = " ".join(tokens[i] for i in run)
+            return Unknown(surface, ()) if qualifier else None
+        score, start, end, found = best
+        surface = " ".join(tokens[start:end])
+        if score >= ACCEPT_SCORE:
+            codes = tuple(region.code for region, value in found if value == score)
+            # The qualifier word belongs to the name only when it sits right before the matched words.
+            return Mention(surface, codes, start - 1 if qualifier and start == run[0] else start, end, fuzzy=True)
+        if score >= SUGGEST_SCORE or qualifier:
+            # The user's words as typed, not only the part that came closest: "antah berantah".
+            words = " ".join(tokens[i] for i in run)
+            return Unknown(words, tuple(region.code for region, _ in found[:SUGGESTION_LIMIT]))
+        return None
+
+
+def _runs(indices: list[int], keep: Callable[[int], bool]) -> list[list[int]]:
+    """Maximal runs of consecutive indices that pass `keep`."""
+    runs: list[list[int]] = []
+    for index in indices:
+        if not keep(index):
+            continue
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
+
+
+def _narrow_by_adjacent_province(mentions: list[Mention], tokens: list[str], gazetteer: Gazetteer) -> list[Mention]:
+    """ "banjar kalsel", "kota banjar, jawa barat": a province right after a kab/kota name qualifies it.
+
+    The province is then part of the name, not a second region (which would turn the question into a
+    comparison). A name none of whose candidates lie in that province keeps both mentions.
+    """
+    result: list[Mention] = []
+    skip: set[int] = set()
+    for position, mention in enumerate(mentions):
+        if position in skip:
+            continue
+        following = mentions[position + 1] if position + 1 < len(mentions) else None
+        province = _province_of(following, gazetteer) if following else None
+        gap = tokens[mention.end : following.start] if following else []
+        if following and province and len(gap) <= 1 and all(word in _BETWEEN for word in gap):
+            inside = tuple(code for code in mention.codes if _is_kabkota_in(code, province, gazetteer))
+            if inside:
+                result.append(replace(mention, codes=inside, end=following.end))
+                skip.add(position + 1)
+                continue
+        result.append(mention)
+    return result
+
+
+def _province_of(mention: Mention, gazetteer: Gazetteer) -> str | None:
+    region = gazetteer.get(mention.codes[0]) if mention.resolved else None
+    return region.code if region is not None and region.level == PROVINSI else None
+
+
+def _is_kabkota_in(code: str, province: str, gazetteer: Gazetteer) -> bool:
+    region = gazetteer.get(code)
+    return region is not None and region.level == KABKOTA and region.province_code == province

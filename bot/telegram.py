@@ -1,0 +1,435 @@
+"""The Telegram channel: python-telegram-bot handlers, one job each, and the Application wiring.
+
+Every command is a way of writing an engine question; the engine's `Answer` is sent as Telegram HTML,
+split at Telegram's 4,096-character limit, with its follow-ups and disambiguation choices as an inline
+keyboard and its chart as a photo. Updates arrive by polling (`ihai telegram`, or beside the HTTP
+server in `ihai run`) or through the FastAPI webhook route in `bot.api`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.engine.render import escape, number, split_message
+from bot.querylog import QueryLog, QueryStats, ask_logged
+
+if TYPE_CHECKING:
+    from bot.assistant import Assistant
+    from bot.engine.model import Answer, Button
+    from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "tg"
+SERVICES_KEY = "ihai"
+CHOICE_MESSAGES_KEY = "choice_messages"
+# How many disambiguation messages per chat are remembered (so that a tap on one edits it in place).
+CHOICE_MEMORY = 20
+MAX_TRACKED_CHATS = 10_000
+
+SORRY = "Maaf, terjadi kendala saat memproses pesan Anda. Silakan coba lagi sebentar lagi."
+FLOOD_NOTICE = "Pesan Anda terlalu banyak dalam waktu singkat. Mohon tunggu {seconds} detik, lalu coba lagi. 🙏"
+NOT_ADMIN = "Maaf, perintah ini hanya untuk admin asisten IHaI."
+RELOADED = "✅ Hasil IHaI dan indeks pencarian sudah dimuat ulang."
+USAGE = {
+    "wilayah": "Tulis nama wilayahnya, misalnya: <code>/wilayah Banjarbaru</code>",
+    "bandingkan": "Tulis dua wilayah dipisah koma, misalnya: <code>/bandingkan Banjarbaru, Tanah Laut</code>",
+}
+
+
+@dataclass
+class Services:
+    """What the handlers need, kept in `application.bot_data` so handlers stay plain functions."""
+
+    assistant: Assistant
+    querylog: QueryLog
+    flood: FloodGate
+    admin_user_ids: frozenset[int]
+
+
+# --- Per-chat flood limit and webhook retry memory -------------------------------------------------
+
+
+class Verdict(Enum):
+    ALLOW = "allow"
+    NOTIFY = "notify"  # the first message over the limit: say so once
+    SILENT = "silent"  # later messages over the limit: ignore until the window passes
+
+
+class FloodGate:
+    """At most `max_messages` handled messages per chat in any `window_seconds` (a sliding window).
+
+    Only handled messages count, so a chat that keeps typing while limited is served again as soon as
+    its oldest handled message leaves the window.
+    """
+
+    def __init__(self, max_messages: int, window_seconds: float, clock=time.monotonic) -> None:
+        self.max_messages = max_messages
+        self.window_seconds = window_seconds
+        self._clock = clock
+        self._handled: dict[int, deque[float]] = {}
+        self._notified: set[int] = set()
+
+    def check(self, chat_id: int) -> Verdict:
+        now = self._clock()
+        handled = self._handled.setdefault(chat_id, deque())
+        while handled and now - handled[0] >= self.window_seconds:
+            handled.popleft()
+        if len(handled) < self.max_messages:
+            handled.append(now)
+            self._notified.discard(chat_id)
+            self._forget_idle(now)
+            return Verdict.ALLOW
+        if chat_id in self._notified:
+            return Verdict.SILENT
+        self._notified.add(chat_id)
+        return Verdict.NOTIFY
+
+    def wait_seconds(self, chat_id: int) -> int:
+        handled = self._handled.get(chat_id)
+        if not handled:
+            return 0
+        return max(1, round(self.window_seconds - (self._clock() - handled[0])))
+
+    def _forget_idle(self, now: float) -> None:
+        # Bounded memory on a busy bot: drop chats with nothing left in their window.
+        if len(self._handled) <= MAX_TRACKED_CHATS:
+            return
+        idle = [chat for chat, times in self._handled.items() if not times or now - times[-1] >= self.window_seconds]
+        for chat_id in idle:
+            del self._handled[chat_id]
+            self._notified.discard(chat_id)
+
+
+class RecentUpdateIds:
+    """The last `size` update ids seen by the webhook: Telegram retries a delivery it thinks failed."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._ids: OrderedDict[int, None] = OrderedDict()
+
+    def first_time(self, update_id: int) -> bool:
+        if update_id in self._ids:
+            return False
+        self._ids[update_id] = None
+        if len(self._ids) > self.size:
+            self._ids.popitem(last=False)
+        return True
+
+
+# --- Sending an Answer -------------------------------------------------------------------------
+
+
+def keyboard(answer: Answer) -> InlineKeyboardMarkup | None:
+    """Choices first (the question cannot go on without one), then follow-up suggestions, one per row:
+    region names are long and the keyboard must stay readable on a phone."""
+    buttons: tuple[Button, ...] = answer.choices + answer.followups
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.payload)] for b in buttons])
+
+
+def _services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.bot_data[SERVICES_KEY]
+
+
+async def ask_engine(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> Answer:
+    """Show "typing…", then ask. The engine is synchronous and fast, but a guidance question embeds the
+    query (about 10 ms, more under load); in a worker thread it never stalls the event loop that the
+    HTTP server and the other chats share in `ihai run`."""
+    services = _services(context)
+    chat_id = update.effective_chat.id
+    await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    asker = services.querylog.pseudonym(CHANNEL, chat_id)
+    return await asyncio.to_thread(
+        ask_logged, services.assistant, services.querylog, channel=CHANNEL, asker=asker, text=text
+    )
+
+
+async def send_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer, edit: bool = False) -> None:
+    """Send (or, for a disambiguation tap, edit into place) the answer's parts, then its chart; the
+    keyboard goes on the last message so the suggestions sit below everything they refer to."""
+    services = _services(context)
+    chat_id = update.effective_chat.id
+    parts = split_message(answer.text)
+    markup = keyboard(answer)
+    chart = await asyncio.to_thread(services.assistant.chart_png, answer.chart) if answer.chart else None
+    last: Message | bool | None = None
+    for index, part in enumerate(parts):
+        part_markup = markup if index == len(parts) - 1 and chart is None else None
+        if edit and index == 0:
+            last = await update.callback_query.edit_message_text(part, reply_markup=part_markup)
+        else:
+            last = await context.bot.send_message(chat_id, part, reply_markup=part_markup)
+    if chart is not None:
+        last = await context.bot.send_photo(chat_id, chart, reply_markup=markup)
+    if answer.choices and isinstance(last, Message) and last.text:
+        remembered = context.chat_data.setdefault(CHOICE_MESSAGES_KEY, deque(maxlen=CHOICE_MEMORY))
+        remembered.append(last.message_id)
+
+
+async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    answer = await ask_engine(update, context, text)
+    await send_answer(update, context, answer)
+
+
+# --- Handlers --------------------------------------------------------------------------------
+
+
+async def guard_flood(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs before every other handler (group -1): over the per-chat limit, one notice, then silence."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    gate = _services(context).flood
+    verdict = gate.check(chat.id)
+    if verdict is Verdict.ALLOW:
+        return
+    if update.callback_query:
+        await update.callback_query.answer()  # stop the button's spinner even when not serving it
+    if verdict is Verdict.NOTIFY:
+        await context.bot.send_message(chat.id, FLOOD_NOTICE.format(seconds=gate.wait_seconds(chat.id)))
+    raise ApplicationHandlerStop
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await answer_text(update, context, "halo")
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await answer_text(update, context, "bantuan")
+
+
+async def region(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not context.args:
+        await update.effective_message.reply_text(USAGE["wilayah"])
+        return
+    await answer_text(update, context, "ihai " + " ".join(context.args))
+
+
+async def advice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    # "/saran FKUB Banjarbaru"; without arguments the engine advises on the chat's current region.
+    await answer_text(update, context, " ".join(["saran", *context.args]))
+
+
+async def compare(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    names = [name.strip() for name in " ".join(context.args).split(",") if name.strip()]
+    if not names:
+        await update.effective_message.reply_text(USAGE["bandingkan"])
+        return
+    await answer_text(update, context, "bandingkan " + " dengan ".join(names))
+
+
+async def ranking(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    # "/peringkat Kalimantan Selatan" ranks its kab/kota; a bare "/peringkat" ranks the provinces.
+    await answer_text(update, context, "peringkat " + (" ".join(context.args) or "provinsi"))
+
+
+async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await answer_text(update, context, "apa itu indeks harmoni indonesia")
+
+
+async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await answer_text(update, context, update.effective_message.text)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await answer_text(update, context, "bantuan")
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A tap on a keyboard button: its payload is the user's next text. A disambiguation choice
+    replaces the question it answers; a follow-up starts a new message."""
+    query = update.callback_query
+    await query.answer()
+    if not query.data:
+        return
+    choice_messages = context.chat_data.get(CHOICE_MESSAGES_KEY, ())
+    is_choice = query.message is not None and query.message.message_id in choice_messages
+    answer = await ask_engine(update, context, query.data)
+    await send_answer(update, context, answer, edit=is_choice)
+
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+def admin_only(handler: Handler) -> Handler:
+    """Let only settings.admin_user_ids through; everyone else gets a polite refusal."""
+
+    @functools.wraps(handler)
+    async def checked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        if user is None or user.id not in _services(context).admin_user_ids:
+            await update.effective_message.reply_text(NOT_ADMIN)
+            return
+        await handler(update, context)
+
+    return checked
+
+
+@admin_only
+async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+    await asyncio.to_thread(_services(context).assistant.reload)
+    await update.effective_message.reply_text(RELOADED)
+
+
+@admin_only
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    summary = await asyncio.to_thread(_services(context).querylog.stats)
+    await update.effective_message.reply_text(format_stats(summary))
+
+
+def format_stats(summary: QueryStats) -> str:
+    """/stats as Telegram HTML; region codes shown with their gazetteer names."""
+    from knowledge.gazetteer import get_gazetteer
+    from scoring.results import NATIONAL_CODE, NATIONAL_NAME
+
+    gazetteer = get_gazetteer()
+
+    def region_name(code: str) -> str:
+        found = gazetteer.get(code)
+        return found.name if found else (NATIONAL_NAME if code == NATIONAL_CODE else code)
+
+    latency = "–" if summary.p50_latency_ms is None else f"{number(summary.p50_latency_ms, 1)} ms"
+    lines = [
+        "<b>Statistik layanan bantuan IHaI</b>",
+        f"Pertanyaan hari ini: <b>{summary.today}</b>",
+        f"Pertanyaan 7 hari terakhir: <b>{summary.last_7_days}</b> (dari {summary.askers_7_days} penanya)",
+        f"Median waktu jawab: <b>{latency}</b>",
+    ]
+    if summary.top_intents:
+        lines += ["", "<b>Jenis pertanyaan terbanyak</b>"]
+        lines += [f"• {escape(intent)}: {n}" for intent, n in summary.top_intents]
+    if summary.top_regions:
+        lines += ["", "<b>Wilayah paling sering ditanyakan</b>"]
+        lines += [f"• {escape(region_name(code))}: {n}" for code, n in summary.top_regions]
+    return "\n".join(lines)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every exception a handler raises ends here: logged in full, answered with a polite message."""
+    logger.error("Galat saat menangani update Telegram", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    try:
+        await context.bot.send_message(update.effective_chat.id, SORRY)
+    except TelegramError:
+        logger.warning("Pesan permintaan maaf tidak terkirim", exc_info=True)
+
+
+# --- Wiring ----------------------------------------------------------------------------------
+
+COMMANDS = {
+    "start": start,
+    "help": help_command,
+    "bantuan": help_command,
+    "wilayah": region,
+    "saran": advice,
+    "bandingkan": compare,
+    "peringkat": ranking,
+    "tentang": about,
+    "reload": reload,
+    "stats": stats,
+}
+
+
+# The "/" menu Telegram shows; admin commands stay out of it.
+MENU = (
+    ("wilayah", "Skor IHaI sebuah wilayah, mis. /wilayah Banjarbaru"),
+    ("saran", "Saran forum, mis. /saran FKUB Banjarbaru"),
+    ("bandingkan", "Bandingkan dua wilayah, mis. /bandingkan Banjarbaru, Tanah Laut"),
+    ("peringkat", "Peringkat kab/kota di provinsi, mis. /peringkat Kalimantan Selatan"),
+    ("tentang", "Apa itu Indeks Harmoni Indonesia"),
+    ("help", "Cara bertanya dan contoh pertanyaan"),
+)
+
+
+async def publish_menu(application: Application) -> None:
+    await application.bot.set_my_commands([BotCommand(name, description) for name, description in MENU])
+
+
+def add_handlers(application: Application) -> None:
+    application.add_handler(TypeHandler(Update, guard_flood), group=-1)
+    for name, handler in COMMANDS.items():
+        application.add_handler(CommandHandler(name, handler))
+    application.add_handler(CallbackQueryHandler(button))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, free_text))
+    application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    application.add_error_handler(on_error)
+
+
+def build_application(
+    settings: Settings,
+    *,
+    webhook: bool = False,
+    base_url: str | None = None,
+    base_file_url: str | None = None,
+) -> Application:
+    """The bot with its handlers, not yet connected to an engine (see `attach`). `webhook=True` leaves
+    out the Updater: updates then come through the FastAPI route. `base_url` points the bot at another
+    Bot API server (a local one, or the tests' stand-in)."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN belum diisi (lingkungan atau berkas .env).")
+    builder = (
+        Application.builder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        # Telegram's own limits (30 msg/s overall, 20/min per group), retrying a 429 twice.
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .post_init(publish_menu)  # run by run_polling; the FastAPI lifespan calls it itself
+    )
+    if base_url:
+        builder = builder.base_url(base_url).base_file_url(base_file_url or base_url)
+    if webhook:
+        builder = builder.updater(None)
+    application = builder.build()
+    add_handlers(application)
+    return application
+
+
+def attach(application: Application, settings: Settings, assistant: Assistant, querylog: QueryLog) -> None:
+    """Give the handlers their assistant (the engine), query log, flood gate and admin list."""
+    application.bot_data[SERVICES_KEY] = Services(
+        assistant=assistant,
+        querylog=querylog,
+        flood=FloodGate(settings.flood_max_messages, settings.flood_window_seconds),
+        admin_user_ids=settings.admin_user_ids,
+    )
+
+
+def run_polling(settings: Settings) -> None:
+    """`ihai telegram`: build the engine, then poll until interrupted."""
+    from bot.assistant import Assistant
+
+    application = build_application(settings)
+    querylog = QueryLog(settings.database_path, settings.query_log_salt.get_secret_value())
+    attach(application, settings, Assistant.build(settings), querylog)
+    try:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    finally:
+        querylog.close()

@@ -1,0 +1,219 @@
+"""The HTTP API and the help-desk page's files, through FastAPI's TestClient, on the real engine and
+the scored sample."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.api import WEB_DIR, create_app
+from bot.assistant import Assistant
+from bot.querylog import QueryLog
+from bot.settings import Settings
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(data_dir=tmp_path_factory.mktemp("api"), query_log_salt="garam-api")
+
+
+@pytest.fixture(scope="module")
+def client(settings: Settings, engine):
+    with TestClient(create_app(settings, Assistant(engine))) as client:
+        yield client
+
+
+def ask(client: TestClient, text: str, session: str) -> dict:
+    response = client.post("/v1/ask", json={"text": text, "session": session})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_ask_returns_the_engines_answer_as_json(client, engine):
+    expected = engine.ask("Berapa IHaI Kota Banjarbaru?", "api-pembanding")
+    body = ask(client, "Berapa IHaI Kota Banjarbaru?", "api-1")
+    assert body["answer"] == expected.text
+    assert "<b>" in body["answer"] and "<" not in body["text_plain"]
+    assert "Kota Banjarbaru" in body["text_plain"]
+    assert body["intent"] == expected.intent == "profil"
+    assert body["regions"] == ["63.72"]
+    assert body["followups"] == [{"label": b.label, "payload": b.payload} for b in expected.followups]
+    assert body["choices"] == []
+    assert body["sources"] == []
+    assert body["chart_url"] == "/v1/regions/63.72/chart.png?kind=region_dimensions"
+    chart = client.get(body["chart_url"])
+    assert chart.status_code == 200 and chart.headers["content-type"] == "image/png"
+    assert chart.content.startswith(PNG_SIGNATURE)
+
+
+def test_ask_keeps_context_per_session(client):
+    ask(client, "IHaI Kota Banjarbaru", "api-konteks")
+    followup = ask(client, "kalau dimensi terlemahnya?", "api-konteks")
+    assert followup["intent"] == "terlemah" and followup["regions"] == ["63.72"]
+    fresh = ask(client, "kalau dimensi terlemahnya?", "api-konteks-lain")
+    assert fresh["regions"] != ["63.72"]
+
+
+def test_ask_offers_choices_for_an_ambiguous_name(client):
+    body = ask(client, "ihai bandung", "api-pilih")
+    assert body["intent"] == "pilih_wilayah"
+    assert {choice["payload"] for choice in body["choices"]} == {"wilayah 32.04", "wilayah 32.73"}
+    chosen = ask(client, body["choices"][1]["payload"], "api-pilih")
+    assert chosen["regions"] == ["32.73"]
+
+
+def test_guidance_answer_names_its_sources(client):
+    body = ask(client, "saran FKUB untuk Tapin", "api-saran")
+    assert body["intent"] == "saran"
+    assert body["sources"] and all(source["doc_id"] and source["title"] for source in body["sources"])
+
+
+def test_ask_without_session_has_no_context(client):
+    assert client.post("/v1/ask", json={"text": "IHaI Kota Banjarbaru"}).json()["regions"] == ["63.72"]
+    followup = client.post("/v1/ask", json={"text": "kalau dimensi terlemahnya?"}).json()
+    assert followup["regions"] != ["63.72"]
+
+
+@pytest.mark.parametrize(
+    "payload", [{"text": ""}, {"session": "x"}, {"text": "x" * 1001}, {"text": "x", "session": ""}, ["bukan objek"]]
+)
+def test_ask_rejects_invalid_requests(client, payload):
+    assert client.post("/v1/ask", json=payload).status_code == 422
+
+
+def test_questions_are_logged_under_a_pseudonym(client, settings):
+    ask(client, "IHaI Kabupaten Tanah Laut", "sesi-rahasia-123")
+    log = QueryLog(settings.database_path, settings.query_log_salt.get_secret_value())
+    try:
+        rows = log._connection.execute("SELECT asker, channel, intent, regions FROM query_log").fetchall()
+    finally:
+        log.close()
+    assert (log.pseudonym("api", "sesi-rahasia-123"), "api", "profil", '["63.01"]') in rows
+    stored = b"".join(path.read_bytes() for path in settings.data_dir.glob("ihai.sqlite3*"))
+    assert b"sesi-rahasia-123" not in stored
+
+
+def test_regions_list(client, engine):
+    regions = client.get("/v1/regions").json()
+    assert regions[0]["code"] == "00" and regions[0]["level"] == "nasional"
+    by_code = {region["code"]: region for region in regions}
+    banjarbaru = by_code["63.72"]
+    row = engine.view.row("63.72")
+    assert banjarbaru == {
+        "code": "63.72",
+        "name": "Kota Banjarbaru",
+        "level": "kabkota",
+        "province": "Kalimantan Selatan",
+        "ihai": row["ihai"],
+        "category": row["category"],
+        "n": row["n_respondents"],
+    }
+    assert len(regions) == len(engine.view.rows)
+    provinces = client.get("/v1/regions", params={"level": "provinsi"}).json()
+    assert provinces and {region["level"] for region in provinces} == {"provinsi"}
+    assert client.get("/v1/regions", params={"level": "desa"}).status_code == 422
+
+
+def test_region_detail_and_not_found(client):
+    detail = client.get("/v1/regions/63.72").json()
+    assert detail["ihai_ci_low"] < detail["ihai"] < detail["ihai_ci_high"]
+    assert set(detail["dimensions"]) == {"Ekonomi", "Sosial", "Budaya", "Keberagamaan"}
+    assert detail["synthetic"] is True and detail["publishable"] is True
+    assert detail["chart_url"] == "/v1/regions/63.72/chart.png?kind=region_dimensions"
+    province = client.get("/v1/regions/63").json()
+    assert province["chart_url"] == "/v1/regions/63/chart.png?kind=province_ranking"
+    missing = client.get("/v1/regions/99.99")
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "Wilayah dengan kode '99.99' tidak ditemukan."
+
+
+def test_region_charts(client):
+    for url in (
+        "/v1/regions/63.72/chart.png",
+        "/v1/regions/63/chart.png",
+        "/v1/regions/63/chart.png?kind=region_dimensions",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200 and response.content.startswith(PNG_SIGNATURE), url
+    assert client.get("/v1/regions/00/chart.png").status_code == 404  # the nation has no chart of its own
+    assert client.get("/v1/regions/99.99/chart.png").status_code == 404
+    assert client.get("/v1/regions/63.72/chart.png?kind=pie").status_code == 422
+
+
+def test_search_without_an_index_is_empty(client, engine):
+    assert engine.index is None  # the shared engine: figures must never depend on the index
+    response = client.get("/v1/search", params={"q": "moderasi beragama FKUB", "k": 3})
+    assert response.status_code == 200 and response.json() == []
+    assert client.get("/v1/search", params={"q": ""}).status_code == 422
+    assert client.get("/v1/search", params={"q": "fkub", "k": 0}).status_code == 422
+
+
+@pytest.fixture(scope="module")
+def indexed_client(tmp_path_factory: pytest.TempPathFactory, results, engine):
+    """The API over an engine with a real (small) search index: the three forums' mandate documents."""
+    from bot.engine.answer import Engine
+    from indexing.chunking import chunk_guidance
+    from indexing.dense import load_embedding_model
+    from indexing.search import SearchIndex
+    from indexing.store import build_index
+    from knowledge.gazetteer import get_gazetteer
+    from knowledge.guidance import load_guidance
+
+    guidance = load_guidance()
+    mandates = [doc for doc in guidance if doc.id in INDEXED_DOCS]
+    embedder = load_embedding_model()
+    directory = tmp_path_factory.mktemp("index")
+    build_index([chunk for doc in mandates for chunk in chunk_guidance(doc)], embedder, directory)
+    indexed = Engine(results, get_gazetteer(), guidance, index=SearchIndex.load(directory, embedder), store=engine.store)
+    settings = Settings(data_dir=tmp_path_factory.mktemp("api-index"))
+    with TestClient(create_app(settings, Assistant(indexed))) as client:
+        yield client
+
+
+INDEXED_DOCS = {"fkub-mandat", "fpk-mandat", "fkdm-mandat"}
+
+
+def test_search_with_an_index(indexed_client):
+    hits = indexed_client.get("/v1/search", params={"q": "pendirian rumah ibadat", "k": 3}).json()
+    assert len(hits) == 3 and {hit["doc_id"] for hit in hits} <= INDEXED_DOCS
+    assert hits[0]["doc_id"] == "fkub-mandat"
+    assert hits[0]["kind"] == "guidance" and hits[0]["sources"] and hits[0]["metadata"]["forums"]
+    assert hits[0]["score"] >= hits[-1]["score"]
+    assert indexed_client.get("/healthz").json()["index_loaded"] is True
+    answer = ask(indexed_client, "apa itu fkdm", "api-indeks")
+    assert answer["intent"] == "metodologi" and "fkdm-mandat" in {source["doc_id"] for source in answer["sources"]}
+
+
+def test_health(client, engine):
+    health = client.get("/healthz").json()
+    assert health == {"ready": True, "synthetic": True, "index_loaded": engine.index is not None, "telegram": "off"}
+
+
+def test_openapi_docs(client):
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    documented = {"/v1/ask", "/v1/regions", "/v1/regions/{code}", "/v1/regions/{code}/chart.png", "/v1/search"}
+    assert documented | {"/healthz"} <= set(paths)
+    assert "/telegram/webhook" not in paths
+
+
+def test_webhook_is_closed_without_a_bot(client):
+    response = client.post("/telegram/webhook", json={"update_id": 1}, headers={"X-Telegram-Bot-Api-Secret-Token": "x"})
+    assert response.status_code == 403
+
+
+def test_help_desk_page_is_served_with_local_assets_only(client):
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "DATA SAMPEL SINTETIS" in page.text and 'lang="id"' in page.text
+    for name in ("app.js", "style.css"):
+        asset = client.get(f"/static/{name}")
+        assert asset.status_code == 200 and asset.text == (WEB_DIR / name).read_text(encoding="utf-8")
+    for path in Path(WEB_DIR).iterdir():
+        # No CDN, no web fonts, no analytics: the page must work on an offline meeting network.
+        assert not re.search(r"(?:https?:)?//[\w.-]+\.\w+/", path.read_text(encoding="utf-8")), path.name

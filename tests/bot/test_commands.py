@@ -1,0 +1,93 @@
+"""`ihai ask` (one question and --jsonl batches), the query log's statistics, and what `ihai run`
+prepares on a fresh clone."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.commands import answer_lines, prepare_steps, print_answer
+from bot.querylog import QueryLog
+from bot.settings import Settings
+
+
+@pytest.fixture
+def querylog(tmp_path: Path):
+    log = QueryLog(tmp_path / "log.sqlite3", "garam-cli")
+    yield log
+    log.close()
+
+
+def test_ask_prints_plain_text_and_suggestions(engine, querylog):
+    out = io.StringIO()
+    print_answer(engine, querylog, "IHaI Kota Banjarbaru &", "cli-1", out)
+    text = out.getvalue()
+    assert "Kota Banjarbaru" in text and "<b>" not in text and "&amp;" not in text
+    assert "Tanya lanjut: dimensi terlemah 63.72" in text
+
+
+def test_jsonl_keeps_context_per_session_and_survives_bad_lines(engine, querylog):
+    lines = [
+        json.dumps({"session": "a", "text": "IHaI Kota Banjarbaru"}),
+        json.dumps({"session": "b", "text": "IHaI Kabupaten Tanah Laut"}),
+        "{ini bukan json",
+        "",
+        json.dumps({"session": "a", "text": "kalau dimensi terlemahnya?"}),
+        json.dumps(["daftar"]),
+        json.dumps({"session": "b", "text": "saran FKUB"}),
+        json.dumps({"session": "c"}),
+    ]
+    results = [json.loads(output) for output in answer_lines(engine, querylog, lines)]
+    assert [result.get("line") for result in results] == [1, 2, 3, 5, 6, 7, 8]
+    first, second, bad_json, followup, bad_shape, advice, no_text = results
+    assert first["intent"] == "profil" and first["regions"] == ["63.72"] and first["answer"].startswith("<b>")
+    assert second["regions"] == ["63.01"]
+    assert followup["session"] == "a" and followup["intent"] == "terlemah" and followup["regions"] == ["63.72"]
+    assert advice["intent"] == "saran" and advice["regions"] == ["63.01"] and advice["sources"]
+    for error in (bad_json, bad_shape, no_text):
+        assert set(error) <= {"line", "error", "session"} and error["error"].startswith("baris tidak valid")
+    assert querylog.stats().last_7_days == 4
+
+
+def test_query_log_stats(tmp_path: Path):
+    log = QueryLog(tmp_path / "log.sqlite3", "garam")
+    now = 1_741_000_000.0  # 3 March 2025, 18:06 WIB
+    asker = log.pseudonym("tg", 12345)
+    assert asker.startswith("tg:") and "12345" not in asker and asker == log.pseudonym("tg", 12345)
+    assert asker != QueryLog(tmp_path / "other.sqlite3", "garam-lain").pseudonym("tg", 12345)
+    for offset, intent, regions, latency in [
+        (-60, "profil", ["63.72"], 3.0),
+        (-120, "profil", ["63.72", "63.01"], 5.0),
+        (-3600, "saran", ["63.01"], 30.0),
+        (-19 * 3600, "profil", ["63.72"], 4.0),  # yesterday (before midnight WIB)
+        (-8 * 86400, "bantuan", [], 1.0),  # older than a week
+    ]:
+        log.record(asker=asker, channel="tg", text="…", intent=intent, regions=regions, latency_ms=latency,
+                   asked_at=now + offset)
+    stats = log.stats(now=now)
+    assert stats.today == 3 and stats.last_7_days == 4 and stats.askers_7_days == 1
+    assert stats.top_intents == (("profil", 3), ("saran", 1))
+    assert stats.top_regions == (("63.72", 3), ("63.01", 2))
+    assert stats.p50_latency_ms == 4.0
+    log.close()
+
+
+def test_run_prepares_only_what_is_missing(tmp_path: Path):
+    settings = Settings(data_dir=tmp_path)
+    stem = "ihai-2025-sampel-sintetis-seed2025"
+    assert prepare_steps(settings) == [
+        ["sample", "--out", str(settings.sample_dir)],
+        ["score", str(settings.sample_dir / f"{stem}.parquet"), "--out", str(settings.results_dir)],
+        ["index", "build", "--results", str(settings.results_dir)],
+    ]
+    settings.sample_dir.mkdir()
+    (settings.sample_dir / f"{stem}.csv").write_text("")
+    (settings.sample_dir / f"{stem}.manifest.json").write_text("{}")
+    score = ["score", str(settings.sample_dir / f"{stem}.csv"), "--out", str(settings.results_dir)]
+    assert prepare_steps(settings)[0] == score
+    settings.results_dir.mkdir()
+    (settings.results_dir / "manifest.json").write_text("{}")  # results exist (maybe real data): never re-scored
+    assert prepare_steps(settings) == [["index", "build", "--results", str(settings.results_dir)]]

@@ -1,0 +1,113 @@
+"""Engine behaviour the conversation set does not pin down: guidance with an index, rules for regions
+under target or below the publication minimum, real (non-synthetic) results, and the never-raise promise."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from types import SimpleNamespace
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from bot.engine.answer import SYNTHETIC_LINE, Engine
+from knowledge.gazetteer import get_gazetteer
+from knowledge.guidance import load_guidance
+from scoring.results import Results
+
+
+class FakeIndex:
+    """Stands in for indexing's SearchIndex: returns one guidance passage and records the query."""
+
+    def __init__(self) -> None:
+        self.queries: list[str] = []
+
+    def search(self, query: str, k: int = 5, filters: dict[str, Any] | None = None) -> list[SimpleNamespace]:
+        self.queries.append(query)
+        hit = SimpleNamespace(
+            chunk_id="moderasi-1", doc_id="variabel-v7", title="Moderasi Beragama <V7>", kind="guidance", score=1.0,
+            text="**Moderasi beragama** adalah cara pandang yang moderat. " * 40, metadata={},
+            sources=("Peraturan Presiden Nomor 58 Tahun 2023",),
+        )  # fmt: skip
+        return [hit]
+
+
+def _engine(results: Results, **changes: Any) -> Engine:
+    return Engine(results, get_gazetteer(), load_guidance(), **changes)
+
+
+def _first_kabkota(results: Results, **where: Any) -> pd.Series:
+    table = results.table
+    rows = table[(table["level"] == "kabkota") & table["publishable"]]
+    for column, value in where.items():
+        rows = rows[rows[column] == value]
+    return rows.sort_values("code").iloc[0]
+
+
+def test_guidance_answer_comes_from_the_index_with_its_sources(results: Results) -> None:
+    index = FakeIndex()
+    answer = _engine(results, index=index).ask("apa itu moderasi beragama?", "g")
+    assert answer.intent == "metodologi"
+    assert index.queries == ["apa itu moderasi beragama"]
+    assert "Moderasi Beragama &lt;V7&gt;" in answer.text  # titles are escaped like any other text
+    assert "Peraturan Presiden Nomor 58 Tahun 2023" in answer.text
+    assert answer.sources[0].doc_id == "variabel-v7"
+    assert len(answer.text) < 1500  # an excerpt, not the whole document
+    assert SYNTHETIC_LINE not in answer.text
+
+
+def test_without_index_guidance_says_so_and_figures_still_work(engine: Engine) -> None:
+    answer = engine.ask("apa itu moderasi beragama?", "no-index")
+    assert answer.intent == "metodologi" and answer.facts["index_ready"] is False
+    assert "belum siap" in answer.text
+    assert engine.ask("ihai kota banjarbaru", "no-index").intent == "profil"
+
+
+def test_how_a_figure_is_computed_names_the_framework_and_provisional_weights(engine: Engine, results: Results) -> None:
+    answer = engine.ask("bagaimana angka ini dihitung?", "method")
+    methodology = results.methodology
+    assert methodology.name in answer.text
+    assert answer.facts["weights_provisional"] is methodology.weights_provisional is True
+    assert "bobot sementara" in answer.text.lower()
+
+
+def test_region_under_target_is_marked_indicative(engine: Engine, results: Results) -> None:
+    row = _first_kabkota(results, target_met=False)
+    answer = engine.ask(f"ihai {row['code']}", "under-target")
+    assert "di bawah target" in answer.text and "indikatif" in answer.text
+    assert answer.facts["target_met"] is False
+
+
+def test_region_below_publication_minimum_shows_no_figure(results: Results) -> None:
+    row = _first_kabkota(results)
+    table = results.table.copy()
+    mask = table["code"] == row["code"]
+    figures = ["ihai", "ihai_se", "ihai_ci_low", "ihai_ci_high", "category", "rank_in_province", "rank_national"]
+    table.loc[mask, figures] = pd.NA
+    table.loc[mask, ["n_respondents", "publishable"]] = [12, False]
+    engine = _engine(dataclasses.replace(results, table=table))
+    answer = engine.ask(f"ihai {row['code']}", "small")
+    assert answer.intent == "profil"
+    assert "12" in answer.text and "tidak dipublikasikan" in answer.text
+    assert answer.facts == {"n": 12, "publishable": False}
+    assert answer.chart is None
+
+
+def test_real_results_carry_no_sample_line(results: Results) -> None:
+    real = dataclasses.replace(results, manifest={**results.manifest, "synthetic": False})
+    answer = _engine(real).ask("ihai kota banjarbaru", "real")
+    assert answer.intent == "profil" and SYNTHETIC_LINE not in answer.text
+
+
+def test_an_internal_error_becomes_an_apology(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(engine.dialogue, "turn", broken)
+    with caplog.at_level(logging.ERROR):
+        answer = engine.ask("ihai kalsel", "broken")
+    assert answer.intent == "galat" and "Maaf" in answer.text and answer.followups
+    assert "boom" in caplog.text

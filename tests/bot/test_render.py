@@ -1,0 +1,97 @@
+"""Indonesian number formatting and Telegram HTML splitting."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.engine import render
+
+_TAG = re.compile(r"</?([a-z]+)[^>]*>")
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [(6.7234, 2, "6,72"), (6.725, 2, "6,72"), (6.0, 2, "6,00"), (1302.5, 2, "1.302,50"), (322770, 0, "322.770"),
+     (0.0, 2, "0,00"), (-0.356, 2, "-0,36"), (None, 2, "–"), (float("nan"), 2, "–")],
+)  # fmt: skip
+def test_number(value: float | None, decimals: int, expected: str) -> None:
+    assert render.number(value, decimals) == expected
+
+
+def test_count_percent_interval() -> None:
+    assert render.count(1302) == "1.302"
+    assert render.count(1250) == "1.250"
+    assert render.count(30) == "30"
+    assert render.percent(1302 / 1250) == "104%"
+    assert render.percent(0.5, 1) == "50,0%"
+    assert render.interval(6.5123, 6.9) == "6,51–6,90"
+
+
+def test_escape_leaves_no_markup() -> None:
+    assert render.escape("<b>Tom & Jerry</b>") == "&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;"
+
+
+def test_short_message_is_one_part() -> None:
+    assert render.split_message("<b>halo</b>") == ["<b>halo</b>"]
+
+
+def test_split_prefers_line_breaks_and_keeps_tags_balanced() -> None:
+    lines = [f"<b>Baris {i}</b> <i>{'teks ' * 30}</i>" for i in range(200)]
+    text = "\n".join(lines)
+    parts = render.split_message(text)
+    assert len(parts) > 1
+    for part in parts:
+        assert len(part) <= render.TELEGRAM_LIMIT
+        _assert_balanced(part)
+        assert part.startswith("<b>Baris")  # every cut fell on a line break
+    assert "\n".join(parts) == text
+
+
+def test_split_inside_an_open_tag_closes_and_reopens_it() -> None:
+    text = "<b>" + "kata " * 2000 + "</b>"
+    parts = render.split_message(text, limit=500)
+    assert all(len(part) <= 500 and part.startswith("<b>") and part.endswith("</b>") for part in parts)
+    assert _words(parts) == _words([text])
+
+
+def test_split_never_cuts_an_entity() -> None:
+    text = "&amp;" * 3000
+    parts = render.split_message(text, limit=1001)
+    assert all(re.fullmatch(r"(&amp;)+", part) for part in parts)
+
+
+_fragment = st.one_of(
+    st.text(alphabet=st.characters(blacklist_characters="<>&"), max_size=60),
+    st.sampled_from(["\n", " ", "&amp;", "&lt;", "\n\n"]),
+    st.builds(lambda t: f"<b>{t}</b>", st.text(alphabet="abc \n", max_size=300)),
+    st.builds(lambda t: f"<i>x <b>{t}</b> y</i>", st.text(alphabet="de \n", max_size=300)),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(fragments=st.lists(_fragment, max_size=120), limit=st.integers(min_value=60, max_value=700))
+def test_split_property(fragments: list[str], limit: int) -> None:
+    text = "".join(fragments)
+    parts = render.split_message(text, limit)
+    for part in parts:
+        assert len(part) <= limit
+        _assert_balanced(part)
+    assert _words(parts) == _words([text])
+
+
+def _words(parts: list[str]) -> str:
+    return "".join("".join(_TAG.sub("", part).split()) for part in parts)
+
+
+def _assert_balanced(text: str) -> None:
+    stack: list[str] = []
+    for match in _TAG.finditer(text):
+        if match.group(0).startswith("</"):
+            assert stack and stack.pop() == match.group(1), text
+        else:
+            stack.append(match.group(1))
+    assert not stack, text
