@@ -149,12 +149,13 @@ def prepare_steps(settings: Settings) -> list[list[str]]:
 
 def sample_inputs(settings: Settings) -> list[str]:
     """Sample exports already in the sample folder (each has a `.manifest.json` beside it)."""
+    from scoring.results import SAMPLE_MANIFEST_SUFFIX
+
     if not settings.sample_dir.is_dir():
         return []
-    suffix = ".manifest.json"
     found = []
-    for manifest in sorted(settings.sample_dir.glob(f"*{suffix}")):
-        stem = manifest.name[: -len(suffix)]
+    for manifest in sorted(settings.sample_dir.glob(f"*{SAMPLE_MANIFEST_SUFFIX}")):
+        stem = manifest.name[: -len(SAMPLE_MANIFEST_SUFFIX)]
         found += [str(path) for path in sorted(settings.sample_dir.glob(f"{stem}.*")) if path != manifest]
     return found
 

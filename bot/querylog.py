@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import sqlite3
 import threading
 import time
 from collections.abc import Iterable
@@ -19,6 +18,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
+
+from bot.sqlite import open_database
 
 if TYPE_CHECKING:
     from bot.engine.model import Answer
@@ -57,15 +58,9 @@ class QueryLog:
 
     def __init__(self, path: Path | str, salt: str) -> None:
         self._salt = salt.encode("utf-8")
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # One connection behind a lock: the HTTP server logs from its thread pool, the bot from its loop.
-        self._connection = sqlite3.connect(str(path), check_same_thread=False, timeout=5.0, isolation_level=None)
+        self._connection = open_database(path)
         self._lock = threading.Lock()
         with self._lock:
-            self._connection.execute("PRAGMA journal_mode=WAL")
-            # Losing the last logged question on power loss is acceptable; an fsync per question is not.
-            self._connection.execute("PRAGMA synchronous=NORMAL")
             self._connection.executescript(_SCHEMA)
 
     def pseudonym(self, channel: str, asker: str | int) -> str:

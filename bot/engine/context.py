@@ -8,11 +8,12 @@ is shared by several workers (API and bot processes); WAL mode lets readers and 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from bot.sqlite import open_database
 
 # A conversation picked up after this long starts fresh: "kalau Tapin?" the next day should not
 # silently reuse yesterday's intent.
@@ -62,15 +63,9 @@ class ContextStore:
 
     def __init__(self, path: Path | str, ttl_seconds: float = CONTEXT_TTL_SECONDS) -> None:
         self.ttl_seconds = ttl_seconds
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # One connection guarded by a lock: the engine may be called from a thread pool (HTTP server).
-        self._connection = sqlite3.connect(str(path), check_same_thread=False, timeout=5.0, isolation_level=None)
+        self._connection = open_database(path)
         self._lock = threading.Lock()
         with self._lock:
-            self._connection.execute("PRAGMA journal_mode=WAL")
-            # NORMAL under WAL skips an fsync per turn; losing the last turn's context on power loss is fine.
-            self._connection.execute("PRAGMA synchronous=NORMAL")
             self._connection.execute(_SCHEMA)
 
     def load(self, session: str) -> ChatContext:

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from bot.engine.answer import Engine
 from bot.engine.model import Answer
+from tests.bot.html_checks import assert_balanced
 
 _ALLOWED_TAG = re.compile(r"</?[bi]>")
-_TAG = re.compile(r"</?([a-zA-Z]+)[^>]*>")
 
 TRICKY = [
     "",
@@ -60,16 +60,7 @@ def test_any_text_gets_a_safe_answer(engine: Engine, text: str, session: str) ->
     assert answer.text.strip()
     assert answer.intent != "galat", answer.text
     assert "<" not in _ALLOWED_TAG.sub("", answer.text), answer.text  # user text escaped, only <b>/<i> ours
-    _assert_balanced(answer.text)
+    assert_balanced(answer.text)
     for button in (*answer.followups, *answer.choices):
         assert len(button.payload.encode()) <= 64  # Telegram's callback-data limit
 
-
-def _assert_balanced(text: str) -> None:
-    stack: list[str] = []
-    for match in _TAG.finditer(text):
-        if match.group(0).startswith("</"):
-            assert stack and stack.pop() == match.group(1), text
-        else:
-            stack.append(match.group(1))
-    assert not stack, text

@@ -9,8 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.engine import render
-
-_TAG = re.compile(r"</?([a-z]+)[^>]*>")
+from tests.bot.html_checks import TAG, assert_balanced
 
 
 @pytest.mark.parametrize(
@@ -46,7 +45,7 @@ def test_split_prefers_line_breaks_and_keeps_tags_balanced() -> None:
     assert len(parts) > 1
     for part in parts:
         assert len(part) <= render.TELEGRAM_LIMIT
-        _assert_balanced(part)
+        assert_balanced(part)
         assert part.startswith("<b>Baris")  # every cut fell on a line break
     assert "\n".join(parts) == text
 
@@ -79,19 +78,10 @@ def test_split_property(fragments: list[str], limit: int) -> None:
     parts = render.split_message(text, limit)
     for part in parts:
         assert len(part) <= limit
-        _assert_balanced(part)
+        assert_balanced(part)
     assert _words(parts) == _words([text])
 
 
 def _words(parts: list[str]) -> str:
-    return "".join("".join(_TAG.sub("", part).split()) for part in parts)
+    return "".join("".join(TAG.sub("", part).split()) for part in parts)
 
-
-def _assert_balanced(text: str) -> None:
-    stack: list[str] = []
-    for match in _TAG.finditer(text):
-        if match.group(0).startswith("</"):
-            assert stack and stack.pop() == match.group(1), text
-        else:
-            stack.append(match.group(1))
-    assert not stack, text
