@@ -176,7 +176,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # In a worker thread: loading results, index and the embedding model takes seconds.
         app.state.assistant = assistant or await asyncio.to_thread(Assistant.build, settings)
-        app.state.querylog = QueryLog(settings.database_path, settings.query_log_salt.get_secret_value())
+        app.state.querylog = QueryLog.from_settings(settings)
         try:
             if telegram is not None:
                 await _start_telegram(app, settings, telegram)

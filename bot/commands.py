@@ -51,7 +51,7 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
 
     # The engine alone: one question needs no reloads and no HTTP read methods.
     engine = build_engine(settings)
-    querylog = QueryLog(settings.database_path, settings.query_log_salt.get_secret_value())
+    querylog = QueryLog.from_settings(settings)
     try:
         if args.jsonl:
             for line in answer_lines(engine, querylog, sys.stdin):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import secrets
 import threading
 import time
 from collections.abc import Iterable
@@ -23,10 +24,12 @@ from bot.sqlite import open_database
 
 if TYPE_CHECKING:
     from bot.engine.model import Answer
+    from bot.settings import Settings
 
 # "Today" is the help desk's day: the project's users work on Western Indonesian Time.
 LOCAL_ZONE = ZoneInfo("Asia/Jakarta")
 TOP_N = 5
+SALT_FILE = "query-log.salt"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS query_log (
@@ -53,6 +56,19 @@ class QueryStats:
     p50_latency_ms: float | None
 
 
+def query_log_salt(settings: Settings) -> str:
+    """The configured salt, or else one drawn at random for this installation and kept beside the database:
+    a salt everybody knows would let anyone re-identify chat ids by hashing candidate numbers."""
+    if settings.query_log_salt is not None:
+        return settings.query_log_salt.get_secret_value()
+    path = settings.data_dir / SALT_FILE
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
 class QueryLog:
     """Append-only log of questions; `stats()` summarises the last seven days."""
 
@@ -62,6 +78,10 @@ class QueryLog:
         self._lock = threading.Lock()
         with self._lock:
             self._connection.executescript(_SCHEMA)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> QueryLog:
+        return cls(settings.database_path, query_log_salt(settings))
 
     def pseudonym(self, channel: str, asker: str | int) -> str:
         """A stable salted hash of a chat id or session, prefixed with its channel ("tg:9f2c…")."""

@@ -38,7 +38,8 @@ class Settings(BaseSettings):
     flood_max_messages: int = 8
     flood_window_seconds: float = 10.0
 
-    query_log_salt: SecretStr = SecretStr("ganti-salt-ini")
+    # None: a random salt is generated once per installation (see bot.querylog.query_log_salt).
+    query_log_salt: SecretStr | None = None
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

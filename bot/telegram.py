@@ -427,7 +427,7 @@ def run_polling(settings: Settings) -> None:
     from bot.assistant import Assistant
 
     application = build_application(settings)
-    querylog = QueryLog(settings.database_path, settings.query_log_salt.get_secret_value())
+    querylog = QueryLog.from_settings(settings)
     attach(application, settings, Assistant.build(settings), querylog)
     try:
         application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from indexing.text import DEFAULT_STEMMER, STEMMERS
+from knowledge.numbers import number
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -90,7 +91,7 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
 def _build_summary(report: BuildReport, guidance: int, regions: int, index_dir: Path) -> str:
     lines = [
         f"Indeks di {index_dir}: {report.chunks} potongan ({guidance} bagian panduan, {regions} kartu wilayah), "
-        f"{report.seconds:.1f} detik.",
+        f"{number(report.seconds, 1)} detik.",
         f"Di-embed ulang: {len(report.embedded)}; dipakai ulang dari indeks sebelumnya: {report.reused}.",
     ]
     lines += [f"  • {chunk_id}" for chunk_id in report.embedded[:LISTED_CHUNKS]]

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from knowledge.numbers import count, number
+
 if TYPE_CHECKING:
     from bot.settings import Settings
     from scoring.pipeline import ScoringRun
@@ -40,7 +42,7 @@ def run_sample(args: argparse.Namespace, settings: Settings) -> int:
     with console.status("Membuat data sampel sintetis…"):
         export = generate_sample(args.seed, load_methodology("ihai-2025"), get_gazetteer())
         path = write_sample(export, args.out, seed=args.seed, fmt=args.format)
-    console.print(f"[bold yellow]DATA SAMPEL SINTETIS[/] ({len(export.frame):,} baris, seed {args.seed}) → {path}")
+    console.print(f"[bold yellow]DATA SAMPEL SINTETIS[/] ({count(len(export.frame))} baris, seed {args.seed}) → {path}")
     return 0
 
 
@@ -82,19 +84,19 @@ def summary_table(run: ScoringRun, out_dir: Path):
     if run.provenance.synthetic:
         title += " — DATA SAMPEL SINTETIS"
     table = Table(title=title, show_header=False)
-    table.add_row("Baris dibaca", f"{run.rows_read:,}")
-    table.add_row("Diterima", f"{len(quality.accepted):,}")
-    table.add_row("Dikarantina", f"{len(quality.quarantine):,}")
-    for reason, count in quality.reason_counts.items():
-        if count:
-            table.add_row(f"  {reason}", f"{count:,}")
+    table.add_row("Baris dibaca", count(run.rows_read))
+    table.add_row("Diterima", count(len(quality.accepted)))
+    table.add_row("Dikarantina", count(len(quality.quarantine)))
+    for reason, n in quality.reason_counts.items():
+        if n:
+            table.add_row(f"  {reason}", count(n))
     table.add_row("Kab/kota terukur (layak publikasi)", f"{int(kabkota['publishable'].sum())} dari {len(kabkota)}")
-    table.add_row("Kab/kota capai target", str(int(kabkota["target_met"].sum())))
+    table.add_row("Kab/kota capai target", count(kabkota["target_met"].sum()))
     if not national.empty and national["ihai"].notna().any():
         row = national.iloc[0]
-        table.add_row("IHaI nasional (rata-rata kab/kota)", f"{row['ihai']:.2f} ({row['category']})")
-    for label, count in kabkota["category"].value_counts().items():
-        table.add_row(f"  {label}", str(count))
+        table.add_row("IHaI nasional (rata-rata kab/kota)", f"{number(row['ihai'])} ({row['category']})")
+    for label, n in kabkota["category"].value_counts().items():
+        table.add_row(f"  {label}", count(n))
     if run.methodology.weights_provisional:
         table.add_row("Catatan", "bobot variabel sementara")
     table.add_row("Hasil", str(out_dir))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.commands import answer_lines, prepare_steps, print_answer
-from bot.querylog import QueryLog
+from bot.querylog import SALT_FILE, QueryLog, query_log_salt
 from bot.settings import Settings
 
 
@@ -50,6 +50,18 @@ def test_jsonl_keeps_context_per_session_and_survives_bad_lines(engine, querylog
     for error in (bad_json, bad_shape, no_text):
         assert set(error) <= {"line", "error", "session"} and error["error"].startswith("baris tidak valid")
     assert querylog.stats().last_7_days == 4
+
+
+def test_without_a_configured_salt_each_installation_draws_its_own(tmp_path: Path):
+    first = Settings(data_dir=tmp_path / "a", _env_file=None)
+    second = Settings(data_dir=tmp_path / "b", _env_file=None)
+    assert first.query_log_salt is None
+    salt = query_log_salt(first)
+    assert len(salt) == 64 and salt == query_log_salt(first)  # kept, so pseudonyms stay stable
+    assert salt != query_log_salt(second)
+    assert (tmp_path / "a" / SALT_FILE).stat().st_mode & 0o077 == 0
+    configured = Settings(data_dir=tmp_path / "c", query_log_salt="garam-tetap", _env_file=None)
+    assert query_log_salt(configured) == "garam-tetap" and not (tmp_path / "c" / SALT_FILE).exists()
 
 
 def test_query_log_stats(tmp_path: Path):

@@ -266,7 +266,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def querylog(settings: Settings):
-    log = QueryLog(settings.database_path, settings.query_log_salt.get_secret_value())
+    log = QueryLog.from_settings(settings)
     yield log
     log.close()
 
