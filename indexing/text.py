@@ -12,27 +12,18 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
-# Chat spellings and abbreviations officials type on Telegram, mapped to the formal words the
-# guidance uses. Multi-word phrases are matched before single words.
+from knowledge.informal import CHAT_WORDS
+
+# Chat spellings shared with the engine, plus abbreviations the guidance spells out. Multi-word
+# phrases are matched before single words.
 INFORMAL: dict[str, str] = {
-    "apa aja": "apa saja",
-    "gmn": "bagaimana", "gimana": "bagaimana", "bgmn": "bagaimana", "bgm": "bagaimana", "gmana": "bagaimana",
-    "yg": "yang", "brp": "berapa", "berapakah": "berapa", "dgn": "dengan", "dg": "dengan",
-    "tdk": "tidak", "gak": "tidak", "nggak": "tidak", "ngga": "tidak", "enggak": "tidak", "ga": "tidak", "gk": "tidak",
-    "utk": "untuk", "untk": "untuk", "aja": "saja", "knp": "kenapa", "napa": "kenapa", "krn": "karena", "karna": "karena",
-    "sdh": "sudah", "udah": "sudah", "udh": "sudah", "blm": "belum", "dr": "dari", "dlm": "dalam", "pd": "pada",
-    "jg": "juga", "sm": "sama", "org": "orang", "tsb": "tersebut", "kpd": "kepada", "dpt": "dapat", "dapet": "dapat",
-    "thn": "tahun", "kab": "kabupaten", "kec": "kecamatan", "prov": "provinsi", "propinsi": "provinsi",
+    **CHAT_WORDS,
+    "apa aja": "apa saja", "ngapain": "melakukan apa", "thn": "tahun", "kec": "kecamatan",
     "pemda": "pemerintah daerah", "pemkab": "pemerintah daerah", "pemkot": "pemerintah daerah",
-    "pemprov": "pemerintah daerah", "kalo": "kalau", "klo": "kalau", "skrg": "sekarang", "pengen": "ingin",
-    "pingin": "ingin", "pengin": "ingin", "bikin": "membuat", "nyari": "mencari", "liat": "lihat", "gini": "begini",
-    "gitu": "begitu", "emang": "memang", "tau": "tahu", "bgt": "sekali", "banget": "sekali",
-    "ningkatin": "meningkatkan", "naikin": "menaikkan", "ngukur": "mengukur", "ngitung": "menghitung",
-    "itung": "hitung", "ngapain": "melakukan apa", "benerin": "memperbaiki", "perbaiki": "memperbaiki",
-    "jelasin": "jelaskan", "nurunin": "menurunkan", "turunin": "menurunkan", "ngelaporin": "melaporkan",
-    "uu": "undang-undang", "perpres": "peraturan presiden", "permendagri": "peraturan menteri dalam negeri",
-    "kabkota": "kabupaten kota", "kesbang": "kesbangpol", "bakesbangpol": "kesbangpol",
-}
+    "pemprov": "pemerintah daerah", "uu": "undang-undang", "perpres": "peraturan presiden",
+    "permendagri": "peraturan menteri dalam negeri", "kabkota": "kabupaten kota", "kesbang": "kesbangpol",
+    "bakesbangpol": "kesbangpol",
+}  # fmt: skip
 
 # Proper names collapse to their acronym on both sides: the words of "Forum Kerukunan Umat
 # Beragama" name a body, they do not say anything about kerukunan. Longer names come first.

@@ -77,6 +77,8 @@ class Variable(_Frozen):
     dimension: str
     weight: float = Field(gt=0)
     items: tuple[Item, ...]
+    # Words users call the variable by ("moderasi", "toleransi"), lower case, for the assistant.
+    keywords: tuple[str, ...] = ()
 
 
 class Methodology(_Frozen):

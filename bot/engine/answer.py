@@ -25,7 +25,7 @@ from bot.engine.data import PROVINCES_SCOPE, ResultsView, Row
 from bot.engine.dialogue import REGION_INTENTS, Dialogue, Turn
 from bot.engine.model import Answer, Button, ChartRequest, Source
 from bot.engine.resolve import Resolver
-from bot.engine.understand import BOTTOM, DEFAULT_TOP_N, FORUMS, Parser, is_known_word
+from bot.engine.understand import BOTTOM, DEFAULT_TOP_N, FORUMS, Parsed, Parser
 from knowledge.gazetteer import Gazetteer
 from knowledge.guidance import ForumAction, GuidanceDoc
 from scoring.results import NATIONAL_CODE, Results, dimension_column
@@ -91,7 +91,8 @@ class Engine:
         self.gazetteer = gazetteer
         self.index = index
         self.store = store if store is not None else ContextStore(":memory:")
-        self.dialogue = Dialogue(Parser(self.methodology), Resolver(gazetteer, is_known_word), gazetteer)
+        parser = Parser(self.methodology)
+        self.dialogue = Dialogue(parser, Resolver(gazetteer, parser.is_known_word), gazetteer)
         self._docs = {doc.id: doc for doc in guidance}
         self._actions: list[ForumAction] = [action for doc in guidance for action in doc.actions]
         self._composers: dict[str, Callable[[Turn], Answer]] = {
@@ -99,6 +100,7 @@ class Engine:
             "provinsi": self._profil,
             "terlemah": self._terlemah,
             "saran": self._saran,
+            "saran_umum": self._saran_umum,
             "bandingkan": self._bandingkan,
             "peringkat": self._peringkat,
             "cakupan": self._cakupan,
@@ -250,22 +252,67 @@ class Engine:
 
     def _saran(self, turn: Turn) -> Answer:
         forums = turn.forums or FORUMS
+        focus = self._focus_variables(turn.parsed)
         return self._per_region(
-            turn, lambda row, draft: self._advice_section(row, forums, draft), self._advice_followups
+            turn, lambda row, draft: self._advice_section(row, forums, focus, draft), self._advice_followups
         )
 
-    def _advice_section(self, row: Row, forums: Sequence[str], draft: _Draft) -> None:
-        weakest = self._weakest_variables(row, _WEAKEST_VARIABLES)
+    def _focus_variables(self, parsed: Parsed) -> list[str]:
+        """The variables a question names ("moderasi", "v7"), or those of the dimension it names."""
+        if parsed.variable:
+            return [parsed.variable]
+        if parsed.dimension:
+            return [v.key for v in self.methodology.variables_of(parsed.dimension)]
+        return []
+
+    def _advice_section(self, row: Row, forums: Sequence[str], focus: Sequence[str], draft: _Draft) -> None:
+        """Actions for the variables asked about, or else for the region's weakest variables."""
+        weakest = list(focus) or self._weakest_variables(row, _WEAKEST_VARIABLES)
         draft.add(
             f"<b>Saran untuk {render.escape(_display_name(row))}</b>"
             + (f" ({render.escape(row['province_name'])})" if row["level"] == "kabkota" else ""),
-            "Berdasarkan variabel terlemah: "
+            ("Untuk variabel yang ditanyakan: " if focus else "Berdasarkan variabel terlemah: ")
             + " dan ".join(f"{render.escape(self._variable_label(key))} ({render.number(row[key])})" for key in weakest)
             + ".",
         )
+        used = self._forum_actions(forums, weakest, draft)
+        draft.add(self._summary_line(row), *self._caveats(row))
+        self._cite_actions(used, draft)
+        draft.facts.update(
+            _figure_facts(row), forums=list(forums), weakest_variables=list(weakest), actions=[a.id for a in used]
+        )
+
+    def _saran_umum(self, turn: Turn) -> Answer:
+        """Advice asked without a region: the forums' actions for the variable or dimension named (or their
+        first actions), and an offer to tailor them to a region's weakest variables."""
+        forums = turn.forums or FORUMS
+        focus = self._focus_variables(turn.parsed)
+        draft = _Draft()
+        if focus:
+            draft.add(
+                "<b>Saran umum untuk memperkuat "
+                + " dan ".join(render.escape(self._variable_label(key)) for key in focus)
+                + "</b>"
+            )
+        else:
+            draft.add("<b>Saran umum</b>")
+        used = self._forum_actions(forums, focus, draft)
+        draft.add(
+            "Sebutkan kabupaten/kota atau provinsinya (misalnya <i>Tabalong</i>) untuk saran yang disesuaikan "
+            "dengan variabel terlemah di sana."
+        )
+        self._cite_actions(used, draft)
+        draft.facts.update(forums=list(forums), focus_variables=focus, actions=[a.id for a in used])
+        return self._finish(draft, "saran_umum", ())
+
+    def _forum_actions(self, forums: Sequence[str], variables: Sequence[str], draft: _Draft) -> list[ForumAction]:
+        """Each forum's actions for `variables` (all of its actions, first ones, when none are given)."""
         used: list[ForumAction] = []
         for forum in forums:
-            actions = self._actions_for(forum, weakest)
+            if variables:
+                actions = self._actions_for(forum, variables)
+            else:
+                actions = [action for action in self._actions if action.forum == forum][:_ACTIONS_PER_FORUM]
             used.extend(actions)
             draft.add("", f"<b>{forum}</b>")
             draft.add(*(f"• {render.escape(a.text)} <i>(dasar: {render.escape(_basis(a.basis))})</i>" for a in actions))
@@ -274,15 +321,13 @@ class Engine:
         draft.add(
             "",
             "<i>Ini saran untuk dipertimbangkan, bukan kewajiban; sesuaikan dengan kondisi dan kewenangan daerah.</i>",
-            self._summary_line(row),
-            *self._caveats(row),
         )
-        draft.sources.extend(self._sources_of(used))
+        return used
+
+    def _cite_actions(self, actions: Sequence[ForumAction], draft: _Draft) -> None:
+        draft.sources.extend(self._sources_of(actions))
         if draft.sources:
             draft.add("Sumber panduan: " + "; ".join(f"<i>{render.escape(s.title)}</i>" for s in draft.sources))
-        draft.facts.update(
-            _figure_facts(row), forums=list(forums), weakest_variables=list(weakest), actions=[a.id for a in used]
-        )
 
     def _actions_for(self, forum: str, weakest: Sequence[str]) -> list[ForumAction]:
         """A forum's actions for the weakest variables (weakest first); failing that, for their dimensions."""
@@ -781,7 +826,7 @@ class Engine:
 
 def _remember(context: ChatContext, turn: Turn, answer: Answer) -> ChatContext:
     """The context after this answer: the question waiting for a region, or the regions just answered."""
-    if answer.intent in ("pilih_wilayah", "tidak_dikenal"):
+    if answer.intent in ("pilih_wilayah", "tidak_dikenal", "saran_umum"):
         surface = turn.surface if answer.intent == "pilih_wilayah" and turn.choices else None
         return replace(context, pending=Pending(turn.pending_text, surface))
     followable = turn.intent in REGION_INTENTS or turn.intent == "peringkat"
@@ -789,7 +834,7 @@ def _remember(context: ChatContext, turn: Turn, answer: Answer) -> ChatContext:
     if len(forums) == 1:
         forum: str | None = forums[0]
     else:  # advice for all forums resets the chat's forum; other answers keep it
-        forum = None if answer.intent == "saran" else context.forum
+        forum = None if answer.intent in ("saran", "saran_umum") else context.forum
     return ChatContext(
         regions=answer.regions or context.regions,
         intent=turn.intent if followable else context.intent,

@@ -23,6 +23,8 @@ NASIONAL, PROVINSI, KABKOTA = "nasional", "provinsi", "kabkota"
 REGION_INTENTS = frozenset({"profil", "terlemah", "saran", "cakupan", "selisih_kategori", "bandingkan", "provinsi"})
 GENERAL_INTENTS = frozenset({"sapaan", "bantuan", "metodologi"})
 MAX_REGIONS = 5
+# "kota", "kabupaten" (or "kotanya") in a reply that picks between regions sharing a name.
+KINDS = {"kota": "kota", "kabupaten": "kabupaten"}
 # The payload of a region button: "wilayah 63.03" (kab/kota) or "wilayah 63" (province).
 CHOICE = re.compile(r"\s*wilayah\s+(\d{2}(?:\.\d{2})?)\s*", re.IGNORECASE)
 _FOLLOWUP_WORDS = frozenset(word for phrase in FOLLOWUP for word in phrase.split())
@@ -57,10 +59,38 @@ class Dialogue:
                 return self._decide("", context, extra=(region.code,))
             return self._finish(pending.text, pending.surface, (region.code,), context)
         turn = self._decide(text, context)
-        # The user answers a question back by typing the region instead of tapping a button.
-        if pending is not None and turn.regions and turn.parsed.intent is None and turn.intent != "pilih_wilayah":
+        if pending is None or turn.parsed.intent is not None:
+            return turn
+        # The user answers a question back by typing instead of tapping a button: "yang di jawa barat",
+        # "kotanya" for a shared name, or simply the region.
+        if pending.surface and (narrowed := self._narrow(pending.surface, text)) is not None:
+            if not narrowed:  # to none or several: ask the same question again, with its buttons
+                return self._decide(pending.text, context)
+            return self._finish(pending.text, pending.surface, narrowed, context)
+        if turn.regions and turn.intent != "pilih_wilayah":
             return self._finish(pending.text, pending.surface, turn.regions, context)
         return turn
+
+    def _narrow(self, surface: str, text: str) -> tuple[str, ...] | None:
+        """The one region carrying the shared name `surface` that a reply's province or kind ("kota",
+        "kabupaten") points to; () when the reply narrows to none or several; None when it does not
+        narrow at all."""
+        query = normalise(text)
+        scan = self._resolver.scan(query, expects_region=True)
+        provinces = {code for code in scan.codes if self.level(code) == PROVINSI}
+        kinds = {KINDS[word.removesuffix("nya")] for word in query.split() if word.removesuffix("nya") in KINDS}
+        if not provinces and not kinds:
+            return None
+        if scan.codes and not provinces:
+            return None  # the reply names a kab/kota itself: handled as a region
+        candidates = [
+            region.code
+            for region in self._gazetteer.lookup(surface)
+            if region.level == KABKOTA
+            and (not provinces or region.province_code in provinces)
+            and (not kinds or region.kind in kinds)
+        ]
+        return tuple(candidates) if len(candidates) == 1 else ()
 
     def _finish(self, text: str, surface: str | None, codes: tuple[str, ...], context: ChatContext) -> Turn:
         if surface:
@@ -96,6 +126,8 @@ class Dialogue:
             intent = self._implicit(parsed, regions, context, scan.residual)
             if intent == "saran" and not forums and context.forum:
                 forums = (context.forum,)
+        if intent in GENERAL_INTENTS:
+            return Turn(intent, parsed, regions, query=query)
         if intent is None or (intent in REGION_INTENTS and not regions and scan.unknown):
             if scan.unknown:
                 unknown = scan.unknown[0]
@@ -104,6 +136,9 @@ class Dialogue:
         if intent == "peringkat":
             return Turn(intent, parsed, regions, scope=self._scope(parsed, regions, context), query=query)
         regions = self._with_context(intent, regions, parsed, context)
+        if not regions and intent == "saran":
+            # Advice needs no region to be useful: general actions now, tailored ones once a region is named.
+            return Turn("saran_umum", parsed, (), pending_text=text, query=query, forums=forums)
         if not regions or (intent == "bandingkan" and len(regions) < 2):
             return Turn("pilih_wilayah", parsed, regions, pending_text=text, query=query)
         return Turn(self._by_level(intent, regions), parsed, regions, query=query, forums=forums)
@@ -132,7 +167,7 @@ class Dialogue:
         )
         if regions:
             # "jadwal kereta ke Surabaya", "siapa gubernur Kalsel": a region, but not a question about it.
-            unrelated = content_words(residual)
+            unrelated = content_words(residual, self._parser.is_known_word)
             if len(unrelated) >= 2 or (unrelated and not (parsed.figure or parsed.followup or parsed.forums)):
                 return None
             if followable and (parsed.followup or _is_short(residual)):
@@ -140,10 +175,10 @@ class Dialogue:
             return "saran" if parsed.forums else "profil"
         if parsed.forums:
             return "saran" if context.regions else "metodologi"
-        if parsed.nation and not content_words(residual):
+        if parsed.nation and not content_words(residual, self._parser.is_known_word):
             return "provinsi"
         # "berapa?", "kalau itu gimana?" refer to the chat's region; "cuaca hari ini gimana?" does not.
-        if (parsed.figure or parsed.followup) and context.regions and not content_words(residual):
+        if (parsed.figure or parsed.followup) and context.regions and not content_words(residual, self._parser.is_known_word):
             return context.intent if context.intent in REGION_INTENTS else "profil"
         return None
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from knowledge.informal import CHAT_WORDS
 from scoring.methodology import Methodology
 
 FORUMS = ("FKUB", "FPK", "FKDM")
@@ -23,23 +24,11 @@ MAX_TOP_N = 30
 
 # Chat spellings -> the word the rules are written for. Applied token by token after lower-casing.
 SLANG = {
-    "kab": "kabupaten", "kot": "kota", "kabkot": "kabkota",
-    "prov": "provinsi", "propinsi": "provinsi", "prop": "provinsi", "kep": "kepulauan",
-    "brp": "berapa", "brapa": "berapa", "berapakah": "berapa",
-    "gmn": "bagaimana", "gmna": "bagaimana", "gimana": "bagaimana", "gmana": "bagaimana", "bgmn": "bagaimana",
-    "bagaimanakah": "bagaimana", "gimn": "bagaimana",
-    "yg": "yang", "dgn": "dengan", "dg": "dengan", "utk": "untuk", "untk": "untuk", "buat": "untuk",
-    "tdk": "tidak", "gak": "tidak", "ga": "tidak", "gk": "tidak", "nggak": "tidak", "ngga": "tidak",
-    "enggak": "tidak", "engga": "tidak", "ndak": "tidak", "tak": "tidak",
-    "knp": "mengapa", "kenapa": "mengapa", "skrg": "sekarang", "skr": "sekarang",
-    "sdh": "sudah", "udah": "sudah", "udh": "sudah", "blm": "belum", "blom": "belum", "blum": "belum",
-    "dr": "dari", "krn": "karena", "karna": "karena", "jml": "jumlah", "org": "orang", "tp": "tapi",
-    "sy": "saya", "aku": "saya", "gw": "saya", "gue": "saya", "sm": "sama", "bs": "bisa", "aja": "saja",
-    "dmn": "dimana", "apaan": "apa", "ranking": "peringkat", "rangking": "peringkat", "rank": "peringkat",
-    "kalo": "kalau", "klo": "kalau", "kl": "kalau", "lg": "lagi", "dlm": "dalam", "pd": "pada",
-    "ttg": "tentang", "tsb": "tersebut", "resp": "responden", "vs": "versus", "lbh": "lebih",
-    "tertinggi2": "tertinggi", "trendah": "terendah", "trtinggi": "tertinggi", "plg": "paling",
-    "bbrp": "beberapa", "makasih": "terimakasih", "makasi": "terimakasih", "trims": "terimakasih",
+    **CHAT_WORDS,
+    "kot": "kota", "kabkot": "kabkota", "prop": "provinsi", "kep": "kepulauan", "resp": "responden",
+    "ranking": "peringkat", "rangking": "peringkat", "rank": "peringkat", "vs": "versus",
+    "tertinggi2": "tertinggi", "trendah": "terendah", "trtinggi": "tertinggi",
+    "makasih": "terimakasih", "makasi": "terimakasih", "trims": "terimakasih",
     "thx": "terimakasih", "thanks": "terimakasih", "tq": "terimakasih", "ty": "terimakasih",
     "rekom": "rekomendasi", "rekomendasikan": "rekomendasi", "bndingkan": "bandingkan",
     "rata2": "rata rata", "ratarata": "rata rata", "hi": "hai", "hallo": "halo", "helo": "halo",
@@ -250,9 +239,9 @@ def is_known_word(token: str) -> bool:
     return token in KNOWN_WORDS or stem in KNOWN_WORDS or token.startswith(_KNOWN_PREFIXES)
 
 
-def content_words(text: str) -> list[str]:
+def content_words(text: str, known: Callable[[str], bool] = is_known_word) -> list[str]:
     """Words the rules do not know (neither keywords nor filler): the topic of an unrelated question."""
-    return [word for word in text.split() if not word.isdigit() and not is_known_word(word)]
+    return [word for word in text.split() if not word.isdigit() and not known(word)]
 
 
 @dataclass(frozen=True)
@@ -284,6 +273,19 @@ class Parser:
         )
         self._dimension_pattern = re.compile(r"\b(" + "|".join(map(re.escape, self._dimensions)) + r")(?:nya)?\b")
         self._variables = frozenset(methodology.variable_keys)
+        self._variable_words = {word: v.key for v in methodology.variables for word in v.keywords}
+        # Longest first, so "moderasi beragama" wins over "moderasi".
+        names = sorted(self._variable_words, key=len, reverse=True)
+        self._variable_pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b") if names else None
+        # The framework's own words ("budaya", "moderasi", "kewirausahaan") are never misspelt region names.
+        self._vocabulary = frozenset(
+            word
+            for text in (*self._dimensions, *self._variable_words, *(v.name for v in methodology.variables))
+            for word in _fold(text).split()
+        )
+
+    def is_known_word(self, token: str) -> bool:
+        return token in self._vocabulary or is_known_word(token)
 
     def parse(self, residual: str, levels: tuple[str, ...] = ()) -> Parsed:
         """Intent and slots of `residual`; `levels` are the levels ("kabkota"/"provinsi") of named regions."""
@@ -296,6 +298,8 @@ class Parser:
             forums = FORUMS
         dimension = self._dimension_pattern.search(text)
         variable = next((key for key in _VARIABLE.findall(text) if key in self._variables), None)
+        if variable is None and self._variable_pattern is not None and (named := self._variable_pattern.search(text)):
+            variable = self._variable_words[named.group(1)]
         return {
             "forums": forums,
             "dimension": self._dimensions[dimension.group(1)] if dimension else None,
