@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -21,6 +22,9 @@ BASES = ("regulasi", "publikasi_resmi", "berita", "rekomendasi_proyek", "campura
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Numbered sources of shared/reference/sources-forums-and-ihai.md, as cited in documents: "S59: https://…".
+_NUMBERED_SOURCE = re.compile(r"(S\d+):\s*(https?://\S+)")
+_SOURCE_CODE = re.compile(r"\bS\d+\b")
 
 
 class GuidanceError(ValueError):
@@ -33,8 +37,9 @@ class ForumAction:
     forum: str
     text: str
     variables: tuple[str, ...]
-    basis: str
+    basis: str  # as written: "S59, S60 (kegiatan serupa dilaporkan); …"
     doc_id: str
+    basis_text: str = ""  # for readers: source codes replaced by their sites ("tuturmedia.com")
 
 
 @dataclass(frozen=True)
@@ -63,10 +68,31 @@ def _strings(meta: dict[str, Any], key: str, path: Path, allowed: tuple[str, ...
     return tuple(value)
 
 
-def _actions(meta: dict[str, Any], doc_id: str, forums: tuple[str, ...], path: Path) -> tuple[ForumAction, ...]:
+def _source_sites(sources: tuple[str, ...]) -> dict[str, str]:
+    """ "S59: https://tuturmedia.com/…" -> {"S59": "tuturmedia.com"}: a code means nothing to a reader."""
+    sites = {}
+    for source in sources:
+        if match := _NUMBERED_SOURCE.match(source):
+            sites[match.group(1)] = urlsplit(match.group(2)).hostname.removeprefix("www.")
+    return sites
+
+
+def _readable_basis(basis: str, sites: dict[str, str], action_id: str, path: Path) -> str:
+    def site(match: re.Match[str]) -> str:
+        if match.group(0) not in sites:
+            raise GuidanceError(f"{path}: aksi '{action_id}' menyebut {match.group(0)}, yang tidak ada di 'sources'")
+        return sites[match.group(0)]
+
+    return _SOURCE_CODE.sub(site, basis)
+
+
+def _actions(
+    meta: dict[str, Any], doc_id: str, forums: tuple[str, ...], sources: tuple[str, ...], path: Path
+) -> tuple[ForumAction, ...]:
     raw = meta.get("actions", [])
     if not isinstance(raw, list):
         raise GuidanceError(f"{path}: 'actions' harus berupa daftar")
+    sites = _source_sites(sources)
     out = []
     for i, a in enumerate(raw):
         if not isinstance(a, dict) or not all(isinstance(a.get(k), str) and a[k].strip() for k in ("id", "text", "basis")):
@@ -77,7 +103,9 @@ def _actions(meta: dict[str, Any], doc_id: str, forums: tuple[str, ...], path: P
         variables = _strings(a, "variables", path, VARIABLES)
         if not variables:
             raise GuidanceError(f"{path}: aksi '{a['id']}' tidak menyebut variabel")
-        out.append(ForumAction(a["id"], forum, a["text"].strip(), variables, a["basis"].strip(), doc_id))
+        basis = a["basis"].strip()
+        readable = _readable_basis(basis, sites, a["id"], path)
+        out.append(ForumAction(a["id"], forum, a["text"].strip(), variables, basis, doc_id, readable))
     return tuple(out)
 
 
@@ -118,7 +146,7 @@ def parse_guidance(path: Path) -> GuidanceDoc:
         basis=meta["basis"],
         body=text[match.end():].strip(),
         path=path,
-        actions=_actions(meta, meta["id"], forums, path),
+        actions=_actions(meta, meta["id"], forums, sources, path),
     )
 
 

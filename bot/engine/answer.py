@@ -38,13 +38,6 @@ MAX_INPUT_CHARS = 500
 _ACTIONS_PER_FORUM = 3
 _WEAKEST_VARIABLES = 2
 _EXCERPT_CHARS = 900
-_BASIS_LABELS = {
-    "regulasi": "regulasi",
-    "publikasi_resmi": "publikasi resmi",
-    "berita": "pemberitaan",
-    "rekomendasi_proyek": "rekomendasi proyek, bukan ketentuan resmi",
-    "campuran": "regulasi dan rekomendasi proyek",
-}
 EXAMPLES = (
     ("IHaI Kota Banjarbaru", "berapa ihai kota banjarbaru"),
     ("Dimensi terlemah Kab. Banjar", "dimensi terlemah kab banjar"),
@@ -315,7 +308,7 @@ class Engine:
                 actions = [action for action in self._actions if action.forum == forum][:_ACTIONS_PER_FORUM]
             used.extend(actions)
             draft.add("", f"<b>{forum}</b>")
-            draft.add(*(f"• {render.escape(a.text)} <i>(dasar: {render.escape(_basis(a.basis))})</i>" for a in actions))
+            draft.add(*(f"• {render.escape(a.text)} <i>(dasar: {render.escape(a.basis_text)})</i>" for a in actions))
             if not actions:
                 draft.add(f"• Panduan belum memuat aksi {forum} untuk variabel ini.")
         draft.add(
@@ -882,10 +875,6 @@ def _band_text(label: str, lower: float, upper: float | None) -> str:
     if upper is None:
         return f"{render.escape(label)} mulai {render.number(lower)}"
     return f"{render.escape(label)} {render.number(lower)} sampai di bawah {render.number(upper)}"
-
-
-def _basis(basis: str) -> str:
-    return _BASIS_LABELS.get(basis, basis)
 
 
 def _excerpt(text: str) -> str:

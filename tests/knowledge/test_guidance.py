@@ -163,3 +163,20 @@ def test_malformed_front_matter_raises_naming_the_file(tmp_path: Path) -> None:
     (tmp_path / "rusak.md").write_text(good.replace("id: baik", "id: lain"))
     with pytest.raises(GuidanceError, match="rusak.md"):
         load_guidance(tmp_path)
+
+
+def test_action_sources_are_shown_by_site_and_must_exist(tmp_path: Path) -> None:
+    doc = (
+        "---\nid: aksi-uji\ntitle: Uji\ntopics: [aksi]\nforums: [FKUB]\ndimensions: []\nvariables: [v7]\n"
+        'sources: ["S60: https://www.klikkalimantan.com/25205/fkub-balangan"]\nbasis: campuran\n'
+        "actions:\n  - id: a1\n    text: Dialog.\n    variables: [v7]\n"
+        '    basis: "S60 (kegiatan serupa dilaporkan); rekomendasi proyek"\n---\nIsi.\n'
+    )
+    (tmp_path / "aksi-uji.md").write_text(doc, encoding="utf-8")
+    [action] = load_guidance(tmp_path)[0].actions
+    assert action.basis == "S60 (kegiatan serupa dilaporkan); rekomendasi proyek"
+    assert action.basis_text == "klikkalimantan.com (kegiatan serupa dilaporkan); rekomendasi proyek"
+
+    (tmp_path / "aksi-uji.md").write_text(doc.replace('basis: "S60', 'basis: "S61'), encoding="utf-8")
+    with pytest.raises(GuidanceError, match="aksi-uji.md.*S61"):
+        load_guidance(tmp_path)
