@@ -26,7 +26,6 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-
 TARGET_FACTUAL_P50_MS = 10.0
 TARGET_GUIDANCE_P50_MS = 40.0
 TARGET_REQUESTS_PER_SECOND = 150.0

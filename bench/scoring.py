@@ -117,7 +117,7 @@ def respondent_composite(accepted: pd.DataFrame, methodology: Methodology) -> np
     scores = np.where(reverse, scale.max - scores, scores - scale.min) / (scale.max - scale.min) * scale.score_max
     position = 0
     composite = np.zeros(len(accepted))
-    for variable, weight in zip(methodology.variables, methodology.weights):
+    for variable, weight in zip(methodology.variables, methodology.weights, strict=True):
         composite += weight * np.nanmean(scores[:, position : position + len(variable.items)], axis=1)
         position += len(variable.items)
     return composite

@@ -24,7 +24,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-
 TARGET_BUILD_SECONDS = 60.0
 TARGET_REBUILD_SECONDS = 5.0
 TARGET_LOAD_SECONDS = 3.0

@@ -14,7 +14,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-
 QUESTIONS = Path(__file__).resolve().parents[1] / "tests" / "indexing" / "eval_questions.jsonl"
 DENSE_WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1.0)
 RRF_KS = (1.0, 5.0, 10.0, 20.0, 30.0, 60.0, 100.0)

@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -193,7 +193,7 @@ def _write(
         "dimension": embedder.dimension,
         "max_tokens": embedder.max_tokens,
         "stemmer": stemmer,
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "chunk_count": len(chunks),
         "chunks": {c.id: c.hash for c in chunks},
         **extra_manifest,

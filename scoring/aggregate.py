@@ -85,7 +85,7 @@ def kabkota_rows(kabkota: pd.DataFrame, methodology: Methodology, gazetteer: Gaz
     """Identity, coverage and figures of each measured kab/kota; figures NA below `min_publishable`."""
     regions = [gazetteer.get(code) for code in kabkota[KABKOTA]]
     unknown = [
-        code for code, region in zip(kabkota[KABKOTA], regions) if region is None or region.level != LEVEL_KABKOTA
+        code for code, region in zip(kabkota[KABKOTA], regions, strict=True) if region is None or region.level != LEVEL_KABKOTA
     ]
     if unknown:
         raise ValueError(f"kode kab/kota tidak ada di gazetteer: {', '.join(unknown[:5])}")

@@ -93,7 +93,7 @@ def run_scoring(
     frames = [read_export(path, methodology) for path in paths]
     raw = pd.concat(frames, ignore_index=True)
     inputs = tuple(
-        InputFile(path=path, sha256=file_sha256(path), rows=len(frame)) for path, frame in zip(paths, frames)
+        InputFile(path=path, sha256=file_sha256(path), rows=len(frame)) for path, frame in zip(paths, frames, strict=True)
     )
     on_step("Memeriksa kualitas data")
     quality = apply_quality_rules(raw, methodology, gazetteer)

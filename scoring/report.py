@@ -7,7 +7,7 @@ row counts by reason, software version and, for the synthetic sample, its seed.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -80,7 +80,7 @@ def build_manifest(run: ScoringRun) -> dict:
     quality = run.quality
     return {
         "software_version": software_version(),
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "synthetic": run.provenance.synthetic,
         "label": SYNTHETIC_LABEL if run.provenance.synthetic else None,
         "seed": run.provenance.seed,

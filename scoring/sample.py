@@ -466,7 +466,7 @@ def generate_sample(seed: int, methodology: Methodology, gazetteer: Gazetteer) -
     rows = _draw_rows(measured, region, levels, methodology, rng)
     # Faulty rows were drawn like any other, so consecutive blocks of them are as good as random ones.
     blocks = np.split(np.arange(n_clean, len(region)), np.cumsum(list(defects.values()))[:-1])
-    _corrupt(rows, dict(zip(defects, blocks)), methodology, rng)
+    _corrupt(rows, dict(zip(defects, blocks, strict=True)), methodology, rng)
     clean = np.arange(len(region)) < n_clean
 
     order = np.argsort(_instants(rows.local, rows.zone), kind="stable")

@@ -7,8 +7,8 @@ ask the engine for `chart` bytes when one is attached.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 ChartKind = Literal["region_dimensions", "province_ranking"]
