@@ -28,7 +28,7 @@ from bot.engine.resolve import Resolver
 from bot.engine.understand import BOTTOM, DEFAULT_TOP_N, FORUMS, Parsed, Parser
 from knowledge.gazetteer import Gazetteer
 from knowledge.guidance import ForumAction, GuidanceDoc
-from scoring.results import NATIONAL_CODE, Results, dimension_column
+from scoring.results import NATIONAL_CODE, Results, aspect_column, dimension_column
 
 logger = logging.getLogger(__name__)
 
@@ -187,9 +187,11 @@ class Engine:
             _title(row),
             f"IHaI {self.view.year}: <b>{render.number(row['ihai'])}</b> — <b>{render.escape(row['category'])}</b>",
             f"Interval kepercayaan {self._confidence}: {render.interval(row['ihai_ci_low'], row['ihai_ci_high'])}",
+            self._certainty_line(row),
             self._respondents_line(row),
             "Peringkat: " + " · ".join(render.escape(rank) for rank in ranks),
             "Dimensi: " + self._dimensions_text(row),
+            "Aspek: " + self._aspects_text(row),
             *self._caveats(row),
         )
         draft.facts.update(_figure_facts(row))
@@ -204,6 +206,7 @@ class Engine:
             *self._range_line(row),
             *self._coverage_lines(row),
             "Dimensi: " + self._dimensions_text(row),
+            "Aspek: " + self._aspects_text(row),
         )
         if not national and row.get("rank_national") is not None:
             draft.add(
@@ -232,6 +235,8 @@ class Engine:
             + " · ".join(f"{render.escape(d.name)} {render.number(row[dimension_column(d.key)])}" for d in dimensions),
             "Tiga variabel terendah: "
             + " · ".join(f"{render.escape(self._variable_label(key))} {render.number(row[key])}" for key in variables),
+            "Aspek dari yang terendah: "
+            + self._aspects_text(row, weakest_first=True),
             self._summary_line(row),
             *self._caveats(row),
         )
@@ -765,6 +770,21 @@ class Engine:
             f"{render.escape(d.name)} {render.number(row[dimension_column(d.key)])}"
             for d in self.methodology.dimensions
         )
+
+    def _aspects_text(self, row: Row, weakest_first: bool = False) -> str:
+        """Persepsi, partisipasi, akseptabilitas: where perception, taking part or acceptance lags."""
+        aspects = list(self.methodology.aspects)
+        if weakest_first:
+            aspects.sort(key=lambda a: row[aspect_column(a.key)])
+        return " · ".join(f"{render.escape(a.name)} {render.number(row[aspect_column(a.key)])}" for a in aspects)
+
+    def _certainty_line(self, row: Row) -> str:
+        """How sure the category is: the chance, given the sampling error, that the true value lies in the
+        reported band. 99.6% reads "lebih dari 99%", never a misleading "100%"."""
+        chance = row["category_probability"]
+        text = "lebih dari 99%" if chance >= 0.995 else render.percent(chance)
+        note = " — skor dekat batas kategori, kategori belum pasti" if chance < 0.9 else ""
+        return f"Keyakinan kategori: {text}{note}"
 
     def _weakest_variables(self, row: Row, count: int) -> list[str]:
         return sorted(self.methodology.variable_keys, key=lambda key: row[key])[:count]

@@ -344,10 +344,12 @@ class Parser:
         if _RANKING.search(text) or listed:
             # "peringkat Banjarbaru" asks for one region's rank, which its profile shows.
             return "profil" if has_kabkota and not subject else "peringkat"
+        # "ekonomi terendah di jabar" names what to rank by: the province's kab/kota, not its weakest part.
+        ranked = subject or slots["dimension"] is not None or slots["variable"] is not None
         if _WEAK.search(text):
-            return "peringkat" if subject and not has_kabkota else "terlemah"
+            return "peringkat" if ranked and not has_kabkota else "terlemah"
         if _BOTTOM.search(text):
-            if subject and not has_kabkota:
+            if ranked and not has_kabkota:
                 return "peringkat"
             return "terlemah" if has_kabkota or about_parts or (not subject and slots["followup"]) else "peringkat"
         if _TOP.search(text) and (subject or not has_kabkota):

@@ -11,10 +11,11 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from bot.engine import render
 from bot.engine.answer import SYNTHETIC_LINE, Engine
 from knowledge.gazetteer import get_gazetteer
 from knowledge.guidance import load_guidance
-from scoring.results import Results
+from scoring.results import Results, aspect_column
 
 
 class FakeIndex:
@@ -111,3 +112,18 @@ def test_an_internal_error_becomes_an_apology(
         answer = engine.ask("ihai kalsel", "broken")
     assert answer.intent == "galat" and "Maaf" in answer.text and answer.followups
     assert "boom" in caplog.text
+
+
+def test_profile_says_how_sure_the_category_is_and_shows_the_aspects(engine: Engine, results: Results) -> None:
+    table = results.table
+    kabkota = table[(table["level"] == "kabkota") & table["publishable"]].sort_values("category_probability")
+    unsure, sure = kabkota.iloc[0], kabkota.iloc[-1]
+    assert unsure["category_probability"] < 0.9 <= 0.995 <= sure["category_probability"]  # the sample has both
+
+    answer = engine.ask(f"ihai {unsure['code']}", "certainty")
+    expected = render.percent(unsure["category_probability"])
+    assert f"Keyakinan kategori: {expected} — skor dekat batas kategori" in answer.text
+    for aspect in results.methodology.aspects:
+        assert f"{aspect.name} {render.number(unsure[aspect_column(aspect.key)])}" in answer.text
+
+    assert "Keyakinan kategori: lebih dari 99%" in engine.ask(f"ihai {sure['code']}", "certainty").text
