@@ -9,6 +9,8 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from bot.settings import Settings
 
 EXIT_USER_ERROR = 2
@@ -132,11 +134,10 @@ def run_main(args: argparse.Namespace, settings: Settings) -> int:
 def prepare_steps(settings: Settings) -> list[list[str]]:
     """The subcommands that bring data, results and index up to date. Existing results are never
     re-scored from the sample: they may come from real survey data scored into the same folder."""
-    from scoring.results import MANIFEST_JSON
     from scoring.sample import sample_stem
 
     steps: list[list[str]] = []
-    if not (settings.results_dir / MANIFEST_JSON).is_file():
+    if needs_scoring(settings.results_dir):
         inputs = sample_inputs(settings)
         if not inputs:
             steps.append(["sample", "--out", str(settings.sample_dir)])
@@ -145,6 +146,24 @@ def prepare_steps(settings: Settings) -> list[list[str]]:
     # The index build itself skips what is already up to date.
     steps.append(["index", "build", "--results", str(settings.results_dir)])
     return steps
+
+
+def needs_scoring(results_dir: Path) -> bool:
+    """No results yet, or sample results this version can no longer read (say, its methodology file
+    changed): both are (re)generated. Results of real survey data are never overwritten."""
+    from scoring.results import MANIFEST_JSON, ResultsError, load_results
+
+    manifest = results_dir / MANIFEST_JSON
+    if not manifest.is_file():
+        return True
+    try:
+        load_results(results_dir)
+    except ResultsError:
+        try:
+            return json.loads(manifest.read_text(encoding="utf-8")).get("synthetic") is True
+        except (OSError, ValueError, AttributeError):
+            return False
+    return False
 
 
 def sample_inputs(settings: Settings) -> list[str]:

@@ -103,3 +103,8 @@ def test_run_prepares_only_what_is_missing(tmp_path: Path):
     settings.results_dir.mkdir()
     (settings.results_dir / "manifest.json").write_text("{}")  # results exist (maybe real data): never re-scored
     assert prepare_steps(settings) == [["index", "build", "--results", str(settings.results_dir)]]
+    # Sample results this version cannot read (here: no results table) are regenerated; real ones are not.
+    (settings.results_dir / "manifest.json").write_text('{"synthetic": true}')
+    assert prepare_steps(settings)[0] == score
+    (settings.results_dir / "manifest.json").write_text('{"synthetic": false}')
+    assert prepare_steps(settings) == [["index", "build", "--results", str(settings.results_dir)]]
