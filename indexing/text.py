@@ -113,6 +113,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "skor": ("skor", "angka"),
     "rendah": ("rendah", "lemah", "buruk", "jelek"),
     "target": ("target", "sasaran"),
+    "tugas": ("tugas", "peran", "fungsi", "wewenang", "kewenangan", "mandat"),
 }
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

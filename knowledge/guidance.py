@@ -68,13 +68,16 @@ def _strings(meta: dict[str, Any], key: str, path: Path, allowed: tuple[str, ...
     return tuple(value)
 
 
+def reference_label(reference: str) -> str:
+    """How a source reads in a chat message: "S59: https://www.tuturmedia.com/…" -> "tuturmedia.com";
+    a regulation or publication title stays as it is."""
+    match = _NUMBERED_SOURCE.match(reference)
+    return urlsplit(match.group(2)).hostname.removeprefix("www.") if match else reference
+
+
 def _source_sites(sources: tuple[str, ...]) -> dict[str, str]:
-    """ "S59: https://tuturmedia.com/…" -> {"S59": "tuturmedia.com"}: a code means nothing to a reader."""
-    sites = {}
-    for source in sources:
-        if match := _NUMBERED_SOURCE.match(source):
-            sites[match.group(1)] = urlsplit(match.group(2)).hostname.removeprefix("www.")
-    return sites
+    """{"S59": "tuturmedia.com"}: a source number means nothing to a reader, a site name does."""
+    return {match.group(1): reference_label(source) for source in sources if (match := _NUMBERED_SOURCE.match(source))}
 
 
 def _readable_basis(basis: str, sites: dict[str, str], action_id: str, path: Path) -> str:

@@ -1,10 +1,16 @@
-"""Fixtures shared across packages: the real pipeline run once per test session on the sample."""
+"""Fixtures shared across packages: the real pipeline run once per test session on the sample, and the
+search index (guidance + the sample's region cards) built once over its results."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:  # loading the model stack is left to the tests that use it
+    from indexing.dense import Embedder
+    from indexing.search import SearchIndex
 
 SAMPLE_SEED = 2025
 
@@ -32,3 +38,28 @@ def sample_results_dir(sample_export_path: Path, tmp_path_factory: pytest.TempPa
     run = run_scoring([sample_export_path], load_methodology("ihai-2025"), get_gazetteer())
     write_outputs(run, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    from indexing.dense import load_embedding_model
+
+    return load_embedding_model()
+
+
+@pytest.fixture(scope="session")
+def full_index_dir(sample_results_dir: Path, embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from indexing.corpus import collect_corpus
+    from indexing.store import build_index
+
+    corpus = collect_corpus(sample_results_dir)
+    index_dir = tmp_path_factory.mktemp("index")
+    build_index(corpus.chunks, embedder, index_dir, extra_manifest=corpus.manifest_entry())
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def search_index(full_index_dir: Path, embedder: Embedder) -> SearchIndex:
+    from indexing.search import SearchIndex
+
+    return SearchIndex.load(full_index_dir, embedder)

@@ -27,7 +27,7 @@ from bot.engine.model import Answer, Button, ChartRequest, Source
 from bot.engine.resolve import Resolver
 from bot.engine.understand import BOTTOM, DEFAULT_TOP_N, FORUMS, Parsed, Parser
 from knowledge.gazetteer import Gazetteer
-from knowledge.guidance import ForumAction, GuidanceDoc
+from knowledge.guidance import ForumAction, GuidanceDoc, reference_label
 from scoring.results import NATIONAL_CODE, Results, aspect_column, dimension_column
 
 logger = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ MAX_INPUT_CHARS = 500
 _ACTIONS_PER_FORUM = 3
 _WEAKEST_VARIABLES = 2
 _EXCERPT_CHARS = 900
+_SHORT_PASSAGE = 300
 EXAMPLES = (
     ("IHaI Kota Banjarbaru", "berapa ihai kota banjarbaru"),
     ("Dimensi terlemah Kab. Banjar", "dimensi terlemah kab banjar"),
@@ -581,6 +582,10 @@ class Engine:
         """The best guidance passage for the question, with its document's sources."""
         assert self.index is not None
         hits = list(self.index.search(query, k=3, filters={"level": "guidance"}))
+        if not self._names_other_framework(query):
+            # "moderasi beragama" means V7 while the results are 2025, not X10: the other framework's
+            # variable pages go after the rest (a stable sort keeps the search order otherwise).
+            hits.sort(key=lambda hit: self._about_other_framework(hit.doc_id))
         draft.facts["index_ready"] = True
         if not hits:
             if not draft.lines:
@@ -589,14 +594,18 @@ class Engine:
         top = hits[0]
         if draft.lines:
             draft.add("")
-        draft.add(f"<b>{render.escape(top.title)}</b>", render.escape(_excerpt(top.text)))
+        passage = top.text
+        if len(passage) < _SHORT_PASSAGE and top.doc_id in self._docs:
+            # A one-line introduction says little on its own: show the document from its start instead.
+            passage = self._docs[top.doc_id].body
+        draft.add(f"<b>{render.escape(top.title)}</b>", render.escape(_excerpt(passage)))
         seen: set[str] = set()
         for hit in hits:
             if hit.doc_id in seen:
                 continue
             seen.add(hit.doc_id)
             draft.sources.append(Source(hit.doc_id, hit.title, tuple(getattr(hit, "sources", ()) or ())))
-        references = [ref for source in draft.sources[:1] for ref in source.references][:4]
+        references = [reference_label(ref) for source in draft.sources[:1] for ref in source.references][:4]
         draft.add(
             "Sumber: <i>"
             + render.escape(top.title)
@@ -604,6 +613,16 @@ class Engine:
             + (f" ({render.escape('; '.join(references))})" if references else "")
         )
         draft.facts["doc_ids"] = [source.doc_id for source in draft.sources]
+
+    def _names_other_framework(self, query: str) -> bool:
+        """The question names another round's year ("2023") or a variable the results do not have ("x10")."""
+        years = {int(year) for year in re.findall(r"\b(20\d\d)\b", query)}
+        keys = set(re.findall(r"\b([a-z]\d{1,2})\b", query))
+        return bool(years - set(self.methodology.years)) or bool(keys - set(self.methodology.variable_keys))
+
+    def _about_other_framework(self, doc_id: str) -> bool:
+        doc = self._docs.get(doc_id)
+        return doc is not None and bool(doc.variables) and not set(doc.variables) & set(self.methodology.variable_keys)
 
     def _sapaan(self, turn: Turn) -> Answer:
         thanks = "terimakasih" in turn.query.split()
@@ -899,13 +918,18 @@ def _band_text(label: str, lower: float, upper: float | None) -> str:
 
 def _excerpt(text: str) -> str:
     """Guidance Markdown as plain text, cut at a sentence end near `_EXCERPT_CHARS`."""
-    plain = re.sub(r"[*_`#>]+", "", text)
+    plain = re.sub(r"(?m)^#+\s*(.+?)\s*$", r"\1:", text)  # "## Tugas" -> "Tugas:"
+    plain = re.sub(r"(?m)^\s*[-*]\s+", "• ", plain)
+    plain = re.sub(r"[*_`#>]+", "", plain)
     plain = re.sub(r"\n{3,}", "\n\n", plain).strip()
     if len(plain) <= _EXCERPT_CHARS:
         return plain
     cut = plain[:_EXCERPT_CHARS]
     end = max(cut.rfind(". "), cut.rfind(".\n"), cut.rfind("\n"))
-    return (cut[: end + 1] if end > _EXCERPT_CHARS // 2 else cut).rstrip() + " …"
+    cut = cut[: end + 1] if end > _EXCERPT_CHARS // 2 else cut
+    # A section heading with nothing of its section after it is dropped.
+    cut = re.sub(r"\n[^\n]*:\s*$", "", cut.rstrip())
+    return cut.rstrip() + " …"
 
 
 def _example_buttons(count: int) -> tuple[Button, ...]:

@@ -127,3 +127,20 @@ def test_profile_says_how_sure_the_category_is_and_shows_the_aspects(engine: Eng
         assert f"{aspect.name} {render.number(unsure[aspect_column(aspect.key)])}" in answer.text
 
     assert "Keyakinan kategori: lebih dari 99%" in engine.ask(f"ihai {sure['code']}", "certainty").text
+
+
+def test_guidance_prefers_the_results_framework_unless_another_is_named(results: Results, search_index) -> None:
+    engine = _engine(results, index=search_index)
+    assert results.methodology.id == "ihai-2025"
+    plain = engine.ask("apa itu moderasi beragama?", "fw")
+    named = engine.ask("apa itu x10 moderasi beragama?", "fw")
+    assert "variabel-x10" not in [source.doc_id for source in plain.sources[:1]]
+    assert named.sources[0].doc_id == "variabel-x10"
+
+
+def test_a_one_line_introduction_is_shown_with_the_document_that_follows(results: Results, search_index) -> None:
+    engine = _engine(results, index=search_index)
+    answer = engine.ask("apa peran fkub", "intro")
+    assert answer.sources[0].doc_id == "fkub-mandat"
+    assert "Dasar hukum:" in answer.text and "• Peraturan Bersama Menteri Agama" in answer.text
+    assert "##" not in answer.text and "**" not in answer.text
