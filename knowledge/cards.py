@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from knowledge.numbers import count, interval, number
+from knowledge.numbers import chance, count, interval, number
 from scoring.methodology import Methodology
 from scoring.results import Results
 
@@ -79,6 +79,8 @@ def _score_sentences(row: pd.Series, weakest: _Weakest) -> list[str]:
         f"IHaI {row['year']}: {number(row['ihai'])}, kategori {row['category']} "
         f"(selang kepercayaan 95%: {interval(row['ihai_ci_low'], row['ihai_ci_high'])})."
     ]
+    if (probability := _value(row, "category_probability")) is not None:
+        sentences.append(f"Keyakinan kategori: {chance(probability)}.")
     if weakest.dimension is not None:
         sentences.append(f"Dimensi terlemah: {weakest.dimension_label} ({number(row[f'dim_{weakest.dimension}'])}).")
     if weakest.variable is not None:

@@ -28,3 +28,8 @@ def percent(value: float, decimals: int = 0) -> str:
 def interval(low: float, high: float) -> str:
     """6.51, 6.9 -> "6,51–6,90"."""
     return f"{number(low)}{_DASH}{number(high)}"
+
+
+def chance(probability: float) -> str:
+    """A probability as Indonesians read it; 0.996 is "lebih dari 99%", never a misleading "100%"."""
+    return "lebih dari 99%" if probability >= 0.995 else percent(probability)

@@ -39,6 +39,8 @@ _ACTIONS_PER_FORUM = 3
 _WEAKEST_VARIABLES = 2
 _EXCERPT_CHARS = 900
 _SHORT_PASSAGE = 300
+# Below this chance of lying in its band, a category is flagged as not yet certain.
+_SURE_CATEGORY = 0.9
 EXAMPLES = (
     ("IHaI Kota Banjarbaru", "berapa ihai kota banjarbaru"),
     ("Dimensi terlemah Kab. Banjar", "dimensi terlemah kab banjar"),
@@ -799,11 +801,10 @@ class Engine:
 
     def _certainty_line(self, row: Row) -> str:
         """How sure the category is: the chance, given the sampling error, that the true value lies in the
-        reported band. 99.6% reads "lebih dari 99%", never a misleading "100%"."""
-        chance = row["category_probability"]
-        text = "lebih dari 99%" if chance >= 0.995 else render.percent(chance)
-        note = " — skor dekat batas kategori, kategori belum pasti" if chance < 0.9 else ""
-        return f"Keyakinan kategori: {text}{note}"
+        reported band."""
+        probability = row["category_probability"]
+        note = " — skor dekat batas kategori, kategori belum pasti" if probability < _SURE_CATEGORY else ""
+        return f"Keyakinan kategori: {render.chance(probability)}{note}"
 
     def _weakest_variables(self, row: Row, count: int) -> list[str]:
         return sorted(self.methodology.variable_keys, key=lambda key: row[key])[:count]

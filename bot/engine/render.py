@@ -10,9 +10,9 @@ import html
 import re
 from collections.abc import Iterable
 
-from knowledge.numbers import count, interval, number, percent
+from knowledge.numbers import chance, count, interval, number, percent
 
-__all__ = ["bullet_lines", "count", "escape", "interval", "number", "percent", "split_message"]
+__all__ = ["bullet_lines", "chance", "count", "escape", "interval", "number", "percent", "split_message"]
 
 TELEGRAM_LIMIT = 4096
 

@@ -85,3 +85,9 @@ def test_split_property(fragments: list[str], limit: int) -> None:
 def _words(parts: list[str]) -> str:
     return "".join("".join(TAG.sub("", part).split()) for part in parts)
 
+
+
+def test_chance_never_rounds_up_to_certainty() -> None:
+    assert render.chance(0.9996) == "lebih dari 99%"
+    assert render.chance(0.9949) == "99%"
+    assert render.chance(0.8412) == "84%"

@@ -29,7 +29,7 @@ def _results(synthetic: bool = True) -> Results:
              province_name="Kalimantan Selatan", n_respondents=1302, target_met=True, publishable=True,
              ihai=6.7234, ihai_se=0.06, ihai_ci_low=6.6058, ihai_ci_high=6.8410, category="Harmoni Sedang",
              dim_keberagamaan=6.12, v7=5.98, weakest_dimension="keberagamaan", weakest_variable="v7",
-             rank_in_province=1, rank_national=2, reporting_eligible=True),
+             rank_in_province=1, rank_national=2, reporting_eligible=True, category_probability=0.9996),
         _row(level="kabkota", code="63.04", name="Kabupaten Barito Kuala", province_code="63",
              province_name="Kalimantan Selatan", n_respondents=12, target_met=False, publishable=False,
              reporting_eligible=False, **{c: None for c in ("dim_ekonomi", "v1")}),
@@ -37,7 +37,7 @@ def _results(synthetic: bool = True) -> Results:
              province_name="Kalimantan Timur", n_respondents=480, target_met=False, publishable=True, ihai=6.9,
              ihai_se=0.1, ihai_ci_low=6.7, ihai_ci_high=7.1, category="Harmoni Sedang", weakest_dimension="ekonomi",
              weakest_variable="v2", v2=6.5, dim_ekonomi=6.6, rank_in_province=1, rank_national=1,
-             reporting_eligible=False),
+             reporting_eligible=False, category_probability=0.8412),
         _row(level="provinsi", code="63", name="Kalimantan Selatan", province_code="63",
              province_name="Kalimantan Selatan", n_respondents=1314, publishable=True, ihai=6.7234, ihai_se=0.06,
              ihai_ci_low=6.6058, ihai_ci_high=6.8410, category="Harmoni Sedang", weakest_dimension="keberagamaan",
@@ -73,6 +73,7 @@ def test_kabkota_card_states_score_weakest_coverage_and_rank(cards: dict) -> Non
         "6,72",
         "kategori Harmoni Sedang",
         "selang kepercayaan 95%: 6,61–6,84",
+        "Keyakinan kategori: lebih dari 99%.",
         "Dimensi terlemah: Keberagamaan (6,12)",
         "Variabel terlemah: V7 Moderasi Beragama dan Toleransi Antarumat Beragama (5,98)",
         "Responden: 1.302 dari target 1.250",
@@ -92,6 +93,7 @@ def test_kabkota_card_states_score_weakest_coverage_and_rank(cards: dict) -> Non
 
 def test_below_target_and_unpublishable_cards(cards: dict) -> None:
     assert "belum mencapai target" in cards["wilayah-64.01"].text
+    assert "Keyakinan kategori: 84%." in cards["wilayah-64.01"].text
     small = cards["wilayah-63.04"]
     assert "Baru 12 responden" in small.text and "minimal 30" in small.text and "kategori" not in small.text
     assert small.metadata["ihai"] is None and small.metadata["dimensions"] == []
