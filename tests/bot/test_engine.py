@@ -8,6 +8,7 @@ import logging
 from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -15,7 +16,10 @@ from bot.engine import render
 from bot.engine.answer import SYNTHETIC_LINE, Engine
 from knowledge.gazetteer import get_gazetteer
 from knowledge.guidance import load_guidance
-from scoring.results import Results, aspect_column
+from scoring.methodology import load_methodology
+from scoring.pipeline import run_scoring
+from scoring.report import write_outputs
+from scoring.results import Results, aspect_column, load_results
 
 
 class FakeIndex:
@@ -144,3 +148,32 @@ def test_a_one_line_introduction_is_shown_with_the_document_that_follows(results
     assert answer.sources[0].doc_id == "fkub-mandat"
     assert "Dasar hukum:" in answer.text and "• Peraturan Bersama Menteri Agama" in answer.text
     assert "##" not in answer.text and "**" not in answer.text
+
+
+def test_results_of_the_2023_framework_are_answered_in_its_terms(tmp_path) -> None:
+    """Nothing in the engine is tied to the 2025 framework: score a small 2023/2024-style export with the
+    real pipeline and ask about it."""
+    methodology = load_methodology("ihai-2023")
+    rng = np.random.default_rng(2024)
+    codes = ["63.03", "63.71", "63.72"]
+    export = pd.DataFrame({
+        "respondent_id": [f"r{i}" for i in range(40 * len(codes))],
+        "submitted_at": "2024-03-10T10:00:00",
+        "kabkota": np.repeat(codes, 40),
+        "duration_seconds": 300,
+    } | {item: rng.integers(1, 6, 40 * len(codes)) for item in methodology.item_keys})  # fmt: skip
+    export.to_csv(tmp_path / "ekspor-2024.csv", index=False)
+    write_outputs(run_scoring([tmp_path / "ekspor-2024.csv"], methodology, get_gazetteer()), tmp_path / "hasil")
+    results = load_results(tmp_path / "hasil")
+    engine = _engine(results)
+    row = results.row("63.03")
+
+    profile = engine.ask("ihai kab banjar", "2023")
+    assert profile.intent == "profil" and f"IHaI 2024: <b>{render.number(row['ihai'])}</b>" in profile.text
+    weakest = engine.ask("dimensi terlemahnya?", "2023")
+    variable = row["weakest_variable"]
+    assert variable.startswith("x") and f"{variable.upper()} {methodology.variable(variable).name}" in weakest.text
+    method = engine.ask("bagaimana ihai dihitung?", "2023")
+    assert methodology.name in method.text and "bobot resmi" in method.text and "X10 8,29%" in method.text
+    ranking = engine.ask("pluralisme terendah di kalsel", "2023")
+    assert ranking.intent == "peringkat" and "X3 Pluralisme" in ranking.text
