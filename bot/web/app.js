@@ -72,6 +72,44 @@ function showButtons(answer) {
   answer.followups.forEach((button) => add(button, "followup"));
 }
 
+// The documents an answer draws on, with their references: regulations as text, web sources as links
+// (http and https only) that open in a new tab, so the help desk can show where a recommendation comes from.
+function sourceList(sources) {
+  const details = document.createElement("details");
+  details.className = "sources";
+  const summary = document.createElement("summary");
+  summary.textContent = "Sumber (" + sources.length + " dokumen panduan)";
+  details.appendChild(summary);
+  const list = document.createElement("ul");
+  for (const source of sources) {
+    const item = document.createElement("li");
+    const title = document.createElement("strong");
+    title.textContent = source.title;
+    item.appendChild(title);
+    const references = document.createElement("ul");
+    for (const reference of source.references) {
+      const line = document.createElement("li");
+      const match = /^S\d+:\s*(https?:\/\/\S+)$/.exec(reference);
+      if (match) {
+        // Named by site, as the answer text names it.
+        const link = document.createElement("a");
+        link.href = match[1];
+        link.textContent = new URL(match[1]).hostname.replace(/^www\./, "");
+        link.target = "_blank";
+        link.rel = "noopener noreferrer";
+        line.appendChild(link);
+      } else {
+        line.textContent = reference;
+      }
+      references.appendChild(line);
+    }
+    item.appendChild(references);
+    list.appendChild(item);
+  }
+  details.appendChild(list);
+  return details;
+}
+
 async function showRegion(code, chartUrl) {
   const response = await fetch("/v1/regions/" + encodeURIComponent(code));
   if (!response.ok) return;
@@ -107,7 +145,8 @@ async function ask(text, shownText) {
     });
     if (!response.ok) throw new Error("HTTP " + response.status);
     const answer = await response.json();
-    addMessage("bot", safeFragment(answer.answer));
+    const message = addMessage("bot", safeFragment(answer.answer));
+    if (answer.sources.length) message.appendChild(sourceList(answer.sources));
     showButtons(answer);
     scrollToEnd();
     if (answer.regions.length) await showRegion(answer.regions[0], answer.chart_url);

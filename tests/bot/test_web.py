@@ -116,3 +116,21 @@ def test_disambiguation_buttons_and_phone_layout(browser, server_url):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     font_size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.message.bot')).fontSize)")
     assert font_size >= 16
+
+
+def test_advice_lists_its_sources_as_safe_links(browser, server_url):
+    page, outside = open_page(browser, server_url, viewport={"width": 1280, "height": 800})
+    page.fill("#question", "saran FKUB untuk Tapin")
+    page.press("#question", "Enter")
+    sources = page.locator(".message.bot .sources")
+    sources.wait_for(timeout=15_000)
+    assert "Sumber (" in sources.locator("summary").inner_text()
+    sources.locator("summary").click()
+    assert "Aksi FKUB untuk Memperkuat Variabel IHaI" in sources.inner_text()
+    links = sources.locator("a")
+    assert links.count() >= 1
+    for index in range(links.count()):
+        link = links.nth(index)
+        assert link.get_attribute("href").startswith(("http://", "https://"))
+        assert link.get_attribute("target") == "_blank" and "noopener" in link.get_attribute("rel")
+    assert outside == []  # links are shown, not fetched
