@@ -41,6 +41,10 @@ _EXCERPT_CHARS = 900
 _SHORT_PASSAGE = 300
 # Below this chance of lying in its band, a category is flagged as not yet certain.
 _SURE_CATEGORY = 0.9
+_SOURCE_BUTTONS = 3
+_BUTTON_LABEL_CHARS = 40
+# The payload of a "Sumber" button: "sumber aksi-fkub".
+SOURCE_REQUEST = re.compile(r"\s*sumber\s+([a-z0-9-]+)\s*")
 EXAMPLES = (
     ("IHaI Kota Banjarbaru", "berapa ihai kota banjarbaru"),
     ("Dimensi terlemah Kab. Banjar", "dimensi terlemah kab banjar"),
@@ -115,7 +119,11 @@ class Engine:
         """The answer to one message of chat `session`; never raises."""
         try:
             context = self.store.load(session)
-            turn = self.dialogue.turn(str(text)[:MAX_INPUT_CHARS], context)
+            text = str(text)[:MAX_INPUT_CHARS]
+            if (request := SOURCE_REQUEST.fullmatch(text)) and request.group(1) in self._docs:
+                # A tapped "Sumber" button: the sources of an earlier answer; the conversation goes on as before.
+                return self._sources_answer(self._docs[request.group(1)])
+            turn = self.dialogue.turn(text, context)
             answer = self._composers[turn.intent](turn)
             self.store.save(session, _remember(context, turn, answer))
             return answer
@@ -680,6 +688,21 @@ class Engine:
             text += " Periksa ejaannya atau tulis nama lengkapnya, misalnya <i>Kabupaten Hulu Sungai Selatan</i>."
         return Answer(text=text, intent="tidak_dikenal", choices=self._region_buttons(turn.choices))
 
+    def _sources_answer(self, doc: GuidanceDoc) -> Answer:
+        """A guidance document's sources in full: regulations by name, web sources with their address,
+        which Telegram and the page turn into links."""
+        lines = [f"<b>Sumber: {render.escape(doc.title)}</b>"]
+        for reference in doc.sources:
+            label = reference_label(reference)
+            address = reference.partition(":")[2].strip() if label != reference else ""
+            lines.append(f"• {render.escape(label)}" + (f" — {render.escape(address)}" if address else ""))
+        if doc.basis in ("rekomendasi_proyek", "campuran"):
+            lines.append(
+                "<i>Sebagian isi panduan ini adalah rekomendasi tim IHaI Assistant, bukan ketentuan resmi; "
+                "dokumennya menandai bagian mana.</i>"
+            )
+        return Answer(text="\n".join(lines), intent="sumber", sources=(Source(doc.id, doc.title, doc.sources),))
+
     # --- shared pieces ------------------------------------------------------------------------------
 
     def _finish(
@@ -693,6 +716,11 @@ class Engine:
         lines = list(draft.lines)
         if draft.figures and self.view.synthetic:
             lines += ["", f"<i>{SYNTHETIC_LINE}</i>"]
+        # Sources one tap away: an official who wants to check a recommendation can read its basis.
+        followups += tuple(
+            Button(f"Sumber: {source.title}"[:_BUTTON_LABEL_CHARS], f"sumber {source.doc_id}")
+            for source in draft.sources[:_SOURCE_BUTTONS]
+        )
         return Answer(
             text="\n".join(lines).strip(),
             intent=intent,

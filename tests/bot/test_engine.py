@@ -177,3 +177,20 @@ def test_results_of_the_2023_framework_are_answered_in_its_terms(tmp_path) -> No
     assert methodology.name in method.text and "bobot resmi" in method.text and "X10 8,29%" in method.text
     ranking = engine.ask("pluralisme terendah di kalsel", "2023")
     assert ranking.intent == "peringkat" and "X3 Pluralisme" in ranking.text
+
+
+def test_sources_are_one_tap_away_and_do_not_disturb_the_conversation(engine: Engine) -> None:
+    advice = engine.ask("saran FKUB untuk Tapin", "sumber")
+    [button] = [b for b in advice.followups if b.payload.startswith("sumber ")]
+    doc_id = button.payload.removeprefix("sumber ")
+    assert doc_id == advice.sources[0].doc_id and len(button.payload.encode()) <= 64
+
+    listed = engine.ask(button.payload, "sumber")
+    doc = next(d for d in load_guidance() if d.id == doc_id)
+    assert listed.intent == "sumber" and doc.title in listed.text
+    web = [ref for ref in doc.sources if "https://" in ref]
+    assert web and all(ref.split(": ", 1)[1] in listed.text for ref in web)  # full addresses, linkable
+
+    followup = engine.ask("kalau Tabalong?", "sumber")  # the chat still knows it was advice for FKUB
+    assert followup.intent == "saran" and followup.regions == ("63.09",) and "FKUB" in followup.text
+    assert engine.ask("sumber dokumen-yang-tidak-ada", "sumber").intent != "sumber"
