@@ -43,6 +43,7 @@ _SHORT_PASSAGE = 300
 _SURE_CATEGORY = 0.9
 _SOURCE_BUTTONS = 3
 _BUTTON_LABEL_CHARS = 40
+_REGION_LABEL_CHARS = 60
 # The payload of a "Sumber" button: "sumber aksi-fkub".
 SOURCE_REQUEST = re.compile(r"\s*sumber\s+([a-z0-9-]+)\s*")
 EXAMPLES = (
@@ -718,7 +719,7 @@ class Engine:
             lines += ["", f"<i>{SYNTHETIC_LINE}</i>"]
         # Sources one tap away: an official who wants to check a recommendation can read its basis.
         followups += tuple(
-            Button(f"Sumber: {source.title}"[:_BUTTON_LABEL_CHARS], f"sumber {source.doc_id}")
+            Button(_clip(f"Sumber: {source.title}"), f"sumber {source.doc_id}")
             for source in draft.sources[:_SOURCE_BUTTONS]
         )
         return Answer(
@@ -859,7 +860,7 @@ class Engine:
             if region is None:
                 continue
             where = f" ({region.province_name})" if region.level == "kabkota" else " (provinsi)"
-            buttons.append(Button(f"{region.name}{where}"[:60], f"wilayah {region.code}"))
+            buttons.append(Button(_clip(f"{region.name}{where}", _REGION_LABEL_CHARS), f"wilayah {region.code}"))
         return tuple(buttons)
 
     def _region_followups(self, code: str) -> tuple[Button, ...]:
@@ -959,6 +960,13 @@ def _excerpt(text: str) -> str:
     # A section heading with nothing of its section after it is dropped.
     cut = re.sub(r"\n[^\n]*:\s*$", "", cut.rstrip())
     return cut.rstrip() + " …"
+
+
+def _clip(label: str, limit: int = _BUTTON_LABEL_CHARS) -> str:
+    """A button label that fits a phone: cut at a word, with an ellipsis."""
+    if len(label) <= limit:
+        return label
+    return label[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _example_buttons(count: int) -> tuple[Button, ...]:
