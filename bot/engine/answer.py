@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -44,6 +44,7 @@ _SURE_CATEGORY = 0.9
 _SOURCE_BUTTONS = 3
 _BUTTON_LABEL_CHARS = 40
 _REGION_LABEL_CHARS = 60
+_LISTED = 10
 # The payload of a "Sumber" button: "sumber aksi-fkub".
 SOURCE_REQUEST = re.compile(r"\s*sumber\s+([a-z0-9-]+)\s*")
 EXAMPLES = (
@@ -216,6 +217,7 @@ class Engine:
             f" — <b>{render.escape(row['category'])}</b>",
             f"Interval kepercayaan {self._confidence}: {render.interval(row['ihai_ci_low'], row['ihai_ci_high'])}",
             *self._range_line(row),
+            self._category_spread(row),
             *self._coverage_lines(row),
             "Dimensi: " + self._dimensions_text(row),
             "Aspek: " + self._aspects_text(row),
@@ -371,6 +373,8 @@ class Engine:
                 draft.add(f"Kurang {render.count(target - row['n_respondents'])} responden untuk mencapai target.")
         else:
             draft.add(*self._coverage_lines(row))
+            if row["level"] == "provinsi":
+                draft.add(*self._coverage_gaps(row["code"]))
         draft.add(self._summary_line(row), *self._caveats(row))
         draft.facts.update(
             _figure_facts(row), target_met=row.get("target_met"), reporting_eligible=row.get("reporting_eligible")
@@ -790,6 +794,39 @@ class Engine:
             )
         return lines
 
+    def _coverage_gaps(self, province_code: str) -> list[str]:
+        """Which kab/kota keep a province from being reported: those under target, and those not measured."""
+        target = self.methodology.survey.target_respondents
+        under = sorted(
+            (r for r in self.view.rows.values()
+             if r["level"] == "kabkota" and r["province_code"] == province_code and not r.get("target_met")),
+            key=lambda r: r["n_respondents"],
+        )  # fmt: skip
+        unmeasured = [r.name for r in self.gazetteer.kabkota(province_code) if r.code not in self.view.rows]
+        lines = []
+        if under:
+            lines.append(
+                f"Belum mencapai target {render.count(target)}: "
+                + _listing(
+                    f"{render.escape(_display_name(r))} (n = {render.count(r['n_respondents'])}, "
+                    f"kurang {render.count(target - r['n_respondents'])})"
+                    for r in under
+                )
+            )
+        if unmeasured:
+            lines.append("Belum diukur (tanpa responden): " + _listing(render.escape(name) for name in unmeasured))
+        return lines
+
+    def _category_spread(self, row: Row) -> str:
+        """How many of the region's kab/kota fall in each category band."""
+        members = self.view.kabkota_of(row["code"]) if row["level"] == "provinsi" else self.view.ranking("ihai")
+        counts = {band.label: 0 for band in self.methodology.categories.bands}
+        for member in members:
+            counts[member["category"]] += 1
+        return "Sebaran kategori kab/kota: " + " · ".join(
+            f"{render.escape(label)} {render.count(n)}" for label, n in counts.items()
+        )
+
     def _range_line(self, row: Row) -> list[str]:
         ranked = self.view.kabkota_of(row["code"]) if row["level"] == "provinsi" else self.view.ranking("ihai")
         if not ranked:
@@ -897,11 +934,13 @@ def _remember(context: ChatContext, turn: Turn, answer: Answer) -> ChatContext:
         forum: str | None = forums[0]
     else:  # advice for all forums resets the chat's forum; other answers keep it
         forum = None if answer.intent in ("saran", "saran_umum") else context.forum
+    regions = answer.regions or context.regions
     return ChatContext(
-        regions=answer.regions or context.regions,
+        regions=regions,
         intent=turn.intent if followable else context.intent,
         forum=forum,
         pending=None,
+        earlier=context.regions if context.regions and regions != context.regions else context.earlier,
     )
 
 
@@ -960,6 +999,13 @@ def _excerpt(text: str) -> str:
     # A section heading with nothing of its section after it is dropped.
     cut = re.sub(r"\n[^\n]*:\s*$", "", cut.rstrip())
     return cut.rstrip() + " …"
+
+
+def _listing(items: Iterable[str], limit: int = _LISTED) -> str:
+    """ "A, B, C dan 4 lainnya": a list that stays readable on a phone."""
+    items = list(items)
+    shown = ", ".join(items[:limit])
+    return shown + (f" dan {len(items) - limit} lainnya" if len(items) > limit else "")
 
 
 def _clip(label: str, limit: int = _BUTTON_LABEL_CHARS) -> str:

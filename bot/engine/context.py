@@ -42,6 +42,8 @@ class ChatContext:
     intent: str | None = None
     forum: str | None = None
     pending: Pending | None = None
+    # The regions answered before `regions`: "bandingkan keduanya" after asking about one, then another.
+    earlier: tuple[str, ...] = ()
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -55,6 +57,7 @@ class ChatContext:
             intent=data.get("intent"),
             forum=data.get("forum"),
             pending=Pending(**pending) if pending else None,
+            earlier=tuple(data.get("earlier", ())),
         )
 
 

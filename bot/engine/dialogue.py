@@ -189,6 +189,8 @@ class Dialogue:
             regions = (*regions, NATIONAL_CODE)
         if intent == "bandingkan" and len(regions) < 2:
             regions = tuple(dict.fromkeys(context.regions + regions))
+            if len(regions) < 2:  # "bandingkan keduanya": the region before this one too
+                regions = tuple(dict.fromkeys(context.earlier + regions))
         if not regions:
             regions = context.regions or ((NATIONAL_CODE,) if intent == "cakupan" else ())
         return regions[:MAX_REGIONS]

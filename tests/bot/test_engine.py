@@ -194,3 +194,21 @@ def test_sources_are_one_tap_away_and_do_not_disturb_the_conversation(engine: En
     followup = engine.ask("kalau Tabalong?", "sumber")  # the chat still knows it was advice for FKUB
     assert followup.intent == "saran" and followup.regions == ("63.09",) and "FKUB" in followup.text
     assert engine.ask("sumber dokumen-yang-tidak-ada", "sumber").intent != "sumber"
+
+
+def test_province_coverage_names_the_kabkota_under_target(engine: Engine, results: Results) -> None:
+    table = results.table
+    kabkota = table[table["level"] == "kabkota"]
+    province = kabkota[~kabkota["target_met"].astype(bool)]["province_code"].value_counts().index[0]
+    under = kabkota[(kabkota["province_code"] == province) & ~kabkota["target_met"].astype(bool)]
+    under = under.sort_values("n_respondents")
+    answer = engine.ask(f"cakupan responden provinsi {province}", "gaps")
+    assert answer.intent == "cakupan" and answer.regions == (province,)
+    for _, row in under.head(10).iterrows():
+        assert f"{row['name']} (n = {render.count(row['n_respondents'])}" in answer.text
+    if len(under) > 10:
+        assert f"dan {len(under) - 10} lainnya" in answer.text
+    spread = engine.ask(f"ihai provinsi {province}", "gaps").text
+    measured = kabkota[(kabkota["province_code"] == province) & kabkota["publishable"].astype(bool)]
+    for label, n in measured["category"].value_counts().items():
+        assert f"{label} {n}" in spread
