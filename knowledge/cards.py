@@ -8,12 +8,13 @@ rebuilds the cards from the results every time; the index re-embeds only the car
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from knowledge.numbers import chance, count, interval, number
+from knowledge.numbers import chance, count, interval, number, score
 from scoring.methodology import Methodology
 from scoring.results import Results
 
@@ -74,9 +75,9 @@ class _Weakest:
         )
 
 
-def _score_sentences(row: pd.Series, weakest: _Weakest) -> list[str]:
+def _score_sentences(row: pd.Series, weakest: _Weakest, edges: Sequence[float]) -> list[str]:
     sentences = [
-        f"IHaI {row['year']}: {number(row['ihai'])}, kategori {row['category']} "
+        f"IHaI {row['year']}: {score(row['ihai'], edges)}, kategori {row['category']} "
         f"(selang kepercayaan 95%: {interval(row['ihai_ci_low'], row['ihai_ci_high'])})."
     ]
     if (probability := _value(row, "category_probability")) is not None:
@@ -156,7 +157,7 @@ def _card_text(row: pd.Series, results: Results, weakest: _Weakest, counts: _Mea
         body = _unpublishable_sentences(row, methodology)
     else:
         coverage = _kabkota_sentences if row["level"] == "kabkota" else _aggregate_sentences
-        body = [*_score_sentences(row, weakest), *coverage(row, methodology, counts), _framework_sentence(methodology)]
+        body = [*_score_sentences(row, weakest, methodology.band_edges), *coverage(row, methodology, counts), _framework_sentence(methodology)]
     if results.synthetic:
         body.append(f"Catatan: angka ini berasal dari {SYNTHETIC_LABEL}, bukan hasil resmi Kemendagri.")
     return f"{_display_name(row)}. " + " ".join(body)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 _DASH = "–"
+_MAX_DECIMALS = 6
 
 
 def number(value: float | None, decimals: int = 2) -> str:
@@ -33,3 +35,15 @@ def interval(low: float, high: float) -> str:
 def chance(probability: float) -> str:
     """A probability as Indonesians read it; 0.996 is "lebih dari 99%", never a misleading "100%"."""
     return "lebih dari 99%" if probability >= 0.995 else percent(probability)
+
+
+def score(value: float | None, edges: Iterable[float]) -> str:
+    """Two decimals, or more where two would round a score up onto a category edge that it lies below:
+    5.996 is "Harmoni Rendah" (below 6.00), so it reads "5,996", never "6,00"."""
+    if value is None or math.isnan(value):
+        return _DASH
+    below = [edge for edge in edges if edge > value]
+    decimals = 2
+    while decimals < _MAX_DECIMALS and any(round(value, decimals) >= edge for edge in below):
+        decimals += 1
+    return number(value, decimals)

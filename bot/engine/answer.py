@@ -45,6 +45,7 @@ _SOURCE_BUTTONS = 3
 _BUTTON_LABEL_CHARS = 40
 _REGION_LABEL_CHARS = 60
 _LISTED = 10
+_LISTED_IN_CATEGORY = 20
 # The payload of a "Sumber" button: "sumber aksi-fkub".
 SOURCE_REQUEST = re.compile(r"\s*sumber\s+([a-z0-9-]+)\s*")
 EXAMPLES = (
@@ -105,6 +106,7 @@ class Engine:
             "saran_umum": self._saran_umum,
             "bandingkan": self._bandingkan,
             "peringkat": self._peringkat,
+            "kategori": self._kategori,
             "cakupan": self._cakupan,
             "selisih_kategori": self._selisih_kategori,
             "metodologi": self._metodologi,
@@ -198,7 +200,7 @@ class Engine:
             ranks.append(f"{row['rank_national']} dari {len(self.view.ranking('ihai'))} nasional")
         draft.add(
             _title(row),
-            f"IHaI {self.view.year}: <b>{render.number(row['ihai'])}</b> — <b>{render.escape(row['category'])}</b>",
+            f"IHaI {self.view.year}: <b>{self._ihai(row['ihai'])}</b> — <b>{render.escape(row['category'])}</b>",
             f"Interval kepercayaan {self._confidence}: {render.interval(row['ihai_ci_low'], row['ihai_ci_high'])}",
             self._certainty_line(row),
             self._respondents_line(row),
@@ -213,7 +215,7 @@ class Engine:
         national = row["level"] == "nasional"
         draft.add(
             _title(row),
-            f"Rata-rata IHaI {self.view.year}: <b>{render.number(row['ihai'])}</b>"
+            f"Rata-rata IHaI {self.view.year}: <b>{self._ihai(row['ihai'])}</b>"
             f" — <b>{render.escape(row['category'])}</b>",
             f"Interval kepercayaan {self._confidence}: {render.interval(row['ihai_ci_low'], row['ihai_ci_high'])}",
             *self._range_line(row),
@@ -440,7 +442,7 @@ class Engine:
             rows.append(row)
             draft.add(
                 f"<b>{place}. {render.escape(_display_name(row))}</b>{_province_suffix(row)}: "
-                f"<b>{render.number(row['ihai'])}</b> · {render.escape(row['category'])} · "
+                f"<b>{self._ihai(row['ihai'])}</b> · {render.escape(row['category'])} · "
                 f"IK {self._confidence} {render.interval(row['ihai_ci_low'], row['ihai_ci_high'])} · "
                 f"n = {render.count(row['n_respondents'])}",
                 "   " + self._dimensions_text(row),
@@ -487,7 +489,8 @@ class Engine:
         below_target = False
         for row in chosen:
             place = self.view.position(row, metric, turn.scope)
-            line = f"{place}. {render.escape(_display_name(row))} — <b>{render.number(row[metric])}</b>"
+            figure = self._ihai(row[metric]) if metric == "ihai" else render.number(row[metric])
+            line = f"{place}. {render.escape(_display_name(row))} — <b>{figure}</b>"
             if metric == "ihai":
                 line += (
                     f" · {render.escape(row['category'])} · IK {self._confidence} "
@@ -511,6 +514,40 @@ class Engine:
         followups = (self._flipped_ranking(n, metric, bottom, turn.scope),)
         chart = ChartRequest("province_ranking", turn.scope) if regions else None
         return self._finish(draft, "peringkat", regions, followups, chart)
+
+    def _kategori(self, turn: Turn) -> Answer:
+        """The kab/kota (or provinces) of one category band, within a province or nationally."""
+        label = turn.parsed.category
+        ranked = self.view.ranking("ihai", turn.scope)
+        chosen = [row for row in ranked if row["category"] == label]
+        if label == self.methodology.categories.bands[0].label:
+            chosen.reverse()  # the lowest band: the weakest regions first, where attention is needed most
+        unit = "provinsi" if turn.scope == PROVINCES_SCOPE else "kab/kota"
+        where = {"": " secara nasional", PROVINCES_SCOPE: ""}.get(turn.scope)
+        if where is None:
+            where = f" di {self.view.rows[turn.scope]['name']}"
+        draft = _Draft(figures=True)
+        draft.add(
+            f"<b>{render.count(len(chosen))} dari {render.count(len(ranked))} {unit}{render.escape(where)} "
+            f"berkategori {render.escape(label)}</b>"
+        )
+        draft.add(
+            *(
+                f"• {render.escape(_display_name(row))} — {self._ihai(row['ihai'])} · "
+                f"keyakinan kategori {render.chance(row['category_probability'])}"
+                for row in chosen[:_LISTED_IN_CATEGORY]
+            )
+        )
+        if len(chosen) > _LISTED_IN_CATEGORY:
+            draft.add(f"… dan {render.count(len(chosen) - _LISTED_IN_CATEGORY)} lainnya.")
+        band = next(b for b in self.methodology.categories.bands if b.label == label)
+        upper = next((b.lower for b in self.methodology.categories.bands if b.lower > band.lower), None)
+        draft.add("", f"Batas kategori: {_band_text(label, band.lower, upper)}" + (
+            " (sementara)." if self.methodology.categories.provisional else "."
+        ))
+        draft.facts.update(scope=turn.scope, category=label, codes=[row["code"] for row in chosen])
+        regions = (turn.scope,) if turn.scope not in ("", PROVINCES_SCOPE) else ()
+        return self._finish(draft, "kategori", regions)
 
     def _flipped_ranking(self, n: int, metric: str, bottom: bool, scope: str) -> Button:
         """The same ranking from the other end, as a button."""
@@ -749,7 +786,7 @@ class Engine:
                 draft.figures = True
                 draft.add(
                     f"Sebagai gambaran, rata-rata Provinsi {render.escape(province['name'])}: "
-                    f"{render.number(province['ihai'])} ({render.escape(province['category'])})."
+                    f"{self._ihai(province['ihai'])} ({render.escape(province['category'])})."
                 )
         else:
             draft.add(
@@ -838,7 +875,7 @@ class Engine:
 
     def _summary_line(self, row: Row) -> str:
         return (
-            f"IHaI {self.view.year}: {render.number(row['ihai'])} · {render.escape(row['category'])} · "
+            f"IHaI {self.view.year}: {self._ihai(row['ihai'])} · {render.escape(row['category'])} · "
             f"IK {self._confidence} "
             f"{render.interval(row['ihai_ci_low'], row['ihai_ci_high'])} · n = {render.count(row['n_respondents'])}"
         )
@@ -851,6 +888,10 @@ class Engine:
             f"⚠️ <i>Responden di bawah target {target}. Kemendagri hanya melaporkan kab/kota yang mencapai target, "
             "jadi angka ini indikatif, bukan hasil yang dapat dilaporkan.</i>"
         ]
+
+    def _ihai(self, value: float) -> str:
+        """An IHaI figure, never rounded onto a category edge it lies below."""
+        return render.score(value, self.methodology.band_edges)
 
     def _dimensions_text(self, row: Row) -> str:
         return " · ".join(

@@ -42,7 +42,10 @@ def region_dimensions_png(
     axes.set_xticks(range(len(labels)), labels)
     axes.set_ylim(0, methodology.scale.score_max)
     axes.set_ylabel(f"Skor (0–{render.number(methodology.scale.score_max, 0)})")
-    axes.set_title(f"{region['name']}: IHaI {render.number(region['ihai'])} ({region['category']})", fontsize=11)
+    axes.set_title(
+        f"{region['name']}: IHaI {render.score(region['ihai'], methodology.band_edges)} ({region['category']})",
+        fontsize=11,
+    )
     axes.legend(fontsize=8, loc="lower right")
     return _png(figure, synthetic)
 
@@ -54,7 +57,7 @@ def province_ranking_png(province: Row, kabkota: list[Row], methodology: Methodo
     axes = figure.add_subplot()
     colours = [_AT_TARGET if row.get("target_met") else _BELOW_TARGET for row in ordered]
     bars = axes.barh([row["name"] for row in ordered], [row["ihai"] for row in ordered], color=colours)
-    axes.bar_label(bars, labels=[render.number(row["ihai"]) for row in ordered], fontsize=7, padding=2)
+    axes.bar_label(bars, labels=[render.score(row["ihai"], methodology.band_edges) for row in ordered], fontsize=7, padding=2)
     if province.get("ihai") is not None:
         axes.axvline(province["ihai"], color="#444444", linestyle="--", linewidth=1)
     for band in methodology.categories.bands[1:]:

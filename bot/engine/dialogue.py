@@ -133,7 +133,7 @@ class Dialogue:
                 unknown = scan.unknown[0]
                 return Turn("tidak_dikenal", parsed, (), unknown.suggestions, unknown.surface, text, query=query)
             return Turn("di_luar_cakupan", parsed, query=query)
-        if intent == "peringkat":
+        if intent in ("peringkat", "kategori"):
             return Turn(intent, parsed, regions, scope=self._scope(parsed, regions, context), query=query)
         regions = self._with_context(intent, regions, parsed, context)
         if not regions and intent == "saran":

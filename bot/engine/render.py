@@ -10,9 +10,9 @@ import html
 import re
 from collections.abc import Iterable
 
-from knowledge.numbers import chance, count, interval, number, percent
+from knowledge.numbers import chance, count, interval, number, percent, score
 
-__all__ = ["bullet_lines", "chance", "count", "escape", "interval", "number", "percent", "split_message"]
+__all__ = ["bullet_lines", "chance", "count", "escape", "interval", "number", "percent", "score", "split_message"]
 
 TELEGRAM_LIMIT = 4096
 

@@ -259,6 +259,7 @@ class Parsed:
     method: bool = False  # how a figure is computed: the framework block
     followup: bool = False
     figure: bool = False  # asks about a region ("ihai", "skor", "berapa"): a region is expected
+    category: str | None = None  # a category band named: "harmoni tinggi", "kategori rendah"
 
 
 class Parser:
@@ -275,12 +276,23 @@ class Parser:
         self._variables = frozenset(methodology.variable_keys)
         self._variable_words = {word: v.key for v in methodology.variables for word in v.keywords}
         # Longest first, so "moderasi beragama" wins over "moderasi".
+        # "harmoni rendah" or "kategori rendah" -> the band labelled "Harmoni Rendah".
+        self._categories = {_fold(band.label).split()[-1]: band.label for band in methodology.categories.bands}
+        prefixes = {"kategori", *(_fold(band.label).split()[0] for band in methodology.categories.bands)}
+        self._category_pattern = re.compile(
+            r"\b(?:" + "|".join(map(re.escape, sorted(prefixes))) + r")\s+(" + "|".join(self._categories) + r")\b"
+        )
         names = sorted(self._variable_words, key=len, reverse=True)
         self._variable_pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b") if names else None
-        # The framework's own words ("budaya", "moderasi", "kewirausahaan") are never misspelt region names.
+        # The framework's own words ("budaya", "moderasi", "sedang") are never misspelt region names.
         self._vocabulary = frozenset(
             word
-            for text in (*self._dimensions, *self._variable_words, *(v.name for v in methodology.variables))
+            for text in (
+                *self._dimensions,
+                *self._variable_words,
+                *(v.name for v in methodology.variables),
+                *(band.label for band in methodology.categories.bands),
+            )
             for word in _fold(text).split()
         )
 
@@ -300,7 +312,9 @@ class Parser:
         variable = next((key for key in _VARIABLE.findall(text) if key in self._variables), None)
         if variable is None and self._variable_pattern is not None and (named := self._variable_pattern.search(text)):
             variable = self._variable_words[named.group(1)]
+        category = self._category_pattern.search(text)
         return {
+            "category": self._categories[category.group(1)] if category else None,
             "forums": forums,
             "dimension": self._dimensions[dimension.group(1)] if dimension else None,
             "variable": variable,
@@ -327,6 +341,8 @@ class Parser:
             return "metodologi"
         if advice:
             return "saran"
+        if slots["category"] and "kabkota" not in levels and RANKING_SUBJECT.search(text):
+            return "kategori"  # "kab/kota mana yang harmoni tinggi", "berapa kabupaten kategori rendah"
         if _CATEGORY_GAP.search(text) and len(levels) < 2:
             return "selisih_kategori"
         if _COVERAGE.search(text):

@@ -44,6 +44,14 @@ def _decimal(value: float) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
+def _score(value: float, edges: list[float]) -> str:
+    """An IHaI as the answers show it: 5.996 lies below the 6.00 edge, so it is not "6,00"."""
+    decimals = 2
+    while any(float(f"{value:.{decimals}f}") >= edge > value for edge in edges):
+        decimals += 1
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
 def _count(value: int) -> str:
     return f"{int(value):,}".replace(",", ".")
 
@@ -142,6 +150,8 @@ def _expected(fact: str, row: pd.Series, results: Results) -> list[str]:
         return []
     if isinstance(value, str):
         return [value]
+    if fact == "ihai":
+        return [_score(value, [band.lower for band in methodology.categories.bands])]
     return [_count(value) if fact in COUNT_COLUMNS else _decimal(value)]
 
 

@@ -212,3 +212,14 @@ def test_province_coverage_names_the_kabkota_under_target(engine: Engine, result
     measured = kabkota[(kabkota["province_code"] == province) & kabkota["publishable"].astype(bool)]
     for label, n in measured["category"].value_counts().items():
         assert f"{label} {n}" in spread
+
+
+def test_category_listing_matches_the_results_file(engine: Engine, results: Results) -> None:
+    table = results.table
+    kabkota = table[(table["level"] == "kabkota") & table["publishable"].astype(bool)]
+    for label in (band.label for band in results.methodology.categories.bands):
+        answer = engine.ask(f"kab/kota mana saja yang {label.lower()}", f"kategori-{label}")
+        members = kabkota[kabkota["category"] == label]
+        assert answer.intent == "kategori"
+        assert f"{len(members)} dari {len(kabkota)} kab/kota secara nasional berkategori {label}" in answer.text
+        assert sorted(answer.facts["codes"]) == sorted(members["code"])

@@ -91,3 +91,13 @@ def test_chance_never_rounds_up_to_certainty() -> None:
     assert render.chance(0.9996) == "lebih dari 99%"
     assert render.chance(0.9949) == "99%"
     assert render.chance(0.8412) == "84%"
+
+
+def test_a_score_is_never_rounded_onto_a_category_edge_it_lies_below() -> None:
+    edges = (6.0, 8.0)
+    assert render.score(6.7234, edges) == "6,72"
+    assert render.score(5.996, edges) == "5,996"
+    assert render.score(5.9996, edges) == "5,9996"
+    assert render.score(7.9951, edges) == "7,995"
+    assert render.score(6.0, edges) == "6,00"  # on the edge is in the upper band: no extra decimals
+    assert render.score(8.004, edges) == "8,00"
