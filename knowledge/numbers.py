@@ -46,4 +46,6 @@ def score(value: float | None, edges: Iterable[float]) -> str:
     decimals = 2
     while decimals < _MAX_DECIMALS and any(round(value, decimals) >= edge for edge in below):
         decimals += 1
+    if any(round(value, decimals) >= edge for edge in below):  # a hair below an edge: cut, do not round
+        value = math.floor(value * 10**decimals) / 10**decimals
     return number(value, decimals)

@@ -101,3 +101,11 @@ def test_a_score_is_never_rounded_onto_a_category_edge_it_lies_below() -> None:
     assert render.score(7.9951, edges) == "7,995"
     assert render.score(6.0, edges) == "6,00"  # on the edge is in the upper band: no extra decimals
     assert render.score(8.004, edges) == "8,00"
+    assert render.score(5.99999999, edges) == "5,999999"
+
+
+@given(st.floats(min_value=0, max_value=10, allow_nan=False))
+def test_a_shown_score_stays_in_its_band(value: float) -> None:
+    edges = (6.0, 8.0)
+    shown = float(render.score(value, edges).replace(".", "").replace(",", "."))
+    assert all((shown >= edge) == (value >= edge) for edge in edges)
