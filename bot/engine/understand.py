@@ -97,6 +97,9 @@ METHOD = (
     "dihitung", "menghitung", "perhitungan", "hitungan", "rumus*", "bobot*", "metodologi", "metode",
     "skala", "batas kategori", "kategori apa saja", "interval kepercayaan", "cara hitung", "cara ngitung",
     "cara mengukur", "pengukuran", "bagaimana ihai diukur", "diukur dengan",
+    "variabel apa saja", "variabel ihai apa saja", "apa saja variabel", "dimensi apa saja", "apa saja dimensi",
+    "daftar variabel", "daftar dimensi", "sebutkan variabel", "sebutkan dimensi", "aspek apa saja",
+    "apa saja aspek", "jumlah variabel", "berapa variabel", "berapa dimensi",
 )  # fmt: skip
 ADVICE = (
     "saran*", "rekomendasi*", "usul*", "langkah*", "tindak lanjut", "intervensi", "strategi", "upaya",
@@ -337,8 +340,10 @@ class Parser:
         if not levels and _HELP.search(text) and not _ADVICE.search(text):
             return "bantuan"
         advice = bool(_ADVICE.search(text))
+        about_region = bool(levels) and any(p.search(text) for p in (_WEAK, _BOTTOM, _TOP))
         if (_DEFINITION.search(text) or slots["method"]) and not (advice and (levels or slots["forums"])):
-            return "metodologi"
+            if not about_region:  # "variabel apa saja yang terendah di banjar" asks about Banjar
+                return "metodologi"
         if advice:
             return "saran"
         if slots["category"] and "kabkota" not in levels and RANKING_SUBJECT.search(text):
