@@ -694,8 +694,10 @@ class Engine:
             "• Saran forum: <i>saran FKDM untuk Banjarmasin</i>",
             "• Perbandingan: <i>bandingkan Banjarbaru dengan Banjarmasin</i>",
             "• Peringkat: <i>5 kab/kota terendah di Jawa Barat</i>, <i>provinsi paling harmonis</i>",
-            "• Provinsi: <i>ringkasan Kalsel</i>; cakupan: <i>berapa responden Kota Bogor?</i>",
+            "• Provinsi: <i>ringkasan Kalsel</i>; cakupan: <i>kab/kota mana di Jabar yang belum capai target?</i>",
+            "• Kategori: <i>kab/kota mana yang Harmoni Tinggi di Jateng?</i>",
             "• Naik kategori: <i>berapa poin lagi Banjarbaru ke Harmoni Tinggi?</i>",
+            "• Saran umum: <i>gmn cara FKUB ningkatin moderasi?</i>",
             "• Panduan: <i>apa itu IHaI?</i>, <i>bagaimana IHaI dihitung?</i>, <i>tugas FKDM</i>",
             "Singkatan biasa dipahami: kab, kot, prov, brp, yg, Kalsel, Jabar, DIY, HSS, Jakpus …",
         ]
