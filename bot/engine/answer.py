@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -24,11 +24,12 @@ from bot.engine.context import ChatContext, ContextStore, Pending
 from bot.engine.data import PROVINCES_SCOPE, ResultsView, Row
 from bot.engine.dialogue import REGION_INTENTS, Dialogue, Turn
 from bot.engine.model import Answer, Button, ChartRequest, Source
+from bot.engine.phrasing import RegionPhrasing, band_text, display_name, province_suffix, title, weight_text
 from bot.engine.resolve import Resolver
 from bot.engine.understand import BOTTOM, DEFAULT_TOP_N, FORUMS, Parsed, Parser
 from knowledge.gazetteer import Gazetteer
 from knowledge.guidance import ForumAction, GuidanceDoc, reference_label
-from scoring.results import NATIONAL_CODE, Results, aspect_column, dimension_column
+from scoring.results import NATIONAL_CODE, Results, dimension_column
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +40,9 @@ _ACTIONS_PER_FORUM = 3
 _WEAKEST_VARIABLES = 2
 _EXCERPT_CHARS = 900
 _SHORT_PASSAGE = 300
-# Below this chance of lying in its band, a category is flagged as not yet certain.
-_SURE_CATEGORY = 0.9
 _SOURCE_BUTTONS = 3
 _BUTTON_LABEL_CHARS = 40
 _REGION_LABEL_CHARS = 60
-_LISTED = 10
 _LISTED_IN_CATEGORY = 20
 # The payload of a "Sumber" button: "sumber aksi-fkub".
 SOURCE_REQUEST = re.compile(r"\s*sumber\s+([a-z0-9-]+)\s*")
@@ -90,7 +88,7 @@ class Engine:
     ) -> None:
         self.view = ResultsView(results)
         self.methodology = results.methodology
-        self._confidence = render.percent(self.methodology.survey.confidence_level)  # "95%"
+        self.phrasing = RegionPhrasing(self.view, self.methodology, gazetteer)
         self.gazetteer = gazetteer
         self.index = index
         self.store = store if store is not None else ContextStore(":memory:")
@@ -199,30 +197,30 @@ class Engine:
         if row.get("rank_national") is not None:
             ranks.append(f"{row['rank_national']} dari {len(self.view.ranking('ihai'))} nasional")
         draft.add(
-            _title(row),
-            f"IHaI {self.view.year}: <b>{self._ihai(row['ihai'])}</b> — <b>{render.escape(row['category'])}</b>",
-            f"Interval kepercayaan {self._confidence}: {render.interval(row['ihai_ci_low'], row['ihai_ci_high'])}",
-            self._certainty_line(row),
-            self._respondents_line(row),
+            title(row),
+            f"IHaI {self.view.year}: <b>{self.phrasing.ihai(row['ihai'])}</b> — <b>{render.escape(row['category'])}</b>",
+            f"Interval kepercayaan {self.phrasing.confidence}: {render.interval(row['ihai_ci_low'], row['ihai_ci_high'])}",
+            self.phrasing.certainty_line(row),
+            self.phrasing.respondents_line(row),
             "Peringkat: " + " · ".join(render.escape(rank) for rank in ranks),
-            "Dimensi: " + self._dimensions_text(row),
-            "Aspek: " + self._aspects_text(row),
-            *self._caveats(row),
+            "Dimensi: " + self.phrasing.dimensions_text(row),
+            "Aspek: " + self.phrasing.aspects_text(row),
+            *self.phrasing.caveats(row),
         )
         draft.facts.update(_figure_facts(row))
 
     def _aggregate_profile(self, row: Row, draft: _Draft) -> None:
         national = row["level"] == "nasional"
         draft.add(
-            _title(row),
-            f"Rata-rata IHaI {self.view.year}: <b>{self._ihai(row['ihai'])}</b>"
+            title(row),
+            f"Rata-rata IHaI {self.view.year}: <b>{self.phrasing.ihai(row['ihai'])}</b>"
             f" — <b>{render.escape(row['category'])}</b>",
-            f"Interval kepercayaan {self._confidence}: {render.interval(row['ihai_ci_low'], row['ihai_ci_high'])}",
-            *self._range_line(row),
-            self._category_spread(row),
-            *self._coverage_lines(row),
-            "Dimensi: " + self._dimensions_text(row),
-            "Aspek: " + self._aspects_text(row),
+            f"Interval kepercayaan {self.phrasing.confidence}: {render.interval(row['ihai_ci_low'], row['ihai_ci_high'])}",
+            *self.phrasing.range_line(row),
+            self.phrasing.category_spread(row),
+            *self.phrasing.coverage_lines(row),
+            "Dimensi: " + self.phrasing.dimensions_text(row),
+            "Aspek: " + self.phrasing.aspects_text(row),
         )
         if not national and row.get("rank_national") is not None:
             draft.add(
@@ -240,21 +238,22 @@ class Engine:
         )
         variable = row.get("weakest_variable") or min(self.methodology.variable_keys, key=lambda k: row[k])
         dimensions = sorted(self.methodology.dimensions, key=lambda d: row[dimension_column(d.key)])
-        variables = self._weakest_variables(row, 3)
+        variables = self.phrasing.weakest_variables(row, 3)
         draft.add(
-            _title(row),
-            f"Dimensi terlemah: <b>{render.escape(self._dimension_name(dimension))}</b> "
+            title(row),
+            f"Dimensi terlemah: <b>{render.escape(self.phrasing.dimension_name(dimension))}</b> "
             f"({render.number(row[dimension_column(dimension)])})",
-            f"Variabel terlemah: <b>{render.escape(self._variable_label(variable))}</b> "
+            f"Variabel terlemah: <b>{render.escape(self.phrasing.variable_label(variable))}</b> "
             f"({render.number(row[variable])})",
             "Dimensi dari yang terendah: "
             + " · ".join(f"{render.escape(d.name)} {render.number(row[dimension_column(d.key)])}" for d in dimensions),
             "Tiga variabel terendah: "
-            + " · ".join(f"{render.escape(self._variable_label(key))} {render.number(row[key])}" for key in variables),
-            "Aspek dari yang terendah: "
-            + self._aspects_text(row, weakest_first=True),
-            self._summary_line(row),
-            *self._caveats(row),
+            + " · ".join(
+                f"{render.escape(self.phrasing.variable_label(key))} {render.number(row[key])}" for key in variables
+            ),
+            "Aspek dari yang terendah: " + self.phrasing.aspects_text(row, weakest_first=True),
+            self.phrasing.summary_line(row),
+            *self.phrasing.caveats(row),
         )
         draft.facts.update(
             _figure_facts(row),
@@ -281,16 +280,18 @@ class Engine:
 
     def _advice_section(self, row: Row, forums: Sequence[str], focus: Sequence[str], draft: _Draft) -> None:
         """Actions for the variables asked about, or else for the region's weakest variables."""
-        weakest = list(focus) or self._weakest_variables(row, _WEAKEST_VARIABLES)
+        weakest = list(focus) or self.phrasing.weakest_variables(row, _WEAKEST_VARIABLES)
         draft.add(
-            f"<b>Saran untuk {render.escape(_display_name(row))}</b>"
+            f"<b>Saran untuk {render.escape(display_name(row))}</b>"
             + (f" ({render.escape(row['province_name'])})" if row["level"] == "kabkota" else ""),
             ("Untuk variabel yang ditanyakan: " if focus else "Berdasarkan variabel terlemah: ")
-            + " dan ".join(f"{render.escape(self._variable_label(key))} ({render.number(row[key])})" for key in weakest)
+            + " dan ".join(
+                f"{render.escape(self.phrasing.variable_label(key))} ({render.number(row[key])})" for key in weakest
+            )
             + ".",
         )
         used = self._forum_actions(forums, weakest, draft)
-        draft.add(self._summary_line(row), *self._caveats(row))
+        draft.add(self.phrasing.summary_line(row), *self.phrasing.caveats(row))
         self._cite_actions(used, draft)
         draft.facts.update(
             _figure_facts(row), forums=list(forums), weakest_variables=list(weakest), actions=[a.id for a in used]
@@ -305,7 +306,7 @@ class Engine:
         if focus:
             draft.add(
                 "<b>Saran umum untuk memperkuat "
-                + " dan ".join(render.escape(self._variable_label(key)) for key in focus)
+                + " dan ".join(render.escape(self.phrasing.variable_label(key)) for key in focus)
                 + "</b>"
             )
         else:
@@ -367,17 +368,17 @@ class Engine:
         return self._per_region(turn, self._coverage_section, self._region_followups)
 
     def _coverage_section(self, row: Row, draft: _Draft) -> None:
-        draft.add(_title(row))
+        draft.add(title(row))
         if row["level"] == "kabkota":
             target = self.methodology.survey.target_respondents
-            draft.add(self._respondents_line(row))
+            draft.add(self.phrasing.respondents_line(row))
             if not row.get("target_met"):
                 draft.add(f"Kurang {render.count(target - row['n_respondents'])} responden untuk mencapai target.")
         else:
-            draft.add(*self._coverage_lines(row))
+            draft.add(*self.phrasing.coverage_lines(row))
             if row["level"] == "provinsi":
-                draft.add(*self._coverage_gaps(row["code"]))
-        draft.add(self._summary_line(row), *self._caveats(row))
+                draft.add(*self.phrasing.coverage_gaps(row["code"]))
+        draft.add(self.phrasing.summary_line(row), *self.phrasing.caveats(row))
         draft.facts.update(
             _figure_facts(row), target_met=row.get("target_met"), reporting_eligible=row.get("reporting_eligible")
         )
@@ -388,7 +389,7 @@ class Engine:
     def _category_gap_section(self, row: Row, draft: _Draft) -> None:
         bands = self.methodology.categories.bands
         higher = [band for band in bands if band.lower > row["ihai"]]
-        draft.add(_title(row), self._summary_line(row))
+        draft.add(title(row), self.phrasing.summary_line(row))
         if not higher:
             draft.add(
                 f"Sudah di kategori tertinggi ({render.escape(bands[-1].label)}, "
@@ -411,7 +412,7 @@ class Engine:
             needed[variable.key] = gap / (variable.weight / 100)
             reachable = row[variable.key] + needed[variable.key] <= score_max
             draft.add(
-                f"• {render.escape(self._variable_label(variable.key))} (bobot {_weight(variable.weight)}, kini "
+                f"• {render.escape(self.phrasing.variable_label(variable.key))} (bobot {weight_text(variable.weight)}, kini "
                 f"{render.number(row[variable.key])}): +{render.number(needed[variable.key])} poin"
                 + (
                     ""
@@ -423,7 +424,7 @@ class Engine:
             f"Bila semua variabel naik bersama, masing-masing cukup naik {render.number(gap)} poin "
             "(bobot berjumlah 100%).",
             *self._provisional_notes(),
-            *self._caveats(row),
+            *self.phrasing.caveats(row),
         )
         draft.facts.update(_figure_facts(row), gap=gap, next_category=target.label, needed=needed)
 
@@ -441,19 +442,19 @@ class Engine:
                 continue
             rows.append(row)
             draft.add(
-                f"<b>{place}. {render.escape(_display_name(row))}</b>{_province_suffix(row)}: "
-                f"<b>{self._ihai(row['ihai'])}</b> · {render.escape(row['category'])} · "
-                f"IK {self._confidence} {render.interval(row['ihai_ci_low'], row['ihai_ci_high'])} · "
+                f"<b>{place}. {render.escape(display_name(row))}</b>{province_suffix(row)}: "
+                f"<b>{self.phrasing.ihai(row['ihai'])}</b> · {render.escape(row['category'])} · "
+                f"IK {self.phrasing.confidence} {render.interval(row['ihai_ci_low'], row['ihai_ci_high'])} · "
                 f"n = {render.count(row['n_respondents'])}",
-                "   " + self._dimensions_text(row),
-                *self._caveats(row),
+                "   " + self.phrasing.dimensions_text(row),
+                *self.phrasing.caveats(row),
             )
             draft.facts[code] = _figure_facts(row)
         if len(rows) == 2:
             draft.add("", self._difference_text(*rows))
         if not rows and not draft.figures:
             return self._finish(draft, "belum_diukur", turn.regions)
-        followups = tuple(Button(f"Profil {_display_name(row)}"[:40], f"profil {row['code']}") for row in rows[:3])
+        followups = tuple(Button(f"Profil {display_name(row)}"[:40], f"profil {row['code']}") for row in rows[:3])
         return self._finish(draft, "bandingkan", turn.regions, followups)
 
     def _difference_text(self, first: Row, second: Row) -> str:
@@ -463,11 +464,11 @@ class Engine:
             "Interval kepercayaan keduanya beririsan, jadi perbedaannya belum tentu nyata."
             if overlap
             else "Interval kepercayaan keduanya tidak beririsan: perbedaannya nyata pada tingkat kepercayaan "
-            f"{self._confidence}."
+            f"{self.phrasing.confidence}."
         )
         return (
-            f"{render.escape(_display_name(high))} lebih tinggi {render.number(high['ihai'] - low['ihai'])} poin "
-            f"dari {render.escape(_display_name(low))}. {verdict}"
+            f"{render.escape(display_name(high))} lebih tinggi {render.number(high['ihai'] - low['ihai'])} poin "
+            f"dari {render.escape(display_name(low))}. {verdict}"
         )
 
     def _peringkat(self, turn: Turn) -> Answer:
@@ -489,11 +490,11 @@ class Engine:
         below_target = False
         for row in chosen:
             place = self.view.position(row, metric, turn.scope)
-            figure = self._ihai(row[metric]) if metric == "ihai" else render.number(row[metric])
-            line = f"{place}. {render.escape(_display_name(row))} — <b>{figure}</b>"
+            figure = self.phrasing.ihai(row[metric]) if metric == "ihai" else render.number(row[metric])
+            line = f"{place}. {render.escape(display_name(row))} — <b>{figure}</b>"
             if metric == "ihai":
                 line += (
-                    f" · {render.escape(row['category'])} · IK {self._confidence} "
+                    f" · {render.escape(row['category'])} · IK {self.phrasing.confidence} "
                     f"{render.interval(row['ihai_ci_low'], row['ihai_ci_high'])}"
                 )
             line += f" · n = {render.count(row['n_respondents'])}"
@@ -533,7 +534,7 @@ class Engine:
         )
         draft.add(
             *(
-                f"• {render.escape(_display_name(row))} — {self._ihai(row['ihai'])} · "
+                f"• {render.escape(display_name(row))} — {self.phrasing.ihai(row['ihai'])} · "
                 f"keyakinan kategori {render.chance(row['category_probability'])}"
                 for row in chosen[:_LISTED_IN_CATEGORY]
             )
@@ -542,9 +543,11 @@ class Engine:
             draft.add(f"… dan {render.count(len(chosen) - _LISTED_IN_CATEGORY)} lainnya.")
         band = next(b for b in self.methodology.categories.bands if b.label == label)
         upper = next((b.lower for b in self.methodology.categories.bands if b.lower > band.lower), None)
-        draft.add("", f"Batas kategori: {_band_text(label, band.lower, upper)}" + (
-            " (sementara)." if self.methodology.categories.provisional else "."
-        ))
+        draft.add(
+            "",
+            f"Batas kategori: {band_text(label, band.lower, upper)}"
+            + (" (sementara)." if self.methodology.categories.provisional else "."),
+        )
         draft.facts.update(scope=turn.scope, category=label, codes=[row["code"] for row in chosen])
         regions = (turn.scope,) if turn.scope not in ("", PROVINCES_SCOPE) else ()
         return self._finish(draft, "kategori", regions)
@@ -564,7 +567,7 @@ class Engine:
 
     def _ranking_title(self, n: int, metric: str, bottom: bool, scope: str) -> str:
         what = "provinsi dengan rata-rata" if scope == PROVINCES_SCOPE else "kab/kota dengan"
-        measure = "IHaI" if metric == "ihai" else self._metric_label(metric)
+        measure = "IHaI" if metric == "ihai" else self.phrasing.metric_label(metric)
         where = (
             ""
             if scope == PROVINCES_SCOPE
@@ -606,13 +609,13 @@ class Engine:
             + ", ".join(render.escape(aspect.name.lower()) for aspect in m.aspects)
             + "; skor variabel = rata-rata butirnya.",
             "• IHaI = jumlah bobot × skor variabel. Bobot: "
-            + " · ".join(f"{v.key.upper()} {_weight(v.weight)}" for v in m.variables)
+            + " · ".join(f"{v.key.upper()} {weight_text(v.weight)}" for v in m.variables)
             + ".",
             "• Skor dimensi = rata-rata tertimbang variabelnya; provinsi dan nasional = rata-rata kab/kota "
             "yang dipublikasikan.",
             "• Kategori: "
             + " · ".join(
-                _band_text(band.label, band.lower, upper.lower if upper else None)
+                band_text(band.label, band.lower, upper.lower if upper else None)
                 for band, upper in zip(bands, (*bands[1:], None), strict=True)
             )
             + (" (batas sementara)." if m.categories.provisional else "."),
@@ -788,7 +791,7 @@ class Engine:
                 draft.figures = True
                 draft.add(
                     f"Sebagai gambaran, rata-rata Provinsi {render.escape(province['name'])}: "
-                    f"{self._ihai(province['ihai'])} ({render.escape(province['category'])})."
+                    f"{self.phrasing.ihai(province['ihai'])} ({render.escape(province['category'])})."
                 )
         else:
             draft.add(
@@ -798,136 +801,11 @@ class Engine:
 
     def _unpublished(self, row: Row, draft: _Draft) -> None:
         draft.add(
-            _title(row),
+            title(row),
             f"Responden diterima: {render.count(row['n_respondents'])} — di bawah batas minimum publikasi "
             f"{self.methodology.survey.min_publishable}, sehingga angka IHaI wilayah ini tidak dipublikasikan.",
         )
         draft.facts.update(n=row["n_respondents"], publishable=False)
-
-    def _respondents_line(self, row: Row) -> str:
-        target = self.methodology.survey.target_respondents
-        n = row["n_respondents"]
-        status = "target tercapai" if row.get("target_met") else "di bawah target"
-        return (
-            f"Responden: {render.count(n)} dari target {render.count(target)} ({render.percent(n / target)}) — {status}"
-        )
-
-    def _coverage_lines(self, row: Row) -> list[str]:
-        lines = [
-            f"Kab/kota terukur: {render.count(row['n_kabkota_measured'])} dari {render.count(row['n_kabkota_total'])}"
-            f" · mencapai target {render.count(self.methodology.survey.target_respondents)}: "
-            f"{render.count(row['n_kabkota_at_target'])}",
-            f"Responden: {render.count(row['n_respondents'])}",
-        ]
-        if row["level"] == "nasional":
-            eligible = [render.escape(province["name"]) for province in self.view.eligible_provinces()]
-            lines.append(
-                "Provinsi yang memenuhi syarat laporan (semua kab/kota mencapai target): "
-                + (", ".join(eligible) or "belum ada")
-            )
-        elif row.get("reporting_eligible"):
-            lines.append("Syarat laporan provinsi: <b>terpenuhi</b> — semua kab/kota mencapai target.")
-        else:
-            lines.append(
-                "Syarat laporan provinsi: <b>belum terpenuhi</b> — tidak semua kab/kota diukur dan mencapai target."
-            )
-        return lines
-
-    def _coverage_gaps(self, province_code: str) -> list[str]:
-        """Which kab/kota keep a province from being reported: those under target, and those not measured."""
-        target = self.methodology.survey.target_respondents
-        under = sorted(
-            (r for r in self.view.rows.values()
-             if r["level"] == "kabkota" and r["province_code"] == province_code and not r.get("target_met")),
-            key=lambda r: r["n_respondents"],
-        )  # fmt: skip
-        unmeasured = [r.name for r in self.gazetteer.kabkota(province_code) if r.code not in self.view.rows]
-        lines = []
-        if under:
-            lines.append(
-                f"Belum mencapai target {render.count(target)}: "
-                + _listing(
-                    f"{render.escape(_display_name(r))} (n = {render.count(r['n_respondents'])}, "
-                    f"kurang {render.count(target - r['n_respondents'])})"
-                    for r in under
-                )
-            )
-        if unmeasured:
-            lines.append("Belum diukur (tanpa responden): " + _listing(render.escape(name) for name in unmeasured))
-        return lines
-
-    def _category_spread(self, row: Row) -> str:
-        """How many of the region's kab/kota fall in each category band."""
-        members = self.view.kabkota_of(row["code"]) if row["level"] == "provinsi" else self.view.ranking("ihai")
-        counts = {band.label: 0 for band in self.methodology.categories.bands}
-        for member in members:
-            counts[member["category"]] += 1
-        return "Sebaran kategori kab/kota: " + " · ".join(
-            f"{render.escape(label)} {render.count(n)}" for label, n in counts.items()
-        )
-
-    def _range_line(self, row: Row) -> list[str]:
-        ranked = self.view.kabkota_of(row["code"]) if row["level"] == "provinsi" else self.view.ranking("ihai")
-        if not ranked:
-            return []
-        return [
-            f"Rentang kab/kota: {render.number(row['ihai_min'])} ({render.escape(_display_name(ranked[-1]))}) – "
-            f"{render.number(row['ihai_max'])} ({render.escape(_display_name(ranked[0]))})"
-        ]
-
-    def _summary_line(self, row: Row) -> str:
-        return (
-            f"IHaI {self.view.year}: {self._ihai(row['ihai'])} · {render.escape(row['category'])} · "
-            f"IK {self._confidence} "
-            f"{render.interval(row['ihai_ci_low'], row['ihai_ci_high'])} · n = {render.count(row['n_respondents'])}"
-        )
-
-    def _caveats(self, row: Row) -> list[str]:
-        if row["level"] != "kabkota" or row.get("target_met"):
-            return []
-        target = render.count(self.methodology.survey.target_respondents)
-        return [
-            f"⚠️ <i>Responden di bawah target {target}. Kemendagri hanya melaporkan kab/kota yang mencapai target, "
-            "jadi angka ini indikatif, bukan hasil yang dapat dilaporkan.</i>"
-        ]
-
-    def _ihai(self, value: float) -> str:
-        """An IHaI figure, never rounded onto a category edge it lies below."""
-        return render.score(value, self.methodology.band_edges)
-
-    def _dimensions_text(self, row: Row) -> str:
-        return " · ".join(
-            f"{render.escape(d.name)} {render.number(row[dimension_column(d.key)])}"
-            for d in self.methodology.dimensions
-        )
-
-    def _aspects_text(self, row: Row, weakest_first: bool = False) -> str:
-        """Persepsi, partisipasi, akseptabilitas: where perception, taking part or acceptance lags."""
-        aspects = list(self.methodology.aspects)
-        if weakest_first:
-            aspects.sort(key=lambda a: row[aspect_column(a.key)])
-        return " · ".join(f"{render.escape(a.name)} {render.number(row[aspect_column(a.key)])}" for a in aspects)
-
-    def _certainty_line(self, row: Row) -> str:
-        """How sure the category is: the chance, given the sampling error, that the true value lies in the
-        reported band."""
-        probability = row["category_probability"]
-        note = " — skor dekat batas kategori, kategori belum pasti" if probability < _SURE_CATEGORY else ""
-        return f"Keyakinan kategori: {render.chance(probability)}{note}"
-
-    def _weakest_variables(self, row: Row, count: int) -> list[str]:
-        return sorted(self.methodology.variable_keys, key=lambda key: row[key])[:count]
-
-    def _dimension_name(self, key: str) -> str:
-        return next(d.name for d in self.methodology.dimensions if d.key == key)
-
-    def _variable_label(self, key: str) -> str:
-        return f"{key.upper()} {self.methodology.variable(key).name}"
-
-    def _metric_label(self, metric: str) -> str:
-        if metric.startswith("dim_"):
-            return f"skor dimensi {self._dimension_name(metric.removeprefix('dim_'))}"
-        return f"skor {self._variable_label(metric)}"
 
     def _chart_for(self, code: str) -> ChartRequest | None:
         row = self.view.row(code)
@@ -998,36 +876,6 @@ def _figure_facts(row: Row) -> dict[str, object]:
     }
 
 
-def _display_name(row: Row) -> str:
-    return (
-        "Indonesia (nasional)"
-        if row["level"] == "nasional"
-        else (row["name"] if row["level"] == "kabkota" else f"Provinsi {row['name']}")
-    )
-
-
-def _province_suffix(row: Row) -> str:
-    return f" ({render.escape(row['province_name'])})" if row["level"] == "kabkota" else ""
-
-
-def _title(row: Row) -> str:
-    return f"<b>{render.escape(_display_name(row))}</b>{_province_suffix(row)}"
-
-
-def _weight(percent: float) -> str:
-    """15.0 -> "15%", 12.5 -> "12,5%"."""
-    return render.number(percent, 2).rstrip("0").rstrip(",") + "%"
-
-
-def _band_text(label: str, lower: float, upper: float | None) -> str:
-    """ "Harmoni Rendah di bawah 6,00", "Harmoni Sedang 6,00 sampai di bawah 8,00", "Harmoni Tinggi mulai 8,00"."""
-    if not lower:
-        return f"{render.escape(label)} di bawah {render.number(upper)}"
-    if upper is None:
-        return f"{render.escape(label)} mulai {render.number(lower)}"
-    return f"{render.escape(label)} {render.number(lower)} sampai di bawah {render.number(upper)}"
-
-
 def _excerpt(text: str) -> str:
     """Guidance Markdown as plain text, cut at a sentence end near `_EXCERPT_CHARS`."""
     plain = re.sub(r"(?m)^#+\s*(.+?)\s*$", r"\1:", text)  # "## Tugas" -> "Tugas:"
@@ -1042,13 +890,6 @@ def _excerpt(text: str) -> str:
     # A section heading with nothing of its section after it is dropped.
     cut = re.sub(r"\n[^\n]*:\s*$", "", cut.rstrip())
     return cut.rstrip() + " …"
-
-
-def _listing(items: Iterable[str], limit: int = _LISTED) -> str:
-    """ "A, B, C dan 4 lainnya": a list that stays readable on a phone."""
-    items = list(items)
-    shown = ", ".join(items[:limit])
-    return shown + (f" dan {len(items) - limit} lainnya" if len(items) > limit else "")
 
 
 def _clip(label: str, limit: int = _BUTTON_LABEL_CHARS) -> str:
