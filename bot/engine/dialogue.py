@@ -112,7 +112,8 @@ class Dialogue:
         regions = tuple(dict.fromkeys(scan.codes + extra))
         # Levels of every region named, a still ambiguous one included ("bogor" alone is not an empty message).
         levels = tuple(self.level(mention.codes[0]) for mention in scan.mentions) + tuple(map(self.level, extra))
-        parsed = self._parser.parse(scan.residual, levels)
+        residual = self._parser.correct(scan.residual)
+        parsed = self._parser.parse(residual, levels)
         intent = parsed.intent
         if intent in GENERAL_INTENTS:
             return Turn(intent, parsed, regions, query=query)
@@ -123,7 +124,7 @@ class Dialogue:
             regions = tuple(dict.fromkeys(regions + self._prefer_province(scan)))
         forums = parsed.forums
         if intent is None:
-            intent = self._implicit(parsed, regions, context, scan.residual)
+            intent = self._implicit(parsed, regions, context, residual)
             if intent == "saran" and not forums and context.forum:
                 forums = (context.forum,)
         if intent in GENERAL_INTENTS:

@@ -14,12 +14,16 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from rapidfuzz.distance import OSA, Levenshtein
+
 from knowledge.informal import CHAT_WORDS
 from scoring.methodology import Methodology
 
 FORUMS = ("FKUB", "FPK", "FKDM")
 TOP, BOTTOM = "top", "bottom"
 DEFAULT_TOP_N = 5
+# Words shorter than this are too easily another word when a letter slips.
+_MIN_TYPO_LENGTH = 5
 MAX_TOP_N = 30
 
 # Chat spellings -> the word the rules are written for. Applied token by token after lower-casing.
@@ -298,9 +302,33 @@ class Parser:
             )
             for word in _fold(text).split()
         )
+        # Words long enough that a one-letter slip is recognisable: what `correct` spells typos towards.
+        self._spellings = sorted(
+            word for word in self._vocabulary | KNOWN_WORDS if len(word) >= _MIN_TYPO_LENGTH and word.isalpha()
+        )
 
     def is_known_word(self, token: str) -> bool:
         return token in self._vocabulary or is_known_word(token)
+
+    def correct(self, text: str) -> str:
+        """The rules' own words spelt right when typed with a slip ("terlmah", "peringat", "moderas");
+        any other word is left as it is. Region names are found before this, on the raw words."""
+        return " ".join(self._corrected(word) for word in text.split())
+
+    def _corrected(self, word: str) -> str:
+        """Only a letter dropped, doubled or swapped counts as a slip: a changed letter often makes another
+        real word ("pertandingan" is not "perbandingan")."""
+        if len(word) < _MIN_TYPO_LENGTH or not word.isalpha() or self.is_known_word(word):
+            return word
+        for candidate in self._spellings:
+            if abs(len(candidate) - len(word)) > 1:
+                continue
+            if len(candidate) != len(word):
+                if Levenshtein.distance(word, candidate, score_cutoff=1) <= 1:
+                    return candidate
+            elif OSA.distance(word, candidate, score_cutoff=1) <= 1 and sorted(word) == sorted(candidate):
+                return candidate
+        return word
 
     def parse(self, residual: str, levels: tuple[str, ...] = ()) -> Parsed:
         """Intent and slots of `residual`; `levels` are the levels ("kabkota"/"provinsi") of named regions."""
