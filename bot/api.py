@@ -204,7 +204,7 @@ def create_app(
 async def _start_telegram(app: FastAPI, settings: Settings, telegram: Application) -> None:
     from telegram import Update
 
-    from bot.telegram import RecentUpdateIds, attach, publish_menu
+    from bot.telegram import SeenUpdates, attach, publish_menu
 
     attach(telegram, settings, app.state.assistant, app.state.querylog)
     await telegram.initialize()
@@ -213,7 +213,7 @@ async def _start_telegram(app: FastAPI, settings: Settings, telegram: Applicatio
         # A configured secret, or a fresh random one: Telegram echoes it in a header on every delivery.
         secret = settings.telegram_webhook_secret
         app.state.webhook_secret = secret.get_secret_value() if secret else secrets.token_urlsafe(32)
-        app.state.recent_updates = RecentUpdateIds()
+        app.state.seen_updates = SeenUpdates(settings.database_path)
         await telegram.bot.set_webhook(
             url=settings.telegram_webhook_url.rstrip("/") + WEBHOOK_PATH,
             secret_token=app.state.webhook_secret,
@@ -234,6 +234,8 @@ async def _stop_telegram(app: FastAPI, telegram: Application) -> None:
     if telegram.running:
         await telegram.stop()
     await telegram.shutdown()
+    if (seen := getattr(app.state, "seen_updates", None)) is not None:
+        seen.close()
 
 
 def _add_routes(app: FastAPI) -> None:
@@ -329,6 +331,6 @@ def _add_routes(app: FastAPI) -> None:
             update = Update.de_json(data, telegram.bot)
         except (ValueError, KeyError, TypeError, AttributeError):
             raise HTTPException(status_code=400, detail="Update Telegram tidak valid.") from None
-        if request.app.state.recent_updates.first_time(update.update_id):
+        if request.app.state.seen_updates.first_time(update.update_id):
             await telegram.update_queue.put(update)
         return Response(status_code=200)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import threading
 import time
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -36,8 +37,11 @@ from telegram.ext import (
 
 from bot.engine.render import escape, number, split_message
 from bot.querylog import QueryLog, QueryStats, ask_logged
+from bot.sqlite import open_database
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from bot.assistant import Assistant
     from bot.engine.model import Answer, Button
     from bot.settings import Settings
@@ -50,6 +54,9 @@ CHOICE_MESSAGES_KEY = "choice_messages"
 # How many disambiguation messages per chat are remembered (so that a tap on one edits it in place).
 CHOICE_MEMORY = 20
 MAX_TRACKED_CHATS = 10_000
+# Telegram stops retrying a webhook delivery well within a day.
+SEEN_UPDATES_SECONDS = 24 * 3600
+PRUNE_EVERY = 256
 
 SORRY = "Maaf, terjadi kendala saat memproses pesan Anda. Silakan coba lagi sebentar lagi."
 FLOOD_NOTICE = "Pesan Anda terlalu banyak dalam waktu singkat. Mohon tunggu {seconds} detik, lalu coba lagi. 🙏"
@@ -125,20 +132,32 @@ class FloodGate:
             self._notified.discard(chat_id)
 
 
-class RecentUpdateIds:
-    """The last `size` update ids seen by the webhook: Telegram retries a delivery it thinks failed."""
+class SeenUpdates:
+    """Update ids the webhook has already taken, in the project's SQLite file: Telegram retries a delivery
+    it thinks failed, and with several server workers the retry may reach another worker."""
 
-    def __init__(self, size: int = 4096) -> None:
-        self.size = size
-        self._ids: OrderedDict[int, None] = OrderedDict()
+    def __init__(self, path: Path | str, keep_seconds: float = SEEN_UPDATES_SECONDS) -> None:
+        self.keep_seconds = keep_seconds
+        self._connection = open_database(path)
+        self._lock = threading.Lock()
+        with self._lock:
+            self._connection.execute(
+                "CREATE TABLE IF NOT EXISTS telegram_update (update_id INTEGER PRIMARY KEY, seen_at REAL NOT NULL)"
+            )
 
-    def first_time(self, update_id: int) -> bool:
-        if update_id in self._ids:
-            return False
-        self._ids[update_id] = None
-        if len(self._ids) > self.size:
-            self._ids.popitem(last=False)
-        return True
+    def first_time(self, update_id: int, now: float | None = None) -> bool:
+        now = time.time() if now is None else now
+        with self._lock:
+            taken = self._connection.execute(
+                "INSERT OR IGNORE INTO telegram_update (update_id, seen_at) VALUES (?, ?)", (update_id, now)
+            ).rowcount
+            if update_id % PRUNE_EVERY == 0:  # now and then, forget ids Telegram no longer retries
+                self._connection.execute("DELETE FROM telegram_update WHERE seen_at < ?", (now - self.keep_seconds,))
+        return taken == 1
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
 
 
 # --- Sending an Answer -------------------------------------------------------------------------

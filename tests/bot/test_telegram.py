@@ -28,7 +28,17 @@ from bot.engine.model import Answer, Button
 from bot.engine.render import split_message
 from bot.querylog import QueryLog
 from bot.settings import Settings
-from bot.telegram import FLOOD_NOTICE, NOT_ADMIN, SORRY, FloodGate, Verdict, attach, build_application
+from bot.telegram import (
+    FLOOD_NOTICE,
+    NOT_ADMIN,
+    PRUNE_EVERY,
+    SORRY,
+    FloodGate,
+    SeenUpdates,
+    Verdict,
+    attach,
+    build_application,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -512,3 +522,17 @@ def test_polling_beside_the_server(stand_in, settings, assistant):
         (message,) = client.portal.call(stand_in.wait_for, "sendMessage")
         assert message.params["chat_id"] == USER["id"] and "Banjarbaru" in message.params["text"]
     assert stand_in.sent("deleteWebhook")  # polling starts by removing any webhook
+
+
+def test_an_update_is_taken_once_across_workers(tmp_path):
+    """Two server workers share the SQLite file: a retry reaching the other worker is still dropped."""
+    first, second = SeenUpdates(tmp_path / "ihai.sqlite3"), SeenUpdates(tmp_path / "ihai.sqlite3")
+    assert first.first_time(1001, now=1000.0)
+    assert not second.first_time(1001, now=1001.0)
+    assert second.first_time(1002, now=1001.0)
+    # Ids are forgotten after a day, when a prune runs (every PRUNE_EVERY-th id).
+    later = 1000.0 + first.keep_seconds + 1
+    assert first.first_time(PRUNE_EVERY * 10, now=later)
+    assert second.first_time(1001, now=later)
+    first.close()
+    second.close()
