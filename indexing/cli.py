@@ -134,5 +134,5 @@ def _format_hits(hits: list[Hit], query: str) -> str:
     for rank, hit in enumerate(hits, 1):
         excerpt = " ".join(hit.text.split())
         excerpt = excerpt if len(excerpt) <= 240 else excerpt[:239] + "…"
-        blocks.append(f"{rank}. {hit.title}  [{hit.chunk_id}, skor {hit.score:.4f}]\n   {excerpt}")
+        blocks.append(f"{rank}. {hit.title}  [{hit.chunk_id}, skor {number(hit.score, 4)}]\n   {excerpt}")
     return "\n".join(blocks)
