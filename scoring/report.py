@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from knowledge.numbers import count, number, percent
 from scoring.methodology import Methodology
 from scoring.pipeline import ScoringRun
 from scoring.quality import REASON_DESCRIPTIONS
@@ -124,15 +125,15 @@ def _methodology_sheet(methodology: Methodology) -> pd.DataFrame:
 
 def _notes_sheet(run: ScoringRun) -> pd.DataFrame:
     methodology = run.methodology
-    bands = "; ".join(f"{band.label} ≥ {band.lower:.2f}".replace(".", ",") for band in methodology.categories.bands)
+    bands = "; ".join(f"{band.label} ≥ {number(band.lower)}" for band in methodology.categories.bands)
     notes = [
         ("Metodologi", f"{methodology.name} ({methodology.id})"),
         ("Bobot", methodology.weights_note),
         ("Kategori", f"{bands}. {methodology.categories.note}"),
         ("Butir", methodology.statements_note),
-        ("Target responden per kab/kota", f"{methodology.survey.target_respondents:,}".replace(",", ".")),
+        ("Target responden per kab/kota", count(methodology.survey.target_respondents)),
         ("Minimum responden untuk publikasi", str(methodology.survey.min_publishable)),
-        ("Tingkat kepercayaan", f"{methodology.survey.confidence_level:.0%}"),
+        ("Tingkat kepercayaan", percent(methodology.survey.confidence_level)),
     ]
     if run.provenance.synthetic:
         notes.insert(0, ("PERHATIAN", SYNTHETIC_LABEL))
