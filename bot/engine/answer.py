@@ -41,6 +41,10 @@ _WEAKEST_VARIABLES = 2
 _EXCERPT_CHARS = 900
 _SHORT_PASSAGE = 300
 _SOURCE_BUTTONS = 3
+# Answers that show figures of the loaded results.
+FIGURE_INTENTS = frozenset(
+    {"profil", "provinsi", "terlemah", "saran", "cakupan", "selisih_kategori", "bandingkan", "peringkat", "kategori"}
+)
 _BUTTON_LABEL_CHARS = 40
 _REGION_LABEL_CHARS = 60
 _LISTED_IN_CATEGORY = 20
@@ -126,7 +130,7 @@ class Engine:
                 # A tapped "Sumber" button: the sources of an earlier answer; the conversation goes on as before.
                 return self._sources_answer(self._docs[request.group(1)])
             turn = self.dialogue.turn(text, context)
-            answer = self._composers[turn.intent](turn)
+            answer = self._with_year_note(self._composers[turn.intent](turn), turn.parsed)
             self.store.save(session, _remember(context, turn, answer))
             return answer
         except Exception:  # the promise to every channel: an apology, never a traceback
@@ -137,6 +141,21 @@ class Engine:
                 intent="galat",
                 followups=_example_buttons(3),
             )
+
+    def _with_year_note(self, answer: Answer, parsed: Parsed) -> Answer:
+        """Figures asked for another year, or for a change over time, come with what is loaded: say so."""
+        other_years = [year for year in parsed.years if year != self.view.year]
+        if answer.intent not in FIGURE_INTENTS or not (other_years or parsed.trend):
+            return answer
+        if other_years:
+            missing = " dan ".join(str(year) for year in other_years)
+            note = f"Asisten ini memuat hasil IHaI {self.view.year} saja; angka tahun {missing} tidak tersedia di sini."
+        else:
+            note = (
+                f"Asisten ini memuat hasil IHaI {self.view.year} saja, jadi naik-turunnya antartahun belum bisa "
+                "ditunjukkan. Perhatikan juga bahwa kerangka IHaI berganti pada 2025."
+            )
+        return replace(answer, text=f"<i>{note} Berikut hasil {self.view.year}.</i>\n\n{answer.text}")
 
     def chart_png(self, request: ChartRequest) -> bytes:
         """PNG bytes of a chart an answer attached. Raises ValueError for a region without figures."""

@@ -158,19 +158,25 @@ PROVINCES_SUBJECT = _pattern(
      "semua provinsi", "daftar provinsi", "provinsi terharmonis")
 )  # fmt: skip
 FIGURE = (
-    "ihai", "skor*", "nilai*", "indeks", "profil*", "capaian", "kategori*", "harmoni",
+    "ihai", "skor*", "nilai*", "angka", "indeks", "profil*", "capaian", "kategori*", "harmoni",
     "interval", "ringkasan", "rangkuman", "gambaran", "rata rata",
 )  # fmt: skip
 # Question words that ask about a region without saying what: the chat's previous intent decides.
 ASKING = ("berapa", "bagaimana", "kondisi", "status", "keadaan")
 NATION = ("nasional", "indonesia", "seluruh indonesia", "se indonesia", "nusantara")
 FOLLOWUP = ("kalau", "bagaimana dengan", "terus", "lalu", "trus", "dengan", "yang ini", "juga", "sedangkan")
+# Change over time, which one round of results cannot show.
+TREND = (
+    "tahun lalu", "tahun sebelumnya", "naik atau turun", "naik turun", "tren*", "perkembangan",
+    "dari tahun ke tahun", "antartahun", "antar tahun",
+)  # fmt: skip
 ALL_FORUMS = ("semua forum", "ketiga forum", "tiga forum", "seluruh forum", "setiap forum", "masing masing forum")
 FILLER = (
     "yang", "di", "ke", "dari", "dan", "atau", "untuk", "pada", "dalam", "ini", "itu", "apa", "apakah",
     "mengapa", "siapa", "mana", "saya", "kami", "kita", "anda", "kamu", "tolong", "mohon", "dong", "ya", "yah",
     "kak", "min", "bang", "pak", "bu", "mas", "mbak", "sih", "deh", "nih", "tuh", "kah", "lah", "pun", "saja",
     "sudah", "belum", "masih", "akan", "bisa", "boleh", "ingin", "mau", "minta", "tahu", "tau", "lihat", "cek",
+    "keluar", "muncul", "tampil",
     "info", "informasi", "data", "tentang", "soal", "terkait", "jika", "bila", "kemudian", "sekarang", "tahun",
     "adalah", "ialah", "merupakan", "ada", "tidak", "bukan", "sama", "seperti", "hanya", "lebih", "kurang",
     "paling", "sangat", "sekali", "banget", "agar", "supaya", "biar", "karena", "oleh", "sebagai", "para", "semua",
@@ -195,6 +201,8 @@ _METHOD = _pattern(METHOD)
 _ADVICE = _pattern(ADVICE)
 _CATEGORY_GAP = _pattern(CATEGORY_GAP)
 _COVERAGE = _pattern(COVERAGE)
+_TREND = _pattern(TREND)
+_YEAR = re.compile(r"\b(20\d\d)\b")
 _COMPARE = _pattern(COMPARE)
 _RANKING = _pattern(RANKING)
 _WEAK = _pattern(WEAK)
@@ -267,6 +275,8 @@ class Parsed:
     followup: bool = False
     figure: bool = False  # asks about a region ("ihai", "skor", "berapa"): a region is expected
     category: str | None = None  # a category band named: "harmoni tinggi", "kategori rendah"
+    years: tuple[int, ...] = ()  # years named: "ihai kalsel 2024"
+    trend: bool = False  # change over time: "naik atau turun dibanding tahun lalu"
 
 
 class Parser:
@@ -289,6 +299,7 @@ class Parser:
         self._category_pattern = re.compile(
             r"\b(?:" + "|".join(map(re.escape, sorted(prefixes))) + r")\s+(" + "|".join(self._categories) + r")\b"
         )
+        self._aspect_words = frozenset(_fold(aspect.name) for aspect in methodology.aspects)
         names = sorted(self._variable_words, key=len, reverse=True)
         self._variable_pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b") if names else None
         # The framework's own words ("budaya", "moderasi", "sedang") are never misspelt region names.
@@ -299,6 +310,7 @@ class Parser:
                 *self._variable_words,
                 *(v.name for v in methodology.variables),
                 *(band.label for band in methodology.categories.bands),
+                *(aspect.name for aspect in methodology.aspects),
             )
             for word in _fold(text).split()
         )
@@ -345,6 +357,8 @@ class Parser:
             variable = self._variable_words[named.group(1)]
         category = self._category_pattern.search(text)
         return {
+            "years": tuple(sorted({int(year) for year in _YEAR.findall(text)})),
+            "trend": bool(_TREND.search(text)),
             "category": self._categories[category.group(1)] if category else None,
             "forums": forums,
             "dimension": self._dimensions[dimension.group(1)] if dimension else None,
@@ -380,11 +394,19 @@ class Parser:
             return "selisih_kategori"
         if _COVERAGE.search(text):
             return "cakupan"
+        if slots["trend"] and levels:
+            return "profil"  # one round of results: the figures, with a note that a trend cannot be shown
         if _COMPARE.search(text):
-            return "bandingkan"
+            # "apa bedanya persepsi dan akseptabilitas", "beda FKUB dan FPK": concepts, not regions.
+            return "metodologi" if not levels and self._names_concepts(text, slots) else "bandingkan"
         intent = self._ranking_or_weak(text, has_kabkota, slots)
         # Several regions and nothing more specific asked ("HST vs HSU", "ihai sleman bantul"): compare them.
         return "bandingkan" if len(levels) >= 2 and intent in (None, "profil") else intent
+
+    def _names_concepts(self, text: str, slots: dict) -> bool:
+        named = (slots["dimension"], slots["variable"], slots["category"], slots["forums"], slots["method"])
+        words = set(text.split())
+        return any(named) or bool(words & self._aspect_words) or "kerangka" in words
 
     def _ranking_or_weak(self, text: str, has_kabkota: bool, slots: dict) -> str | None:
         subject = bool(RANKING_SUBJECT.search(text)) or slots["provinces"]

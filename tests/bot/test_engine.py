@@ -223,3 +223,11 @@ def test_category_listing_matches_the_results_file(engine: Engine, results: Resu
         assert answer.intent == "kategori"
         assert f"{len(members)} dari {len(kabkota)} kab/kota secara nasional berkategori {label}" in answer.text
         assert sorted(answer.facts["codes"]) == sorted(members["code"])
+
+
+def test_figures_for_another_year_say_which_year_is_loaded(engine: Engine, results: Results) -> None:
+    year = int(results.table["year"].iloc[0])
+    other = engine.ask(f"ihai kalsel {year - 1}", "tahun")
+    assert other.text.startswith(f"<i>Asisten ini memuat hasil IHaI {year} saja; angka tahun {year - 1}")
+    assert "Asisten ini memuat" not in engine.ask(f"ihai kalsel {year}", "tahun").text
+    assert "Asisten ini memuat" not in engine.ask(f"apa itu perpres 58 tahun {year - 2}", "tahun").text
