@@ -104,6 +104,8 @@ METHOD = (
     "variabel apa saja", "variabel ihai apa saja", "apa saja variabel", "dimensi apa saja", "apa saja dimensi",
     "daftar variabel", "daftar dimensi", "sebutkan variabel", "sebutkan dimensi", "aspek apa saja",
     "apa saja aspek", "jumlah variabel", "berapa variabel", "berapa dimensi",
+    "responden minimal", "minimal responden", "responden minimum", "minimum responden", "batas minimal",
+    "batas minimum",
 )  # fmt: skip
 ADVICE = (
     "saran*", "rekomendasi*", "usul*", "langkah*", "tindak lanjut", "intervensi", "strategi", "upaya",
