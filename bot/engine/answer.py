@@ -15,20 +15,21 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from bot.engine import charts, render
+from bot.engine.advice import Advisor, GuidanceIndex
 from bot.engine.context import ChatContext, ContextStore, Pending
 from bot.engine.data import PROVINCES_SCOPE, ResultsView, Row
 from bot.engine.dialogue import REGION_INTENTS, Dialogue, Turn
-from bot.engine.model import Answer, Button, ChartRequest, Source
+from bot.engine.draft import Draft
+from bot.engine.model import Answer, Button, ChartRequest
 from bot.engine.phrasing import RegionPhrasing, band_text, display_name, province_suffix, title, weight_text
 from bot.engine.resolve import Resolver
 from bot.engine.understand import BOTTOM, DEFAULT_TOP_N, FORUMS, Parsed, Parser
 from knowledge.gazetteer import Gazetteer
-from knowledge.guidance import ForumAction, GuidanceDoc, reference_label
+from knowledge.guidance import GuidanceDoc
 from scoring.results import NATIONAL_CODE, Results, dimension_column
 
 logger = logging.getLogger(__name__)
@@ -36,10 +37,7 @@ logger = logging.getLogger(__name__)
 SYNTHETIC_LINE = "Data sampel sintetis, bukan hasil resmi."
 # Longer messages are cut before parsing: no question needs more, and it bounds the work per message.
 MAX_INPUT_CHARS = 500
-_ACTIONS_PER_FORUM = 3
 _WEAKEST_VARIABLES = 2
-_EXCERPT_CHARS = 900
-_SHORT_PASSAGE = 300
 _SOURCE_BUTTONS = 3
 # Answers that show figures of the loaded results.
 FIGURE_INTENTS = frozenset(
@@ -60,25 +58,6 @@ EXAMPLES = (
 )
 
 
-class GuidanceIndex(Protocol):
-    """What the engine needs of `indexing`'s search index."""
-
-    def search(self, query: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Sequence[Any]: ...
-
-
-@dataclass
-class _Draft:
-    """An answer being composed: text lines plus whether they carry figures (for the sample-data line)."""
-
-    lines: list[str] = field(default_factory=list)
-    facts: dict[str, object] = field(default_factory=dict)
-    figures: bool = False
-    sources: list[Source] = field(default_factory=list)
-
-    def add(self, *lines: str) -> None:
-        self.lines.extend(lines)
-
-
 class Engine:
     """Answers questions about one results set; build it with `bot.engine.factory.build_engine`."""
 
@@ -94,12 +73,10 @@ class Engine:
         self.methodology = results.methodology
         self.phrasing = RegionPhrasing(self.view, self.methodology, gazetteer)
         self.gazetteer = gazetteer
-        self.index = index
+        self.advisor = Advisor(self.methodology, guidance, index)
         self.store = store if store is not None else ContextStore(":memory:")
         parser = Parser(self.methodology)
         self.dialogue = Dialogue(parser, Resolver(gazetteer, parser.is_known_word), gazetteer)
-        self._docs = {doc.id: doc for doc in guidance}
-        self._actions: list[ForumAction] = [action for doc in guidance for action in doc.actions]
         self._composers: dict[str, Callable[[Turn], Answer]] = {
             "profil": self._profil,
             "provinsi": self._profil,
@@ -119,6 +96,11 @@ class Engine:
             "tidak_dikenal": self._tidak_dikenal,
         }
 
+    @property
+    def index(self) -> GuidanceIndex | None:
+        """The search index guidance answers come from; None until `ihai index build` has run."""
+        return self.advisor.index
+
     # --- entry points ---------------------------------------------------------------------------
 
     def ask(self, text: str, session: str) -> Answer:
@@ -126,9 +108,9 @@ class Engine:
         try:
             context = self.store.load(session)
             text = str(text)[:MAX_INPUT_CHARS]
-            if (request := SOURCE_REQUEST.fullmatch(text)) and request.group(1) in self._docs:
+            if (request := SOURCE_REQUEST.fullmatch(text)) and request.group(1) in self.advisor.docs:
                 # A tapped "Sumber" button: the sources of an earlier answer; the conversation goes on as before.
-                return self._sources_answer(self._docs[request.group(1)])
+                return self.advisor.sources_answer(self.advisor.docs[request.group(1)])
             turn = self.dialogue.turn(text, context)
             answer = self._with_year_note(self._composers[turn.intent](turn), turn.parsed)
             self.store.save(session, _remember(context, turn, answer))
@@ -171,10 +153,10 @@ class Engine:
     # --- figures for given regions ---------------------------------------------------------------
 
     def _per_region(
-        self, turn: Turn, section: Callable[[Row, _Draft], None], followups: Callable[[str], tuple[Button, ...]]
+        self, turn: Turn, section: Callable[[Row, Draft], None], followups: Callable[[str], tuple[Button, ...]]
     ) -> Answer:
         """Answer a single-region intent for each region asked, with "belum diukur" where there is no row."""
-        draft = _Draft()
+        draft = Draft()
         measured = []
         for code in turn.regions:
             row = self.view.row(code)
@@ -184,7 +166,7 @@ class Engine:
                 self._not_measured(code, draft)
                 continue
             measured.append(code)
-            part = _Draft()
+            part = Draft()
             if row.get("publishable"):
                 section(row, part)
             else:
@@ -202,13 +184,13 @@ class Engine:
     def _profil(self, turn: Turn) -> Answer:
         return self._per_region(turn, self._profile_section, self._region_followups)
 
-    def _profile_section(self, row: Row, draft: _Draft) -> None:
+    def _profile_section(self, row: Row, draft: Draft) -> None:
         if row["level"] == "kabkota":
             self._kabkota_profile(row, draft)
         else:
             self._aggregate_profile(row, draft)
 
-    def _kabkota_profile(self, row: Row, draft: _Draft) -> None:
+    def _kabkota_profile(self, row: Row, draft: Draft) -> None:
         province = row["province_name"]
         ranks = [
             f"{row['rank_in_province']} dari {len(self.view.kabkota_of(row['province_code']))} kab/kota di {province}"
@@ -228,7 +210,7 @@ class Engine:
         )
         draft.facts.update(_figure_facts(row))
 
-    def _aggregate_profile(self, row: Row, draft: _Draft) -> None:
+    def _aggregate_profile(self, row: Row, draft: Draft) -> None:
         national = row["level"] == "nasional"
         draft.add(
             title(row),
@@ -251,7 +233,7 @@ class Engine:
     def _terlemah(self, turn: Turn) -> Answer:
         return self._per_region(turn, self._weakest_section, self._advice_followups)
 
-    def _weakest_section(self, row: Row, draft: _Draft) -> None:
+    def _weakest_section(self, row: Row, draft: Draft) -> None:
         dimension = row.get("weakest_dimension") or min(
             self.methodology.dimension_keys, key=lambda k: row[dimension_column(k)]
         )
@@ -297,7 +279,7 @@ class Engine:
             return [v.key for v in self.methodology.variables_of(parsed.dimension)]
         return []
 
-    def _advice_section(self, row: Row, forums: Sequence[str], focus: Sequence[str], draft: _Draft) -> None:
+    def _advice_section(self, row: Row, forums: Sequence[str], focus: Sequence[str], draft: Draft) -> None:
         """Actions for the variables asked about, or else for the region's weakest variables."""
         weakest = list(focus) or self.phrasing.weakest_variables(row, _WEAKEST_VARIABLES)
         draft.add(
@@ -309,9 +291,9 @@ class Engine:
             )
             + ".",
         )
-        used = self._forum_actions(forums, weakest, draft)
+        used = self.advisor.forum_actions(forums, weakest, draft)
         draft.add(self.phrasing.summary_line(row), *self.phrasing.caveats(row))
-        self._cite_actions(used, draft)
+        self.advisor.cite_actions(used, draft)
         draft.facts.update(
             _figure_facts(row), forums=list(forums), weakest_variables=list(weakest), actions=[a.id for a in used]
         )
@@ -321,7 +303,7 @@ class Engine:
         first actions), and an offer to tailor them to a region's weakest variables."""
         forums = turn.forums or FORUMS
         focus = self._focus_variables(turn.parsed)
-        draft = _Draft()
+        draft = Draft()
         if focus:
             draft.add(
                 "<b>Saran umum untuk memperkuat "
@@ -330,63 +312,19 @@ class Engine:
             )
         else:
             draft.add("<b>Saran umum</b>")
-        used = self._forum_actions(forums, focus, draft)
+        used = self.advisor.forum_actions(forums, focus, draft)
         draft.add(
             "Sebutkan kabupaten/kota atau provinsinya (misalnya <i>Tabalong</i>) untuk saran yang disesuaikan "
             "dengan variabel terlemah di sana."
         )
-        self._cite_actions(used, draft)
+        self.advisor.cite_actions(used, draft)
         draft.facts.update(forums=list(forums), focus_variables=focus, actions=[a.id for a in used])
         return self._finish(draft, "saran_umum", ())
-
-    def _forum_actions(self, forums: Sequence[str], variables: Sequence[str], draft: _Draft) -> list[ForumAction]:
-        """Each forum's actions for `variables` (all of its actions, first ones, when none are given)."""
-        used: list[ForumAction] = []
-        for forum in forums:
-            if variables:
-                actions = self._actions_for(forum, variables)
-            else:
-                actions = [action for action in self._actions if action.forum == forum][:_ACTIONS_PER_FORUM]
-            used.extend(actions)
-            draft.add("", f"<b>{forum}</b>")
-            draft.add(*(f"• {render.escape(a.text)} <i>(dasar: {render.escape(a.basis_text)})</i>" for a in actions))
-            if not actions:
-                draft.add(f"• Panduan belum memuat aksi {forum} untuk variabel ini.")
-        draft.add(
-            "",
-            "<i>Ini saran untuk dipertimbangkan, bukan kewajiban; sesuaikan dengan kondisi dan kewenangan daerah.</i>",
-        )
-        return used
-
-    def _cite_actions(self, actions: Sequence[ForumAction], draft: _Draft) -> None:
-        draft.sources.extend(self._sources_of(actions))
-        if draft.sources:
-            draft.add("Sumber panduan: " + "; ".join(f"<i>{render.escape(s.title)}</i>" for s in draft.sources))
-
-    def _actions_for(self, forum: str, weakest: Sequence[str]) -> list[ForumAction]:
-        """A forum's actions for the weakest variables (weakest first); failing that, for their dimensions."""
-        direct = [
-            action for key in weakest for action in self._actions if action.forum == forum and key in action.variables
-        ]
-        if not direct:
-            related = {
-                v.key
-                for key in weakest
-                for v in self.methodology.variables_of(self.methodology.variable(key).dimension)
-            }
-            direct = [action for action in self._actions if action.forum == forum and related & set(action.variables)]
-        return list(dict.fromkeys(direct))[:_ACTIONS_PER_FORUM]
-
-    def _sources_of(self, actions: Sequence[ForumAction]) -> list[Source]:
-        docs = [
-            self._docs[doc_id] for doc_id in dict.fromkeys(action.doc_id for action in actions) if doc_id in self._docs
-        ]
-        return [Source(doc.id, doc.title, tuple(doc.sources)) for doc in docs]
 
     def _cakupan(self, turn: Turn) -> Answer:
         return self._per_region(turn, self._coverage_section, self._region_followups)
 
-    def _coverage_section(self, row: Row, draft: _Draft) -> None:
+    def _coverage_section(self, row: Row, draft: Draft) -> None:
         draft.add(title(row))
         if row["level"] == "kabkota":
             target = self.methodology.survey.target_respondents
@@ -405,7 +343,7 @@ class Engine:
     def _selisih_kategori(self, turn: Turn) -> Answer:
         return self._per_region(turn, self._category_gap_section, self._advice_followups)
 
-    def _category_gap_section(self, row: Row, draft: _Draft) -> None:
+    def _category_gap_section(self, row: Row, draft: Draft) -> None:
         bands = self.methodology.categories.bands
         higher = [band for band in bands if band.lower > row["ihai"]]
         draft.add(title(row), self.phrasing.summary_line(row))
@@ -442,13 +380,13 @@ class Engine:
         draft.add(
             f"Bila semua variabel naik bersama, masing-masing cukup naik {render.number(gap)} poin "
             "(bobot berjumlah 100%).",
-            *self._provisional_notes(),
+            *self.advisor.provisional_notes(),
             *self.phrasing.caveats(row),
         )
         draft.facts.update(_figure_facts(row), gap=gap, next_category=target.label, needed=needed)
 
     def _bandingkan(self, turn: Turn) -> Answer:
-        draft = _Draft(lines=[f"<b>Perbandingan IHaI {self.view.year}</b>"])
+        draft = Draft(lines=[f"<b>Perbandingan IHaI {self.view.year}</b>"])
         rows: list[Row] = []
         for place, code in enumerate(turn.regions, 1):
             row = self.view.row(code)
@@ -495,7 +433,7 @@ class Engine:
         metric = parsed.variable or (dimension_column(parsed.dimension) if parsed.dimension else "ihai")
         ranked = self.view.ranking(metric, turn.scope)
         if not ranked:
-            draft = _Draft()
+            draft = Draft()
             if turn.scope in ("", PROVINCES_SCOPE):
                 draft.add("Belum ada kab/kota dengan angka yang dipublikasikan.")
             else:
@@ -504,7 +442,7 @@ class Engine:
         n = min(parsed.n or DEFAULT_TOP_N, len(ranked))
         bottom = parsed.order == BOTTOM
         chosen = list(reversed(ranked[-n:])) if bottom else ranked[:n]
-        draft = _Draft(figures=True)
+        draft = Draft(figures=True)
         draft.add(self._ranking_title(n, metric, bottom, turn.scope))
         below_target = False
         for row in chosen:
@@ -546,7 +484,7 @@ class Engine:
         where = {"": " secara nasional", PROVINCES_SCOPE: ""}.get(turn.scope)
         if where is None:
             where = f" di {self.view.rows[turn.scope]['name']}"
-        draft = _Draft(figures=True)
+        draft = Draft(figures=True)
         draft.add(
             f"<b>{render.count(len(chosen))} dari {render.count(len(ranked))} {unit}{render.escape(where)} "
             f"berkategori {render.escape(label)}</b>"
@@ -599,9 +537,9 @@ class Engine:
     # --- guidance and conversation -----------------------------------------------------------------
 
     def _metodologi(self, turn: Turn) -> Answer:
-        draft = _Draft()
+        draft = Draft()
         if turn.parsed.method:
-            self._method_block(draft)
+            self.advisor.method_block(draft)
         if self.index is None:
             if not turn.parsed.method:
                 draft.add(
@@ -610,93 +548,9 @@ class Engine:
                 )
             draft.facts["index_ready"] = False
         else:
-            self._guidance_block(turn.query, draft)
+            self.advisor.guidance_block(turn.query, draft)
         followups = (Button("Cara IHaI dihitung", "bagaimana ihai dihitung"), *_example_buttons(2))
         return self._finish(draft, "metodologi", (), followups)
-
-    def _method_block(self, draft: _Draft) -> None:
-        m = self.methodology
-        scale = m.scale
-        bands = m.categories.bands
-        draft.add(
-            "<b>Cara IHaI dihitung</b>",
-            f"Kerangka: <b>{render.escape(m.name)}</b>"
-            + (" — <b>bobot sementara</b>." if m.weights_provisional else " — bobot resmi."),
-            f"• Tiap butir dijawab {scale.min}–{scale.max} lalu diubah ke skala 0–{render.number(scale.score_max, 0)}; "
-            "butir yang dirumuskan negatif dibalik.",
-            "• Tiap variabel dibaca dari tiga aspek: "
-            + ", ".join(render.escape(aspect.name.lower()) for aspect in m.aspects)
-            + "; skor variabel = rata-rata butirnya.",
-            "• IHaI = jumlah bobot × skor variabel. Bobot: "
-            + " · ".join(f"{v.key.upper()} {weight_text(v.weight)}" for v in m.variables)
-            + ".",
-            "• Skor dimensi = rata-rata tertimbang variabelnya; provinsi dan nasional = rata-rata kab/kota "
-            "yang dipublikasikan.",
-            "• Kategori: "
-            + " · ".join(
-                band_text(band.label, band.lower, upper.lower if upper else None)
-                for band, upper in zip(bands, (*bands[1:], None), strict=True)
-            )
-            + (" (batas sementara)." if m.categories.provisional else "."),
-            f"• Interval kepercayaan {render.percent(m.survey.confidence_level)} = skor ± "
-            f"{render.number(m.z)} × galat baku.",
-            f"• Target {render.count(m.survey.target_respondents)} responden per kab/kota (hanya yang mencapainya "
-            f"dilaporkan Kemendagri); di bawah {m.survey.min_publishable} responden angka tidak dipublikasikan.",
-            *self._provisional_notes(),
-        )
-        draft.facts.update(framework=m.name, methodology=m.id, weights_provisional=m.weights_provisional)
-
-    def _provisional_notes(self) -> list[str]:
-        m = self.methodology
-        notes = [m.weights_note] if m.weights_provisional else []
-        notes += [m.categories.note] if m.categories.provisional else []
-        return [f"<i>{render.escape(note)}</i>" for note in notes]
-
-    def _guidance_block(self, query: str, draft: _Draft) -> None:
-        """The best guidance passage for the question, with its document's sources."""
-        assert self.index is not None
-        hits = list(self.index.search(query, k=3, filters={"level": "guidance"}))
-        if not self._names_other_framework(query):
-            # "moderasi beragama" means V7 while the results are 2025, not X10: the other framework's
-            # variable pages go after the rest (a stable sort keeps the search order otherwise).
-            hits.sort(key=lambda hit: self._about_other_framework(hit.doc_id))
-        draft.facts["index_ready"] = True
-        if not hits:
-            if not draft.lines:
-                draft.add("Maaf, saya belum menemukan panduan yang menjawab pertanyaan itu.")
-            return
-        top = hits[0]
-        if draft.lines:
-            draft.add("")
-        passage = top.text
-        if len(passage) < _SHORT_PASSAGE and top.doc_id in self._docs:
-            # A one-line introduction says little on its own: show the document from its start instead.
-            passage = self._docs[top.doc_id].body
-        draft.add(f"<b>{render.escape(top.title)}</b>", render.escape(_excerpt(passage)))
-        seen: set[str] = set()
-        for hit in hits:
-            if hit.doc_id in seen:
-                continue
-            seen.add(hit.doc_id)
-            draft.sources.append(Source(hit.doc_id, hit.title, tuple(getattr(hit, "sources", ()) or ())))
-        references = [reference_label(ref) for source in draft.sources[:1] for ref in source.references][:4]
-        draft.add(
-            "Sumber: <i>"
-            + render.escape(top.title)
-            + "</i>"
-            + (f" ({render.escape('; '.join(references))})" if references else "")
-        )
-        draft.facts["doc_ids"] = [source.doc_id for source in draft.sources]
-
-    def _names_other_framework(self, query: str) -> bool:
-        """The question names another round's year ("2023") or a variable the results do not have ("x10")."""
-        years = {int(year) for year in re.findall(r"\b(20\d\d)\b", query)}
-        keys = set(re.findall(r"\b([a-z]\d{1,2})\b", query))
-        return bool(years - set(self.methodology.years)) or bool(keys - set(self.methodology.variable_keys))
-
-    def _about_other_framework(self, doc_id: str) -> bool:
-        doc = self._docs.get(doc_id)
-        return doc is not None and bool(doc.variables) and not set(doc.variables) & set(self.methodology.variable_keys)
 
     def _sapaan(self, turn: Turn) -> Answer:
         thanks = "terimakasih" in turn.query.split()
@@ -754,26 +608,11 @@ class Engine:
             text += " Periksa ejaannya atau tulis nama lengkapnya, misalnya <i>Kabupaten Hulu Sungai Selatan</i>."
         return Answer(text=text, intent="tidak_dikenal", choices=self._region_buttons(turn.choices))
 
-    def _sources_answer(self, doc: GuidanceDoc) -> Answer:
-        """A guidance document's sources in full: regulations by name, web sources with their address,
-        which Telegram and the page turn into links."""
-        lines = [f"<b>Sumber: {render.escape(doc.title)}</b>"]
-        for reference in doc.sources:
-            label = reference_label(reference)
-            address = reference.partition(":")[2].strip() if label != reference else ""
-            lines.append(f"• {render.escape(label)}" + (f" — {render.escape(address)}" if address else ""))
-        if doc.basis in ("rekomendasi_proyek", "campuran"):
-            lines.append(
-                "<i>Sebagian isi panduan ini adalah rekomendasi tim IHaI Assistant, bukan ketentuan resmi; "
-                "dokumennya menandai bagian mana.</i>"
-            )
-        return Answer(text="\n".join(lines), intent="sumber", sources=(Source(doc.id, doc.title, doc.sources),))
-
     # --- shared pieces ------------------------------------------------------------------------------
 
     def _finish(
         self,
-        draft: _Draft,
+        draft: Draft,
         intent: str,
         regions: tuple[str, ...],
         followups: tuple[Button, ...] = (),
@@ -797,7 +636,7 @@ class Engine:
             facts=draft.facts,
         )
 
-    def _not_measured(self, code: str, draft: _Draft) -> None:
+    def _not_measured(self, code: str, draft: Draft) -> None:
         region = self.gazetteer.get(code)
         name = region.name if region is not None else code
         if region is not None and region.level == "kabkota":
@@ -818,7 +657,7 @@ class Engine:
             )
         draft.facts.setdefault("belum_diukur", []).append(code)  # type: ignore[union-attr]
 
-    def _unpublished(self, row: Row, draft: _Draft) -> None:
+    def _unpublished(self, row: Row, draft: Draft) -> None:
         draft.add(
             title(row),
             f"Responden diterima: {render.count(row['n_respondents'])} — di bawah batas minimum publikasi "
@@ -893,22 +732,6 @@ def _figure_facts(row: Row) -> dict[str, object]:
         "n": row["n_respondents"],
         "target_met": row.get("target_met"),
     }
-
-
-def _excerpt(text: str) -> str:
-    """Guidance Markdown as plain text, cut at a sentence end near `_EXCERPT_CHARS`."""
-    plain = re.sub(r"(?m)^#+\s*(.+?)\s*$", r"\1:", text)  # "## Tugas" -> "Tugas:"
-    plain = re.sub(r"(?m)^\s*[-*]\s+", "• ", plain)
-    plain = re.sub(r"[*_`#>]+", "", plain)
-    plain = re.sub(r"\n{3,}", "\n\n", plain).strip()
-    if len(plain) <= _EXCERPT_CHARS:
-        return plain
-    cut = plain[:_EXCERPT_CHARS]
-    end = max(cut.rfind(". "), cut.rfind(".\n"), cut.rfind("\n"))
-    cut = cut[: end + 1] if end > _EXCERPT_CHARS // 2 else cut
-    # A section heading with nothing of its section after it is dropped.
-    cut = re.sub(r"\n[^\n]*:\s*$", "", cut.rstrip())
-    return cut.rstrip() + " …"
 
 
 def _clip(label: str, limit: int = _BUTTON_LABEL_CHARS) -> str:

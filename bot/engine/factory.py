@@ -10,7 +10,8 @@ import logging
 from functools import cache
 from typing import TYPE_CHECKING
 
-from bot.engine.answer import Engine, GuidanceIndex
+from bot.engine.advice import GuidanceIndex
+from bot.engine.answer import Engine
 from bot.engine.context import ContextStore
 from bot.settings import Settings
 from knowledge.gazetteer import get_gazetteer

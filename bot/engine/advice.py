@@ -1,0 +1,197 @@
+"""Guidance in answers: forum actions for given variables, passages from the knowledge base, the
+methodology in words, and the sources behind each. Figures are not worded here (see phrasing.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from bot.engine import render
+from bot.engine.draft import Draft
+from bot.engine.model import Answer, Source
+from bot.engine.phrasing import band_text, weight_text
+from knowledge.guidance import ForumAction, GuidanceDoc, reference_label
+from scoring.methodology import Methodology
+
+# Actions shown per forum, and how much of a guidance passage an answer quotes.
+_ACTIONS_PER_FORUM = 3
+_EXCERPT_CHARS = 900
+# A passage shorter than this (a one-line introduction) is shown with the document that follows.
+_SHORT_PASSAGE = 300
+
+
+class GuidanceIndex(Protocol):
+    """What the engine needs of `indexing`'s search index."""
+
+    def search(self, query: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Sequence[Any]: ...
+
+
+class Advisor:
+    """What the knowledge base says, for the engine's answers."""
+
+    def __init__(self, methodology: Methodology, guidance: Sequence[GuidanceDoc], index: GuidanceIndex | None) -> None:
+        self.methodology = methodology
+        self.index = index
+        self.docs = {doc.id: doc for doc in guidance}
+        self.actions: list[ForumAction] = [action for doc in guidance for action in doc.actions]
+
+    def forum_actions(self, forums: Sequence[str], variables: Sequence[str], draft: Draft) -> list[ForumAction]:
+        """Each forum's actions for `variables` (all of its actions, first ones, when none are given)."""
+        used: list[ForumAction] = []
+        for forum in forums:
+            if variables:
+                actions = self.actions_for(forum, variables)
+            else:
+                actions = [action for action in self.actions if action.forum == forum][:_ACTIONS_PER_FORUM]
+            used.extend(actions)
+            draft.add("", f"<b>{forum}</b>")
+            draft.add(*(f"• {render.escape(a.text)} <i>(dasar: {render.escape(a.basis_text)})</i>" for a in actions))
+            if not actions:
+                draft.add(f"• Panduan belum memuat aksi {forum} untuk variabel ini.")
+        draft.add(
+            "",
+            "<i>Ini saran untuk dipertimbangkan, bukan kewajiban; sesuaikan dengan kondisi dan kewenangan daerah.</i>",
+        )
+        return used
+
+    def cite_actions(self, actions: Sequence[ForumAction], draft: Draft) -> None:
+        draft.sources.extend(self.sources_of(actions))
+        if draft.sources:
+            draft.add("Sumber panduan: " + "; ".join(f"<i>{render.escape(s.title)}</i>" for s in draft.sources))
+
+    def actions_for(self, forum: str, weakest: Sequence[str]) -> list[ForumAction]:
+        """A forum's actions for the weakest variables (weakest first); failing that, for their dimensions."""
+        direct = [
+            action for key in weakest for action in self.actions if action.forum == forum and key in action.variables
+        ]
+        if not direct:
+            related = {
+                v.key
+                for key in weakest
+                for v in self.methodology.variables_of(self.methodology.variable(key).dimension)
+            }
+            direct = [action for action in self.actions if action.forum == forum and related & set(action.variables)]
+        return list(dict.fromkeys(direct))[:_ACTIONS_PER_FORUM]
+
+    def sources_of(self, actions: Sequence[ForumAction]) -> list[Source]:
+        docs = [
+            self.docs[doc_id] for doc_id in dict.fromkeys(action.doc_id for action in actions) if doc_id in self.docs
+        ]
+        return [Source(doc.id, doc.title, tuple(doc.sources)) for doc in docs]
+
+    def method_block(self, draft: Draft) -> None:
+        m = self.methodology
+        scale = m.scale
+        bands = m.categories.bands
+        draft.add(
+            "<b>Cara IHaI dihitung</b>",
+            f"Kerangka: <b>{render.escape(m.name)}</b>"
+            + (" — <b>bobot sementara</b>." if m.weights_provisional else " — bobot resmi."),
+            f"• Tiap butir dijawab {scale.min}–{scale.max} lalu diubah ke skala 0–{render.number(scale.score_max, 0)}; "
+            "butir yang dirumuskan negatif dibalik.",
+            "• Tiap variabel dibaca dari tiga aspek: "
+            + ", ".join(render.escape(aspect.name.lower()) for aspect in m.aspects)
+            + "; skor variabel = rata-rata butirnya.",
+            "• IHaI = jumlah bobot × skor variabel. Bobot: "
+            + " · ".join(f"{v.key.upper()} {weight_text(v.weight)}" for v in m.variables)
+            + ".",
+            "• Skor dimensi = rata-rata tertimbang variabelnya; provinsi dan nasional = rata-rata kab/kota "
+            "yang dipublikasikan.",
+            "• Kategori: "
+            + " · ".join(
+                band_text(band.label, band.lower, upper.lower if upper else None)
+                for band, upper in zip(bands, (*bands[1:], None), strict=True)
+            )
+            + (" (batas sementara)." if m.categories.provisional else "."),
+            f"• Interval kepercayaan {render.percent(m.survey.confidence_level)} = skor ± "
+            f"{render.number(m.z)} × galat baku.",
+            f"• Target {render.count(m.survey.target_respondents)} responden per kab/kota (hanya yang mencapainya "
+            f"dilaporkan Kemendagri); di bawah {m.survey.min_publishable} responden angka tidak dipublikasikan.",
+            *self.provisional_notes(),
+        )
+        draft.facts.update(framework=m.name, methodology=m.id, weights_provisional=m.weights_provisional)
+
+    def provisional_notes(self) -> list[str]:
+        m = self.methodology
+        notes = [m.weights_note] if m.weights_provisional else []
+        notes += [m.categories.note] if m.categories.provisional else []
+        return [f"<i>{render.escape(note)}</i>" for note in notes]
+
+    def guidance_block(self, query: str, draft: Draft) -> None:
+        """The best guidance passage for the question, with its document's sources."""
+        assert self.index is not None
+        hits = list(self.index.search(query, k=3, filters={"level": "guidance"}))
+        if not self.names_other_framework(query):
+            # "moderasi beragama" means V7 while the results are 2025, not X10: the other framework's
+            # variable pages go after the rest (a stable sort keeps the search order otherwise).
+            hits.sort(key=lambda hit: self.about_other_framework(hit.doc_id))
+        draft.facts["index_ready"] = True
+        if not hits:
+            if not draft.lines:
+                draft.add("Maaf, saya belum menemukan panduan yang menjawab pertanyaan itu.")
+            return
+        top = hits[0]
+        if draft.lines:
+            draft.add("")
+        passage = top.text
+        if len(passage) < _SHORT_PASSAGE and top.doc_id in self.docs:
+            # A one-line introduction says little on its own: show the document from its start instead.
+            passage = self.docs[top.doc_id].body
+        draft.add(f"<b>{render.escape(top.title)}</b>", render.escape(excerpt(passage)))
+        seen: set[str] = set()
+        for hit in hits:
+            if hit.doc_id in seen:
+                continue
+            seen.add(hit.doc_id)
+            draft.sources.append(Source(hit.doc_id, hit.title, tuple(getattr(hit, "sources", ()) or ())))
+        references = [reference_label(ref) for source in draft.sources[:1] for ref in source.references][:4]
+        draft.add(
+            "Sumber: <i>"
+            + render.escape(top.title)
+            + "</i>"
+            + (f" ({render.escape('; '.join(references))})" if references else "")
+        )
+        draft.facts["doc_ids"] = [source.doc_id for source in draft.sources]
+
+    def names_other_framework(self, query: str) -> bool:
+        """The question names another round's year ("2023") or a variable the results do not have ("x10")."""
+        years = {int(year) for year in re.findall(r"\b(20\d\d)\b", query)}
+        keys = set(re.findall(r"\b([a-z]\d{1,2})\b", query))
+        return bool(years - set(self.methodology.years)) or bool(keys - set(self.methodology.variable_keys))
+
+    def about_other_framework(self, doc_id: str) -> bool:
+        doc = self.docs.get(doc_id)
+        return doc is not None and bool(doc.variables) and not set(doc.variables) & set(self.methodology.variable_keys)
+
+    def sources_answer(self, doc: GuidanceDoc) -> Answer:
+        """A guidance document's sources in full: regulations by name, web sources with their address,
+        which Telegram and the page turn into links."""
+        lines = [f"<b>Sumber: {render.escape(doc.title)}</b>"]
+        for reference in doc.sources:
+            label = reference_label(reference)
+            address = reference.partition(":")[2].strip() if label != reference else ""
+            lines.append(f"• {render.escape(label)}" + (f" — {render.escape(address)}" if address else ""))
+        if doc.basis in ("rekomendasi_proyek", "campuran"):
+            lines.append(
+                "<i>Sebagian isi panduan ini adalah rekomendasi tim IHaI Assistant, bukan ketentuan resmi; "
+                "dokumennya menandai bagian mana.</i>"
+            )
+        return Answer(text="\n".join(lines), intent="sumber", sources=(Source(doc.id, doc.title, doc.sources),))
+
+
+def excerpt(text: str) -> str:
+    """Guidance Markdown as plain text, cut at a sentence end near `_EXCERPT_CHARS`."""
+    plain = re.sub(r"(?m)^#+\s*(.+?)\s*$", r"\1:", text)  # "## Tugas" -> "Tugas:"
+    plain = re.sub(r"(?m)^\s*[-*]\s+", "• ", plain)
+    plain = re.sub(r"[*_`#>]+", "", plain)
+    plain = re.sub(r"\n{3,}", "\n\n", plain).strip()
+    if len(plain) <= _EXCERPT_CHARS:
+        return plain
+    cut = plain[:_EXCERPT_CHARS]
+    end = max(cut.rfind(". "), cut.rfind(".\n"), cut.rfind("\n"))
+    cut = cut[: end + 1] if end > _EXCERPT_CHARS // 2 else cut
+    # A section heading with nothing of its section after it is dropped.
+    cut = re.sub(r"\n[^\n]*:\s*$", "", cut.rstrip())
+    return cut.rstrip() + " …"
