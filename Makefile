@@ -25,6 +25,7 @@ browser:
 	  else echo "chromium missing: run 'sudo apt-get install chromium'" >&2; exit 1; fi; }
 
 test: $(STAMP) browser
+	$(BIN)/lint-imports
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python -m pytest -q
 
 ## Benchmarks as modules (`-m`), so that bench/scoring.py does not shadow the scoring package.

@@ -108,7 +108,7 @@ def start_server(data_dir: Path, port: int) -> tuple[subprocess.Popen, float]:
     env.pop("IHAI_TELEGRAM_BOT_TOKEN", None)
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [sys.executable, "-m", "ihai.cli", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     url = f"http://127.0.0.1:{port}/healthz"
     while time.perf_counter() - started < 120:
@@ -174,8 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--time-cap", type=float, default=30.0, help="seconds at most for the throughput run")
     args = parser.parse_args(argv)
 
-    from bot.commands import prepare_steps, run_subcommand
-    from bot.settings import Settings
+    from core.config import Settings
+    from ihai.run import prepare_steps, run_subcommand
 
     settings = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
     for step in prepare_steps(settings):

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from knowledge.gazetteer import get_gazetteer
+from core.gazetteer import get_gazetteer
 from scoring.estimate import estimate_kabkota
 from scoring.ingest import read_export
 from scoring.methodology import Methodology, load_methodology

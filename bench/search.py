@@ -59,7 +59,7 @@ def verdict(value: float, target: float) -> str:
 
 def prepare_results(settings) -> bool:
     """Sample data and results as `ihai run` makes them; the index is built by the benchmark itself."""
-    from bot.commands import prepare_steps, run_subcommand
+    from ihai.run import prepare_steps, run_subcommand
 
     for step in prepare_steps(settings):
         if step[0] != "index" and run_subcommand(settings, step):
@@ -117,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="passes over the evaluation questions")
     args = parser.parse_args(argv)
 
-    from bot.settings import Settings
+    from core.config import Settings
     from indexing.dense import load_embedding_model
     from indexing.evaluation import load_questions
     from indexing.search import SearchIndex

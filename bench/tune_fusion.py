@@ -60,8 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
     args = parser.parse_args(argv)
 
-    from bot.commands import prepare_steps, run_subcommand
-    from bot.settings import Settings
+    from core.config import Settings
+    from ihai.run import prepare_steps, run_subcommand
     from indexing.dense import load_embedding_model
     from indexing.evaluation import Evaluator, format_report, load_questions
     from indexing.hybrid import FUSION

@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field
 from bot.assistant import Assistant, chart_url
 from bot.engine.model import Answer, ChartRequest
 from bot.querylog import QueryLog, ask_logged
-from bot.settings import Settings
+from core.config import Settings
 
 if TYPE_CHECKING:
     from telegram.ext import Application

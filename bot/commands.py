@@ -1,4 +1,4 @@
-"""`ihai ask`, `ihai serve`, `ihai telegram` and `ihai run`: the assistant's subcommands."""
+"""`ihai ask`, `ihai serve` and `ihai telegram`: the assistant's subcommands (`ihai run` wires them in `ihai.run`)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from pathlib import Path
 
-    from bot.settings import Settings
+    from core.config import Settings
 
 EXIT_USER_ERROR = 2
 
@@ -35,10 +34,6 @@ def register(subcommands: argparse._SubParsersAction, settings: Settings) -> Non
     telegram = subcommands.add_parser("telegram", help="jalankan bot Telegram (polling)")
     telegram.set_defaults(handler=run_telegram)
 
-    run = subcommands.add_parser(
-        "run", help="siapkan data sampel, hasil dan indeks bila belum ada, lalu layani API, halaman dan bot"
-    )
-    run.set_defaults(handler=run_main)
 
 
 # --- ihai ask ----------------------------------------------------------------------------------
@@ -104,7 +99,7 @@ def answer_lines(engine, querylog, lines: Iterable[str]) -> Iterator[str]:
         yield json.dumps({"line": number, "session": session, **answer_payload(answer)}, ensure_ascii=False)
 
 
-# --- ihai serve / telegram / run ---------------------------------------------------------------
+# --- ihai serve / telegram ---------------------------------------------------------------
 
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -122,72 +117,6 @@ def run_telegram(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def run_main(args: argparse.Namespace, settings: Settings) -> int:
-    """`make run`: whatever is missing on a fresh clone is generated, then everything is served."""
-    for step in prepare_steps(settings):
-        code = run_subcommand(settings, step)
-        if code:
-            return code
-    return serve(settings, with_bot=settings.telegram_bot_token is not None)
-
-
-def prepare_steps(settings: Settings) -> list[list[str]]:
-    """The subcommands that bring data, results and index up to date. Existing results are never
-    re-scored from the sample: they may come from real survey data scored into the same folder."""
-    from scoring.sample import sample_stem
-
-    steps: list[list[str]] = []
-    if needs_scoring(settings.results_dir):
-        inputs = sample_inputs(settings)
-        if not inputs:
-            steps.append(["sample", "--out", str(settings.sample_dir)])
-            inputs = [str(settings.sample_dir / f"{sample_stem('ihai-2025', settings.sample_seed)}.parquet")]
-        steps.append(["score", *inputs, "--out", str(settings.results_dir)])
-    # The index build itself skips what is already up to date.
-    steps.append(["index", "build", "--results", str(settings.results_dir)])
-    return steps
-
-
-def needs_scoring(results_dir: Path) -> bool:
-    """No results yet, or sample results this version can no longer read (say, its methodology file
-    changed): both are (re)generated. Results of real survey data are never overwritten."""
-    from scoring.results import MANIFEST_JSON, ResultsError, load_results
-
-    manifest = results_dir / MANIFEST_JSON
-    if not manifest.is_file():
-        return True
-    try:
-        load_results(results_dir)
-    except ResultsError:
-        try:
-            return json.loads(manifest.read_text(encoding="utf-8")).get("synthetic") is True
-        except (OSError, ValueError, AttributeError):
-            return False
-    return False
-
-
-def sample_inputs(settings: Settings) -> list[str]:
-    """Sample exports already in the sample folder (each has a `.manifest.json` beside it)."""
-    from scoring.results import SAMPLE_MANIFEST_SUFFIX
-
-    if not settings.sample_dir.is_dir():
-        return []
-    found = []
-    for manifest in sorted(settings.sample_dir.glob(f"*{SAMPLE_MANIFEST_SUFFIX}")):
-        stem = manifest.name[: -len(SAMPLE_MANIFEST_SUFFIX)]
-        found += [str(path) for path in sorted(settings.sample_dir.glob(f"{stem}.*")) if path != manifest]
-    return found
-
-
-def run_subcommand(settings: Settings, argv: list[str]) -> int:
-    """Run another `ihai` subcommand through the real parser, so that its defaults and output are the
-    ones a user typing it would get."""
-    from bot.cli import build_parser
-
-    args = build_parser(settings).parse_args(argv)
-    return int(args.handler(args, settings))
-
-
 def serve(settings: Settings, with_bot: bool) -> int:
     import uvicorn
 
@@ -195,7 +124,7 @@ def serve(settings: Settings, with_bot: bool) -> int:
     from bot.assistant import Assistant
 
     # Built before the server starts, so that missing results end as a one-line error with the command
-    # to run (see bot.cli) rather than as a failed application startup.
+    # to run (see ihai.cli) rather than as a failed application startup.
     assistant = Assistant.build(settings)
     telegram = None
     if with_bot:

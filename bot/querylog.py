@@ -24,7 +24,7 @@ from bot.sqlite import open_database
 
 if TYPE_CHECKING:
     from bot.engine.model import Answer
-    from bot.settings import Settings
+    from core.config import Settings
 
 # "Today" is the help desk's day: the project's users work on Western Indonesian Time.
 LOCAL_ZONE = ZoneInfo("Asia/Jakarta")

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
     from bot.assistant import Assistant
     from bot.engine.model import Answer, Button
-    from bot.settings import Settings
+    from core.config import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -325,8 +325,9 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def format_stats(summary: QueryStats) -> str:
     """/stats as Telegram HTML; region codes shown with their gazetteer names."""
-    from knowledge.gazetteer import get_gazetteer
-    from scoring.results import NATIONAL_CODE, NATIONAL_NAME
+    from core.constants import NATIONAL_CODE
+    from core.gazetteer import get_gazetteer
+    from scoring.results import NATIONAL_NAME
 
     gazetteer = get_gazetteer()
 

@@ -9,11 +9,11 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.numbers import number
 from indexing.text import DEFAULT_STEMMER, STEMMERS
-from knowledge.numbers import number
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
+    from core.config import Settings
     from indexing.search import Hit
     from indexing.store import BuildReport
 

@@ -48,14 +48,9 @@ class SearchIndex:
         self._gate = region_gate(stored.chunks, stored.lexical.analyzer)
 
     @classmethod
-    def load(cls, index_dir: Path, model: Embedder | str | None = None) -> SearchIndex:
-        """Load the index for a model: an already loaded `Embedder` (shared with the bot), a model
-        name, or None for the configured `embedding_model`. Raises IndexNotReady when the index is
-        missing, damaged or built with another model."""
-        if model is None:
-            from bot.settings import get_settings
-
-            model = get_settings().embedding_model
+    def load(cls, index_dir: Path, model: Embedder | str) -> SearchIndex:
+        """Load the index for a model: an already loaded `Embedder` (shared with the bot) or a model
+        name. Raises IndexNotReady when the index is missing, damaged or built with another model."""
         name = model if isinstance(model, str) else model.name
         stored = load_stored(Path(index_dir), name)
         embedder = load_embedding_model(model) if isinstance(model, str) else model

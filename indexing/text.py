@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
-from knowledge.informal import CHAT_WORDS
+from core.informal import CHAT_WORDS
 
 # Chat spellings shared with the engine, plus abbreviations the guidance spells out. Multi-word
 # phrases are matched before single words.

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from knowledge.numbers import chance, count, interval, number, score
+from core.numbers import chance, count, interval, number, score
 from scoring.methodology import Methodology
 from scoring.results import Results
 

@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from core.constants import FORUMS
+
 GUIDANCE_DIR = Path(__file__).with_name("guidance")
-FORUMS = ("FKUB", "FPK", "FKDM")
 DIMENSIONS = ("ekonomi", "sosial", "budaya", "keberagamaan")
 VARIABLES = tuple(f"v{i}" for i in range(1, 9)) + tuple(f"x{i}" for i in range(1, 11))
 BASES = ("regulasi", "publikasi_resmi", "berita", "rekomendasi_proyek", "campuran")

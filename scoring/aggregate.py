@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from knowledge.gazetteer import Gazetteer
+from core.constants import NATIONAL_CODE
+from core.gazetteer import Gazetteer
 from scoring.estimate import KABKOTA
 from scoring.methodology import Methodology
-from scoring.results import NATIONAL_CODE, NATIONAL_NAME, aspect_column, dimension_column, result_columns
+from scoring.results import NATIONAL_NAME, aspect_column, dimension_column, result_columns
 
 LEVEL_KABKOTA, LEVEL_PROVINCE, LEVEL_NATION = "kabkota", "provinsi", "nasional"
 

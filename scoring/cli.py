@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from knowledge.numbers import count, number
+from core.numbers import count, number
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
+    from core.config import Settings
     from scoring.pipeline import ScoringRun
 
 
@@ -34,7 +34,7 @@ def register(subcommands: argparse._SubParsersAction, settings: Settings) -> Non
 def run_sample(args: argparse.Namespace, settings: Settings) -> int:
     from rich.console import Console
 
-    from knowledge.gazetteer import get_gazetteer
+    from core.gazetteer import get_gazetteer
     from scoring.methodology import load_methodology
     from scoring.sample import generate_sample, write_sample
 
@@ -50,7 +50,7 @@ def run_score(args: argparse.Namespace, settings: Settings) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from knowledge.gazetteer import get_gazetteer
+    from core.gazetteer import get_gazetteer
     from scoring.methodology import load_methodology
     from scoring.pipeline import run_scoring
     from scoring.report import write_outputs

@@ -25,10 +25,10 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from core.constants import KABKOTA
 from scoring.methodology import Methodology
 from scoring.results import aspect_column, dimension_column
 
-KABKOTA = "kabkota"
 WEIGHT = "weight"
 
 

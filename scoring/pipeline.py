@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from knowledge.gazetteer import Gazetteer
+from core.gazetteer import Gazetteer
 from scoring.aggregate import build_results
 from scoring.estimate import estimate_kabkota
 from scoring.ingest import read_export

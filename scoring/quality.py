@@ -32,7 +32,7 @@ from scoring.ingest import is_blank
 from scoring.methodology import Methodology
 
 if TYPE_CHECKING:
-    from knowledge.gazetteer import Gazetteer
+    from core.gazetteer import Gazetteer
 
 TIMEZONE = "Asia/Jakarta"
 REASONS_COLUMN = "reasons"

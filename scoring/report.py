@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from knowledge.numbers import count, number, percent
+from core.numbers import count, number, percent
 from scoring.methodology import Methodology
 from scoring.pipeline import ScoringRun
 from scoring.quality import REASON_DESCRIPTIONS

@@ -23,7 +23,6 @@ MANIFEST_JSON = "manifest.json"
 SAMPLE_MANIFEST_SUFFIX = ".manifest.json"
 SYNTHETIC_LABEL = "DATA SAMPEL SINTETIS — bukan hasil resmi IHaI"
 
-NATIONAL_CODE = "00"
 NATIONAL_NAME = "Indonesia"
 LEVELS = ("kabkota", "provinsi", "nasional")
 

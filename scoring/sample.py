@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
-from knowledge.gazetteer import Gazetteer
+from core.gazetteer import Gazetteer
 from scoring.methodology import Methodology
 from scoring.results import SAMPLE_MANIFEST_SUFFIX, SYNTHETIC_LABEL
 

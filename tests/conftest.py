@@ -18,7 +18,7 @@ SAMPLE_SEED = 2025
 @pytest.fixture(scope="session")
 def sample_export_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The calibrated synthetic export (Parquet) with its manifest, as `ihai sample` writes it."""
-    from knowledge.gazetteer import get_gazetteer
+    from core.gazetteer import get_gazetteer
     from scoring.methodology import load_methodology
     from scoring.sample import generate_sample, write_sample
 
@@ -29,7 +29,7 @@ def sample_export_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def sample_results_dir(sample_export_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Results of scoring the sample, written exactly as `ihai score` writes them."""
-    from knowledge.gazetteer import get_gazetteer
+    from core.gazetteer import get_gazetteer
     from scoring.methodology import load_methodology
     from scoring.pipeline import run_scoring
     from scoring.report import write_outputs

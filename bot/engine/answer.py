@@ -28,9 +28,10 @@ from bot.engine.model import Answer, Button, ChartRequest
 from bot.engine.phrasing import RegionPhrasing, band_text, display_name, province_suffix, title, weight_text
 from bot.engine.resolve import Resolver
 from bot.engine.understand import BOTTOM, DEFAULT_TOP_N, FORUMS, Parsed, Parser
-from knowledge.gazetteer import Gazetteer
+from core.constants import NATIONAL_CODE
+from core.gazetteer import Gazetteer
 from knowledge.guidance import GuidanceDoc
-from scoring.results import NATIONAL_CODE, Results, dimension_column
+from scoring.results import Results, dimension_column
 
 logger = logging.getLogger(__name__)
 

@@ -13,11 +13,11 @@ from typing import Any
 
 import pandas as pd
 
+from core.constants import KABKOTA, NATIONAL_CODE, PROVINSI
 from scoring.methodology import Methodology
-from scoring.results import NATIONAL_CODE, Results, dimension_column
+from scoring.results import Results, dimension_column
 
 Row = dict[str, Any]
-KABKOTA, PROVINSI, NASIONAL = "kabkota", "provinsi", "nasional"
 # Ranking scopes besides a province code: every kab/kota nationally, or the provinces themselves.
 NATIONAL_SCOPE, PROVINCES_SCOPE = "", "provinsi"
 

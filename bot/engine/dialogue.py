@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from bot.engine.context import ChatContext
 from bot.engine.resolve import Resolver, Scan
 from bot.engine.understand import FILLER, FOLLOWUP, Parsed, Parser, content_words, expects_region, normalise
-from knowledge.gazetteer import Gazetteer
-from scoring.results import NATIONAL_CODE
+from core.constants import KABKOTA, NASIONAL, NATIONAL_CODE, PROVINSI
+from core.gazetteer import Gazetteer
 
-NASIONAL, PROVINSI, KABKOTA = "nasional", "provinsi", "kabkota"
 # Intents about given regions; a region named alone after one of them repeats it for that region.
 REGION_INTENTS = frozenset({"profil", "terlemah", "saran", "cakupan", "selisih_kategori", "bandingkan", "provinsi"})
 GENERAL_INTENTS = frozenset({"sapaan", "bantuan", "metodologi"})

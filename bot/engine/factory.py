@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from bot.engine.advice import GuidanceIndex
 from bot.engine.answer import Engine
 from bot.engine.context import ContextStore
-from bot.settings import Settings
-from knowledge.gazetteer import get_gazetteer
+from core.config import Settings
+from core.gazetteer import get_gazetteer
 from knowledge.guidance import load_guidance
 from scoring.results import load_results
 

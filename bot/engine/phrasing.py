@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from bot.engine import render
 from bot.engine.data import ResultsView, Row
-from knowledge.gazetteer import Gazetteer
+from core.gazetteer import Gazetteer
 from scoring.methodology import Methodology
 from scoring.results import aspect_column, dimension_column
 

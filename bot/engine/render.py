@@ -10,7 +10,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from knowledge.numbers import chance, count, interval, number, percent, score
+from core.numbers import chance, count, interval, number, percent, score
 
 __all__ = ["bullet_lines", "chance", "count", "escape", "interval", "number", "percent", "score", "split_message"]
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 
-from knowledge.gazetteer import KABKOTA, PROVINSI, Gazetteer, Region
+from core.gazetteer import KABKOTA, PROVINSI, Gazetteer, Region
 
 # rapidfuzz ratio (0–100): at or above, a misspelt name is taken as the region; from SUGGEST_SCORE up
 # it is offered as a suggestion. "banjarmsin" -> "banjarmasin" scores 95, "tapinn" -> "tapin" 91.

@@ -10,16 +10,16 @@ exactly and predictably, and the rules are small enough to read.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from knowledge.informal import CHAT_WORDS
+from core.constants import FORUMS
+from core.informal import CHAT_WORDS
+from core.text import fold
 from scoring.methodology import Methodology
 
-FORUMS = ("FKUB", "FPK", "FKDM")
 TOP, BOTTOM = "top", "bottom"
 DEFAULT_TOP_N = 5
 # Words shorter than this are too easily another word when a letter slips.
@@ -54,14 +54,9 @@ _KABKOTA = re.compile(r"\bkab(?:upaten)?\.?\s*/\s*kot(?:a)?\b")
 _WORD = re.compile(r"\d{2}\.\d{2}(?!\d)|[^\W_]+")
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 def normalise(text: str) -> str:
     """Canonical form of a chat message: "Brp IHaI Kab./Kota Banjar?" -> "berapa ihai kabkota banjar"."""
-    folded = _KABKOTA.sub(" kabkota ", _fold(text))
+    folded = _KABKOTA.sub(" kabkota ", fold(text))
     joined = " ".join(SLANG.get(token, token) for token in _WORD.findall(folded))
     for phrase, token in PHRASES:
         joined = re.sub(rf"\b{phrase}\b", token, joined)
@@ -287,7 +282,7 @@ class Parser:
     def __init__(self, methodology: Methodology) -> None:
         self._dimensions = {key: key for key in methodology.dimension_keys}
         for dimension in methodology.dimensions:
-            self._dimensions[_fold(dimension.name)] = dimension.key
+            self._dimensions[fold(dimension.name)] = dimension.key
         self._dimensions.update(
             {word: key for word, key in DIMENSION_SYNONYMS.items() if key in methodology.dimension_keys}
         )
@@ -296,12 +291,12 @@ class Parser:
         self._variable_words = {word: v.key for v in methodology.variables for word in v.keywords}
         # Longest first, so "moderasi beragama" wins over "moderasi".
         # "harmoni rendah" or "kategori rendah" -> the band labelled "Harmoni Rendah".
-        self._categories = {_fold(band.label).split()[-1]: band.label for band in methodology.categories.bands}
-        prefixes = {"kategori", *(_fold(band.label).split()[0] for band in methodology.categories.bands)}
+        self._categories = {fold(band.label).split()[-1]: band.label for band in methodology.categories.bands}
+        prefixes = {"kategori", *(fold(band.label).split()[0] for band in methodology.categories.bands)}
         self._category_pattern = re.compile(
             r"\b(?:" + "|".join(map(re.escape, sorted(prefixes))) + r")\s+(" + "|".join(self._categories) + r")\b"
         )
-        self._aspect_words = frozenset(_fold(aspect.name) for aspect in methodology.aspects)
+        self._aspect_words = frozenset(fold(aspect.name) for aspect in methodology.aspects)
         names = sorted(self._variable_words, key=len, reverse=True)
         self._variable_pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b") if names else None
         # The framework's own words ("budaya", "moderasi", "sedang") are never misspelt region names.
@@ -314,7 +309,7 @@ class Parser:
                 *(band.label for band in methodology.categories.bands),
                 *(aspect.name for aspect in methodology.aspects),
             )
-            for word in _fold(text).split()
+            for word in fold(text).split()
         )
         # Words long enough that a one-letter slip is recognisable: what `correct` spells typos towards.
         self._spellings = sorted(

@@ -8,7 +8,7 @@ import pytest
 
 from bot.engine.answer import Engine
 from bot.engine.context import ContextStore
-from knowledge.gazetteer import get_gazetteer
+from core.gazetteer import get_gazetteer
 from knowledge.guidance import load_guidance
 from scoring.results import Results, load_results
 

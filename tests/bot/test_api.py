@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from bot.api import WEB_DIR, create_app
 from bot.assistant import Assistant
 from bot.querylog import QueryLog
-from bot.settings import Settings
+from core.config import Settings
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -157,11 +157,11 @@ def test_search_without_an_index_is_empty(client, engine):
 def indexed_client(tmp_path_factory: pytest.TempPathFactory, results, engine):
     """The API over an engine with a real (small) search index: the three forums' mandate documents."""
     from bot.engine.answer import Engine
+    from core.gazetteer import get_gazetteer
     from indexing.chunking import chunk_guidance
     from indexing.dense import load_embedding_model
     from indexing.search import SearchIndex
     from indexing.store import build_index
-    from knowledge.gazetteer import get_gazetteer
     from knowledge.guidance import load_guidance
 
     guidance = load_guidance()

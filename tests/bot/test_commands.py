@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands import answer_lines, prepare_steps, print_answer
+from bot.commands import answer_lines, print_answer
 from bot.querylog import SALT_FILE, QueryLog, query_log_salt
-from bot.settings import Settings
+from core.config import Settings
+from ihai.run import prepare_steps
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.engine.answer import Engine
 from bot.engine.context import ChatContext, ContextStore, Pending
-from knowledge.gazetteer import get_gazetteer
+from core.gazetteer import get_gazetteer
 from scoring.results import Results
 
 

@@ -17,7 +17,7 @@ import yaml
 
 from bot.engine.answer import Engine
 from bot.engine.model import Answer
-from knowledge.gazetteer import Region, get_gazetteer
+from core.gazetteer import Region, get_gazetteer
 from scoring.results import Results, dimension_column
 
 CASES_FILE = Path(__file__).with_name("conversations.yaml")

@@ -14,7 +14,7 @@ import pytest
 
 from bot.engine import render
 from bot.engine.answer import SYNTHETIC_LINE, Engine
-from knowledge.gazetteer import get_gazetteer
+from core.gazetteer import get_gazetteer
 from knowledge.guidance import load_guidance
 from scoring.methodology import load_methodology
 from scoring.pipeline import run_scoring

@@ -27,7 +27,6 @@ from bot.assistant import Assistant
 from bot.engine.model import Answer, Button
 from bot.engine.render import split_message
 from bot.querylog import QueryLog
-from bot.settings import Settings
 from bot.telegram import (
     FLOOD_NOTICE,
     NOT_ADMIN,
@@ -39,6 +38,7 @@ from bot.telegram import (
     attach,
     build_application,
 )
+from core.config import Settings
 
 pytestmark = pytest.mark.anyio
 
@@ -247,7 +247,7 @@ def expected_buttons(answer: Answer) -> list[tuple[str, str]]:
 def assistant(engine, results):
     """The real engine; a reload builds a new one on the same results and context store."""
     from bot.engine.answer import Engine
-    from knowledge.gazetteer import get_gazetteer
+    from core.gazetteer import get_gazetteer
     from knowledge.guidance import load_guidance
 
     return Assistant(engine, rebuild=lambda: Engine(results, get_gazetteer(), load_guidance(), store=engine.store))

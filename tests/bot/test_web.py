@@ -13,7 +13,7 @@ import pytest
 import uvicorn
 
 from bot.api import create_app
-from bot.settings import Settings
+from core.config import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from ihai.cli import main
 
 
 def test_build_is_incremental_and_says_what_it_embedded(

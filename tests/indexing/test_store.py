@@ -140,7 +140,7 @@ def test_damaged_vectors_are_rebuilt_not_reused(small_guidance_dir: Path, tmp_pa
 
 
 def test_cli_reports_a_missing_index_without_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from bot.cli import main
+    from ihai.cli import main
 
     assert main(["search", "apa itu ihai", "--index", str(tmp_path / "tidak-ada")]) == 2
     err = capsys.readouterr().err

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from knowledge.gazetteer import Gazetteer, get_gazetteer
+from core.gazetteer import Gazetteer, get_gazetteer
 from scoring.aggregate import build_results, categories, category_probability, figure_columns, weakest
 from scoring.estimate import estimate_columns
 from scoring.methodology import Methodology, load_methodology

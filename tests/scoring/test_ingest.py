@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from knowledge.gazetteer import get_gazetteer
+from core.gazetteer import get_gazetteer
 from scoring.ingest import SOURCE_FILE, SOURCE_ROW, InputFileError, read_export, read_exports
 from scoring.methodology import Methodology, load_methodology
 from scoring.quality import apply_quality_rules

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from knowledge.gazetteer import Gazetteer, get_gazetteer
+from core.gazetteer import Gazetteer, get_gazetteer
 from scoring.ingest import SOURCE_FILE, SOURCE_ROW
 from scoring.methodology import Methodology, load_methodology
 from scoring.quality import REASON_DESCRIPTIONS, REASONS, apply_quality_rules

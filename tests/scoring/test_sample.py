@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from knowledge.gazetteer import Gazetteer, get_gazetteer
+from core.gazetteer import Gazetteer, get_gazetteer
 from scoring.estimate import estimate_kabkota
 from scoring.ingest import read_export
 from scoring.methodology import Methodology, load_methodology

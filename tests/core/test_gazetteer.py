@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from knowledge import gazetteer as gazetteer_module
-from knowledge.gazetteer import Gazetteer, Region, get_gazetteer, normalise_name
+from core import gazetteer as gazetteer_module
+from core.gazetteer import Gazetteer, Region, get_gazetteer, normalise_name
 
 # The repository is cloned beside a copy of `shared/`; the reference list lives there, not in the project.
 REFERENCE_CSV = Path(__file__).resolve().parents[3] / "shared" / "reference" / "wilayah-2025.csv"

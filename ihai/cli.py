@@ -1,4 +1,5 @@
-"""The `ihai` command. Each package registers its own subcommands; this module only wires them.
+"""The `ihai` command, the composition root: the only module that reads the settings; each package
+registers its own subcommands and receives the settings from here.
 
 Every handler returns an exit code. Errors a user can fix (a bad input file, a missing index, an
 inconsistent methodology) end with a one-paragraph message and exit code 2, never a traceback.
@@ -11,7 +12,8 @@ import sys
 from collections.abc import Sequence
 
 from bot import commands as bot_commands
-from bot.settings import Settings, get_settings
+from core.config import Settings, get_settings
+from ihai import run as run_command
 from indexing import cli as indexing_cli
 from scoring import cli as scoring_cli
 
@@ -27,6 +29,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     scoring_cli.register(subcommands, settings)
     indexing_cli.register(subcommands, settings)
     bot_commands.register(subcommands, settings)
+    run_command.register(subcommands, settings)
     return parser
 
 
