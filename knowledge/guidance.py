@@ -1,7 +1,10 @@
 """The sourced guidance corpus: Markdown documents with YAML front matter in `knowledge/guidance/`.
 
-Each document names its sources and its basis; the forum action documents (`aksi-*.md`) also carry a
-structured `actions` list that the assistant uses to suggest actions for a region's weakest variables.
+Each document lists its sources as structured citations (`knowledge/citations.py`): regulations by their
+entry in `regulations.csv` and article, official publications, news (reported practice only) and the
+project's own recommendations. The forum action documents (`aksi-*.md`) also carry a structured `actions`
+list that the assistant uses to suggest actions for a region's weakest variables; each action names its
+legal basis or is marked as the project's recommendation.
 """
 
 from __future__ import annotations
@@ -10,22 +13,31 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 
 from core.constants import FORUMS
+from knowledge.citations import (
+    NEWS,
+    PUBLICATION,
+    RECOMMENDATION,
+    REGULATION,
+    SOURCE_KINDS,
+    Citation,
+    CitationError,
+    basis_text,
+    parse_citations,
+    regulation_citation,
+)
 
 GUIDANCE_DIR = Path(__file__).with_name("guidance")
 DIMENSIONS = ("ekonomi", "sosial", "budaya", "keberagamaan")
 VARIABLES = tuple(f"v{i}" for i in range(1, 9)) + tuple(f"x{i}" for i in range(1, 11))
-BASES = ("regulasi", "publikasi_resmi", "berita", "rekomendasi_proyek", "campuran")
+MIXED = "campuran"
+BASES = (*SOURCE_KINDS, MIXED)
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Numbered sources of shared/reference/sources-forums-and-ihai.md, as cited in documents: "S59: https://…".
-_NUMBERED_SOURCE = re.compile(r"(S\d+):\s*(https?://\S+)")
-_SOURCE_CODE = re.compile(r"\bS\d+\b")
 
 
 class GuidanceError(ValueError):
@@ -38,9 +50,13 @@ class ForumAction:
     forum: str
     text: str
     variables: tuple[str, ...]
-    basis: str  # as written: "S59, S60 (kegiatan serupa dilaporkan); …"
     doc_id: str
-    basis_text: str = ""  # for readers: source codes replaced by their sites ("tuturmedia.com")
+    # What users read as "dasar": the regulation and article, and what is the project's own reasoning
+    # ("PBM Menag–Mendagri No. 9 & 8 Tahun 2006, Pasal 9 ayat (2); kaitan dengan variabel: rekomendasi …").
+    basis_text: str
+    legal_basis: tuple[Citation, ...] = ()  # regulations, each with its article where verified
+    practice: tuple[Citation, ...] = ()  # sources reporting a similar activity elsewhere
+    recommendation: str | None = None  # the part that is the project's recommendation ("" = the whole action)
 
 
 @dataclass(frozen=True)
@@ -51,11 +67,17 @@ class GuidanceDoc:
     forums: tuple[str, ...]
     dimensions: tuple[str, ...]
     variables: tuple[str, ...]
-    sources: tuple[str, ...]
+    sources: tuple[str, ...]  # each citation as "label: url" or "label" (see Citation.reference)
     basis: str
     body: str
     path: Path
     actions: tuple[ForumAction, ...] = ()
+    citations: tuple[Citation, ...] = ()
+
+    @property
+    def regulations(self) -> tuple[str, ...]:
+        """Ids (regulations.csv) of the regulations the document cites."""
+        return tuple(dict.fromkeys(key for c in self.citations for key in c.regulations))
 
 
 def _strings(meta: dict[str, Any], key: str, path: Path, allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
@@ -70,47 +92,95 @@ def _strings(meta: dict[str, Any], key: str, path: Path, allowed: tuple[str, ...
 
 
 def reference_label(reference: str) -> str:
-    """How a source reads in a chat message: "S59: https://www.tuturmedia.com/…" -> "tuturmedia.com";
-    a regulation or publication title stays as it is."""
-    match = _NUMBERED_SOURCE.match(reference)
-    return urlsplit(match.group(2)).hostname.removeprefix("www.") if match else reference
+    """How a source reads in a chat message: "UU No. 7 Tahun 2012, Pasal 9: https://…" -> the part before
+    the address; a source without an address stays as it is."""
+    label, sep, address = reference.rpartition(": ")
+    return label if sep and re.match(r"https?://", address) else reference
 
 
-def _source_sites(sources: tuple[str, ...]) -> dict[str, str]:
-    """{"S59": "tuturmedia.com"}: a source number means nothing to a reader, a site name does."""
-    return {match.group(1): reference_label(source) for source in sources if (match := _NUMBERED_SOURCE.match(source))}
-
-
-def _readable_basis(basis: str, sites: dict[str, str], action_id: str, path: Path) -> str:
-    def site(match: re.Match[str]) -> str:
-        if match.group(0) not in sites:
-            raise GuidanceError(f"{path}: aksi '{action_id}' menyebut {match.group(0)}, yang tidak ada di 'sources'")
-        return sites[match.group(0)]
-
-    return _SOURCE_CODE.sub(site, basis)
+def _action_basis(raw: Any, action_id: str, citations: tuple[Citation, ...], path: Path) -> dict[str, Any]:
+    """The structured basis of one action: {regulasi: [{ref, pasal}], praktik: [S-codes], rekomendasi: "..."}."""
+    where = f"{path}: aksi '{action_id}'"
+    if not isinstance(raw, dict) or set(raw) - {"regulasi", "praktik", "rekomendasi"}:
+        raise GuidanceError(f"{where}: 'basis' harus berupa pemetaan dengan 'regulasi', 'praktik' dan/atau 'rekomendasi'")
+    regulations = raw.get("regulasi", [])
+    if not isinstance(regulations, list) or not all(isinstance(r, dict) and set(r) <= {"ref", "jo", "pasal"} for r in regulations):
+        raise GuidanceError(f"{where}: 'regulasi' harus berupa daftar {{ref, jo, pasal}}")
+    try:
+        legal = tuple(
+            regulation_citation(str(r.get("ref", "")), str(r.get("pasal") or "").strip(), str(r.get("jo") or ""))
+            for r in regulations
+        )
+    except CitationError as exc:
+        raise GuidanceError(f"{where}: {exc}") from exc
+    cited = {key for c in citations for key in c.regulations}
+    if missing := sorted({key for c in legal for key in c.regulations} - cited):
+        raise GuidanceError(f"{where}: regulasi {missing} tidak tercantum di 'sources' dokumen")
+    by_code = {c.code: c for c in citations if c.code and c.kind in (NEWS, PUBLICATION)}
+    codes = raw.get("praktik", [])
+    if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+        raise GuidanceError(f"{where}: 'praktik' harus berupa daftar kode sumber (S59, …)")
+    if missing := [code for code in codes if code not in by_code]:
+        raise GuidanceError(f"{where}: 'praktik' menyebut {', '.join(missing)}, yang tidak ada di 'sources' sebagai berita atau publikasi")
+    recommendation = raw.get("rekomendasi")
+    if recommendation is not None and not isinstance(recommendation, str):
+        raise GuidanceError(f"{where}: 'rekomendasi' harus berupa teks")
+    if not legal and recommendation is None:
+        raise GuidanceError(
+            f"{where}: dasar aksi hanya pemberitaan; sebut regulasinya (regulasi) atau tandai sebagai rekomendasi proyek (rekomendasi)"
+        )
+    return {"legal": legal, "practice": tuple(by_code[code] for code in codes), "recommendation": recommendation}
 
 
 def _actions(
-    meta: dict[str, Any], doc_id: str, forums: tuple[str, ...], sources: tuple[str, ...], path: Path
+    meta: dict[str, Any], doc_id: str, forums: tuple[str, ...], citations: tuple[Citation, ...], path: Path
 ) -> tuple[ForumAction, ...]:
     raw = meta.get("actions", [])
     if not isinstance(raw, list):
         raise GuidanceError(f"{path}: 'actions' harus berupa daftar")
-    sites = _source_sites(sources)
     out = []
     for i, a in enumerate(raw):
-        if not isinstance(a, dict) or not all(isinstance(a.get(k), str) and a[k].strip() for k in ("id", "text", "basis")):
-            raise GuidanceError(f"{path}: aksi ke-{i + 1} harus punya 'id', 'text' dan 'basis' berupa teks")
+        if not isinstance(a, dict) or not all(isinstance(a.get(k), str) and a[k].strip() for k in ("id", "text")):
+            raise GuidanceError(f"{path}: aksi ke-{i + 1} harus punya 'id' dan 'text' berupa teks")
         forum = a.get("forum") or (forums[0] if len(forums) == 1 else None)
         if forum not in FORUMS:
             raise GuidanceError(f"{path}: aksi '{a['id']}' tidak menyebut forum yang sah ({list(FORUMS)})")
         variables = _strings(a, "variables", path, VARIABLES)
         if not variables:
             raise GuidanceError(f"{path}: aksi '{a['id']}' tidak menyebut variabel")
-        basis = a["basis"].strip()
-        readable = _readable_basis(basis, sites, a["id"], path)
-        out.append(ForumAction(a["id"], forum, a["text"].strip(), variables, basis, doc_id, readable))
+        basis = _action_basis(a.get("basis"), a["id"], citations, path)
+        text = basis_text(basis["legal"], basis["recommendation"], bool(basis["practice"]))
+        out.append(
+            ForumAction(
+                id=a["id"],
+                forum=forum,
+                text=a["text"].strip(),
+                variables=variables,
+                doc_id=doc_id,
+                basis_text=text,
+                legal_basis=basis["legal"],
+                practice=basis["practice"],
+                recommendation=basis["recommendation"],
+            )
+        )
     return tuple(out)
+
+
+def _check_basis(basis: str, citations: tuple[Citation, ...], path: Path) -> None:
+    """A document's overall basis must match its sources: one kind only when every source is of that kind
+    (official summaries may sit beside the regulation they summarise; the project's own notes beside
+    anything), "campuran" only when they differ."""
+    kinds = {c.kind for c in citations} - {RECOMMENDATION}
+    if basis == REGULATION:
+        kinds -= {PUBLICATION}
+    if basis == MIXED:
+        if len({c.kind for c in citations}) < 2:
+            raise GuidanceError(f"{path}: basis 'campuran' tetapi semua sumber berjenis {citations[0].kind}")
+    elif basis == RECOMMENDATION:
+        if any(c.kind == REGULATION for c in citations):
+            raise GuidanceError(f"{path}: basis 'rekomendasi_proyek' tetapi dokumen mengutip regulasi; pakai 'campuran'")
+    elif kinds != {basis}:
+        raise GuidanceError(f"{path}: basis '{basis}' tidak sesuai jenis sumbernya {sorted({c.kind for c in citations})}")
 
 
 def parse_guidance(path: Path) -> GuidanceDoc:
@@ -135,9 +205,13 @@ def parse_guidance(path: Path) -> GuidanceDoc:
         raise GuidanceError(f"{path}: id '{meta['id']}' harus sama dengan nama berkas dan berhuruf kecil-tanda hubung")
     if meta["basis"] not in BASES:
         raise GuidanceError(f"{path}: basis '{meta['basis']}' tidak sah; yang sah: {list(BASES)}")
-    sources = _strings(meta, "sources", path)
-    if not sources:
+    try:
+        citations = parse_citations(meta.get("sources"))
+    except CitationError as exc:
+        raise GuidanceError(f"{path}: {exc}") from exc
+    if not citations:
         raise GuidanceError(f"{path}: 'sources' wajib memuat sedikitnya satu sumber")
+    _check_basis(meta["basis"], citations, path)
     forums = _strings(meta, "forums", path, FORUMS)
     return GuidanceDoc(
         id=meta["id"],
@@ -146,11 +220,12 @@ def parse_guidance(path: Path) -> GuidanceDoc:
         forums=forums,
         dimensions=_strings(meta, "dimensions", path, DIMENSIONS),
         variables=_strings(meta, "variables", path, VARIABLES),
-        sources=sources,
+        sources=tuple(dict.fromkeys(c.reference for c in citations)),
         basis=meta["basis"],
         body=text[match.end():].strip(),
         path=path,
-        actions=_actions(meta, meta["id"], forums, sources, path),
+        actions=_actions(meta, meta["id"], forums, citations, path),
+        citations=citations,
     )
 
 

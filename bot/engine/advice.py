@@ -12,6 +12,7 @@ from bot.engine import render
 from bot.engine.draft import Draft
 from bot.engine.model import Answer, Source
 from bot.engine.phrasing import band_text, weight_text
+from knowledge.citations import KIND_LABELS, SOURCE_KINDS
 from knowledge.guidance import ForumAction, GuidanceDoc, reference_label
 from scoring.methodology import Methodology
 
@@ -166,13 +167,17 @@ class Advisor:
         return doc is not None and bool(doc.variables) and not set(doc.variables) & set(self.methodology.variable_keys)
 
     def sources_answer(self, doc: GuidanceDoc) -> Answer:
-        """A guidance document's sources in full: regulations by name, web sources with their address,
-        which Telegram and the page turn into links."""
+        """A guidance document's sources in full, grouped by kind (regulations by number, year and
+        article; official publications; news; the project's recommendations), with the address Telegram
+        and the page turn into links."""
         lines = [f"<b>Sumber: {render.escape(doc.title)}</b>"]
-        for reference in doc.sources:
-            label = reference_label(reference)
-            address = reference.partition(":")[2].strip() if label != reference else ""
-            lines.append(f"• {render.escape(label)}" + (f" — {render.escape(address)}" if address else ""))
+        for kind in SOURCE_KINDS:
+            citations = [c for c in doc.citations if c.kind == kind]
+            if citations:
+                lines.append(f"<i>{render.escape(KIND_LABELS[kind])}</i>")
+                lines += [
+                    f"• {render.escape(c.label)}" + (f" — {render.escape(c.url)}" if c.url else "") for c in citations
+                ]
         if doc.basis in ("rekomendasi_proyek", "campuran"):
             lines.append(
                 "<i>Sebagian isi panduan ini adalah rekomendasi tim IHaI Assistant, bukan ketentuan resmi; "

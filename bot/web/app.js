@@ -89,12 +89,13 @@ function sourceList(sources) {
     const references = document.createElement("ul");
     for (const reference of source.references) {
       const line = document.createElement("li");
-      const match = /^S\d+:\s*(https?:\/\/\S+)$/.exec(reference);
+      // "label: https://…" (see knowledge.citations.Citation.reference); a regulation without an
+      // official link is just its label.
+      const match = /^(.+): (https?:\/\/\S+)$/.exec(reference);
       if (match) {
-        // Named by site, as the answer text names it.
         const link = document.createElement("a");
-        link.href = match[1];
-        link.textContent = new URL(match[1]).hostname.replace(/^www\./, "");
+        link.href = match[2];
+        link.textContent = match[1];
         link.target = "_blank";
         link.rel = "noopener noreferrer";
         line.appendChild(link);

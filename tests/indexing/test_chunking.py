@@ -14,8 +14,8 @@ topics: [contoh]
 forums: [FKUB]
 dimensions: [keberagamaan]
 variables: [v7]
-sources: ["Sumber A"]
-basis: regulasi
+sources: [{kind: rekomendasi_proyek, title: "Sumber A"}]
+basis: rekomendasi_proyek
 ---
 Pengantar singkat.
 
