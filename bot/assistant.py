@@ -15,6 +15,7 @@ from scoring.results import dimension_column
 
 if TYPE_CHECKING:
     from bot.engine.answer import Engine
+    from bot.storage import Storage
 
 
 class Assistant:
@@ -26,10 +27,12 @@ class Assistant:
         self._rebuild = rebuild
 
     @classmethod
-    def build(cls, settings) -> Assistant:
+    def build(cls, settings, storage: Storage | None = None) -> Assistant:
+        """The engine for `settings`; its conversation contexts go to `storage` (default: the storage
+        the settings name), which a reload keeps."""
         from bot.engine.factory import build_engine
 
-        return cls(build_engine(settings), rebuild=lambda: build_engine(settings))
+        return cls(build_engine(settings, storage), rebuild=lambda: build_engine(settings, storage))
 
     @property
     def engine(self) -> Engine:
