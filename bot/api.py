@@ -271,7 +271,7 @@ def _start_telegram(app: FastAPI, settings: Settings) -> None:
     link = BotLink()
     processor = ChatOrderedProcessor()
     telegram = build_application(settings, webhook=webhook, link=link, processor=processor)
-    attach(telegram, settings, app.state.assistant, app.state.querylog)
+    attach(telegram, settings, app.state.assistant, app.state.querylog, app.state.engine_slots)
     if webhook:
         secret = settings.telegram_webhook_secret
         if secret is None and not app.state.storage.claim_sole_webhook():
