@@ -307,3 +307,30 @@ def test_help_desk_page_is_served_with_local_assets_only(client):
     for path in Path(WEB_DIR).iterdir():
         # No CDN, no web fonts, no analytics: the page must work on an offline meeting network.
         assert not re.search(r"(?:https?:)?//[\w.-]+\.\w+/", path.read_text(encoding="utf-8")), path.name
+
+
+class CountingEngine:
+    """The real engine, counting the charts it draws."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.drawn = 0
+
+    def chart_png(self, request):
+        self.drawn += 1
+        return self.engine.chart_png(request)
+
+
+def test_charts_are_drawn_once_per_results(engine):
+    from bot.engine.model import ChartRequest
+
+    engines = [CountingEngine(engine), CountingEngine(engine)]
+    assistant = Assistant(engines[0], rebuild=lambda: engines[1])
+    request = ChartRequest("region_dimensions", "63.72")
+    first = assistant.chart_png(request)
+    assert first.startswith(PNG_SIGNATURE) and assistant.chart_png(request) == first
+    assert engines[0].drawn == 1
+    assistant.chart_png(ChartRequest("province_ranking", "63"))
+    assert engines[0].drawn == 2
+    assistant.reload()  # new results may change the figures: drawn again by the new engine
+    assert assistant.chart_png(request).startswith(PNG_SIGNATURE) and engines[1].drawn == 1
