@@ -5,7 +5,7 @@ directory) and a local stand-in for Telegram's Bot API; everything runs on loopb
 internet, and the run stops by itself after `--requests` requests (default 20,000) or `--time-cap`
 seconds. The mix, all spread over both workers:
 
-- `POST /v1/ask` (five-question conversations) and `GET /v1/search`, paced at `--api-rate` requests a
+- `POST /v1/ask` (conversations of about fifteen questions) and `GET /v1/search`, paced at `--api-rate` requests a
   second with at most `--concurrency` in flight (a paced load, so that latency measures the service and
   not a queue the benchmark itself builds up);
 - webhook updates from 200 simulated chats, paced: one group floods (many members, far past the flood
@@ -26,6 +26,7 @@ import asyncio
 import itertools
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -303,10 +304,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, help="data folder (default: IHAI_DATA_DIR or data/)")
     parser.add_argument("--requests", type=int, default=20_000)
     parser.add_argument("--concurrency", type=int, default=32, help="/v1 requests in flight at most")
-    parser.add_argument("--api-rate", type=float, default=60.0, help="/v1 requests a second")
+    parser.add_argument("--api-rate", type=float, default=30.0, help="/v1 requests a second")
     parser.add_argument("--warmup-requests", type=int, default=2000, help="same mix before the memory baseline")
     parser.add_argument("--time-cap", type=float, default=900.0, help="seconds at most for the load")
     args = parser.parse_args(argv)
+    # Stopped from outside, it still stops its workers and the cluster (the `finally` below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     from core.config import Settings
     from ihai.run import prepare_steps, run_subcommand

@@ -81,7 +81,7 @@ class Services:
     engine_slots: anyio.CapacityLimiter
 
 
-# --- Per-chat flood limit and webhook retry memory -------------------------------------------------
+# --- Per-chat flood limit, counted in the shared storage ----------------------------------------
 
 
 class Verdict(Enum):
