@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -334,3 +335,27 @@ def test_charts_are_drawn_once_per_results(engine):
     assert engines[0].drawn == 2
     assistant.reload()  # new results may change the figures: drawn again by the new engine
     assert assistant.chart_png(request).startswith(PNG_SIGNATURE) and engines[1].drawn == 1
+
+
+def test_expired_data_is_purged_when_the_server_starts(settings, engine, tmp_path):
+    from bot.storage import open_storage
+    from bot.storage.base import QueryRow
+    from bot.storage.retention import DAY
+
+    storage = open_storage(tmp_path / "ihai.sqlite3")
+    now = time.time()
+    storage.save_context("lama", "{}", now - (settings.context_retention_days + 1) * DAY)
+    storage.save_context("baru", "{}", now - DAY)
+    storage.record_query(QueryRow(now - (settings.query_text_retention_days + 1) * DAY, "api:x", "api",
+                                  "pertanyaan lama", "profil", ("63.72",), 3.0))
+    try:
+        with TestClient(create_app(settings, Assistant(engine), storage=storage)):
+            deadline = time.monotonic() + 10
+            while storage.load_context("lama") is not None:
+                assert time.monotonic() < deadline, "not purged at start-up"
+                time.sleep(0.05)
+        assert storage.load_context("baru") is not None
+        with sqlite3.connect(tmp_path / "ihai.sqlite3") as connection:
+            assert connection.execute("SELECT text, intent FROM query_log").fetchall() == [("", "profil")]
+    finally:
+        storage.close()
