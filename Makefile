@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench browser clean
+.PHONY: run test bench bench-load browser postgres clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,14 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing: run 'sudo apt-get install chromium'" >&2; exit 1; fi; }
 
-test: $(STAMP) browser
+## The storage tests run against a real PostgreSQL server (a throwaway cluster on a Unix socket that the
+## tests start and stop); install Debian's server where it is missing (CI runs as root).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "PostgreSQL server missing: run 'sudo apt-get install postgresql'" >&2; exit 1; fi; }
+
+test: $(STAMP) browser postgres
 	$(BIN)/lint-imports
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python -m pytest -q
 
@@ -33,6 +40,10 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.scoring
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.ask
+
+## Two `ihai serve` workers sharing a throwaway PostgreSQL, 20,000 mixed requests (see bench/load.py).
+bench-load: $(STAMP) postgres
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) data

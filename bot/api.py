@@ -1,8 +1,9 @@
 """The HTTP channel: a FastAPI app with the JSON API, the help-desk page and the Telegram webhook.
 
-The lifespan builds the engine once (unless one is given, as in tests) and, when a Telegram
-`Application` is given, starts it beside the server: with a webhook URL configured Telegram posts
-updates to `/telegram/webhook`, otherwise the bot polls in the same event loop.
+The lifespan opens the storage and builds the engine once (unless given, as in tests), purges expired
+data at start-up and daily, and, with `bot=True`, starts the Telegram bot beside the server without
+waiting for Telegram: with a webhook URL configured Telegram posts updates to `/telegram/webhook`,
+otherwise the bot polls in the same event loop. Limits on what the network may send are `bot.http_guard`'s.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import hmac
+import json
 import re
 import secrets
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from html import unescape
@@ -20,17 +23,24 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import anyio
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
-from fastapi.responses import FileResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from bot.assistant import Assistant, chart_url
 from bot.engine.model import Answer, ChartRequest
+from bot.http_guard import ApiGuard, BodySizeLimit, RateLimiter, SecurityHeaders
 from bot.querylog import QueryLog, ask_logged
+from bot.storage import Storage, StorageError, open_storage, storage_target
+from bot.storage.retention import Retention, purge_daily
 from core.config import Settings
 
 if TYPE_CHECKING:
     from telegram.ext import Application
+
+    from bot.telegram_flow import ChatOrderedProcessor
+    from bot.telegram_link import BotLink
 
 WEB_DIR = Path(__file__).with_name("web")
 CHANNEL = "api"
@@ -41,13 +51,33 @@ WEBHOOK_PATH = "/telegram/webhook"
 # figure answer.
 ENGINE_THREADS = 2
 _TAG = re.compile(r"<[^<>]*>")
+# A question is a sentence or two; the body around it, a session id and some JSON.
+MAX_QUESTION_CHARS = 2000
+MAX_BODY_BYTES = 16 * 1024
+# A Telegram update carries at most a 4,096-character message with its entities and a reply's copy.
+MAX_WEBHOOK_BYTES = 1024 * 1024
+MAX_UPDATE_ID = 2**63 - 1  # BIGINT in PostgreSQL, INTEGER in SQLite
+WEBHOOK_SECRET_REQUIRED = (
+    "IHAI_TELEGRAM_WEBHOOK_SECRET wajib diisi bila lebih dari satu worker melayani webhook: tanpa itu tiap "
+    "worker mendaftarkan rahasianya sendiri dan pembaruan ke worker lain ditolak."
+)
+
+
+def page_path(path: str) -> bool:
+    return path == "/" or path.startswith("/static/")
+
+
+def open_to_page(method: str, path: str) -> bool:
+    """What the help-desk page calls, hence open without the API key: questions, a region's card and
+    its chart."""
+    return (method == "POST" and path == "/v1/ask") or (method == "GET" and path.startswith("/v1/regions/"))
 
 
 # --- Response models (they are also the OpenAPI documentation at /docs) ------------------------
 
 
 class AskRequest(BaseModel):
-    text: str = Field(min_length=1, max_length=1000, examples=["Berapa IHaI Kota Banjarbaru?"])
+    text: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, examples=["Berapa IHaI Kota Banjarbaru?"])
     session: str | None = Field(
         default=None,
         min_length=1,
@@ -116,7 +146,8 @@ class Health(BaseModel):
     ready: bool
     synthetic: bool
     index_loaded: bool
-    telegram: str = Field(description="off | webhook | polling")
+    telegram: str = Field(description="off | connecting | ok | retrying | rejected")
+    telegram_mode: str = Field(description="off | webhook | polling")
 
 
 def plain_text(html: str) -> str:
@@ -166,25 +197,36 @@ def not_found(code: str) -> HTTPException:
 
 
 def create_app(
-    settings: Settings, assistant: Assistant | None = None, telegram: Application | None = None
+    settings: Settings,
+    assistant: Assistant | None = None,
+    *,
+    bot: bool = False,
+    storage: Storage | None = None,
 ) -> FastAPI:
-    """The app. `assistant` None: the engine is built in the lifespan. `telegram`: a bot from
-    `bot.telegram.build_application`, started and stopped with the server (webhook mode when
-    settings.telegram_webhook_url is set)."""
+    """The app. `assistant` None: the engine is built in the lifespan. `bot`: the Telegram bot is built
+    from the settings and started with the server (webhook mode when settings.telegram_webhook_url is
+    set), in the background. `storage` None: opened from the settings in the lifespan, closed after."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # In a worker thread: loading results, index and the embedding model takes seconds.
-        app.state.assistant = assistant or await asyncio.to_thread(Assistant.build, settings)
-        app.state.querylog = QueryLog.from_settings(settings)
+        owned = storage is None
+        app.state.storage = storage or await asyncio.to_thread(open_storage, storage_target(settings))
+        purge: asyncio.Task | None = None
         try:
-            if telegram is not None:
-                await _start_telegram(app, settings, telegram)
+            # In a worker thread: loading results, index and the embedding model takes seconds.
+            app.state.assistant = assistant or await asyncio.to_thread(Assistant.build, settings, app.state.storage)
+            app.state.querylog = QueryLog.from_settings(settings, app.state.storage)
+            purge = asyncio.create_task(purge_daily(app.state.storage, Retention.from_settings(settings)))
+            if bot:
+                _start_telegram(app, settings)
             yield
         finally:
-            if telegram is not None:
-                await _stop_telegram(app, telegram)
-            app.state.querylog.close()
+            if app.state.link is not None:
+                await app.state.link.stop()
+            if purge is not None:
+                purge.cancel()
+            if owned:
+                app.state.storage.close()
 
     app = FastAPI(
         title="Asisten IHaI",
@@ -195,47 +237,59 @@ def create_app(
     app.state.assistant = assistant
     app.state.engine_slots = anyio.CapacityLimiter(ENGINE_THREADS)
     app.state.telegram = None
-    app.state.telegram_mode = "off"
+    app.state.link = None
+    app.state.processor = None
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
     _add_routes(app)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    # Outermost last: headers on every answer, the size cap before anything reads a body.
+    key = settings.api_key.get_secret_value() if settings.api_key else None
+    app.add_middleware(ApiGuard, limiter=RateLimiter(settings.api_rate_limit_per_minute), api_key=key,
+                       is_open=open_to_page)
+    app.add_middleware(BodySizeLimit, default_bytes=MAX_BODY_BYTES, per_path={WEBHOOK_PATH: MAX_WEBHOOK_BYTES})
+    app.add_middleware(SecurityHeaders, page_paths=page_path)
     return app
 
 
-async def _start_telegram(app: FastAPI, settings: Settings, telegram: Application) -> None:
-    from telegram import Update
+async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+    """FastAPI's 422, without the offending input: a 40 MiB question is not sent back, nor is anything a
+    caller may have pasted by mistake."""
+    details = [
+        {"loc": list(item.get("loc", ())), "msg": item.get("msg", ""), "type": item.get("type", "")}
+        for item in error.errors()
+    ]
+    return JSONResponse({"detail": details}, status_code=422)
 
-    from bot.telegram import SeenUpdates, attach, publish_menu
 
-    attach(telegram, settings, app.state.assistant, app.state.querylog)
-    await telegram.initialize()
-    await publish_menu(telegram)
-    if settings.telegram_webhook_url:
-        # A configured secret, or a fresh random one: Telegram echoes it in a header on every delivery.
+def _start_telegram(app: FastAPI, settings: Settings) -> None:
+    """Build the bot and start connecting it in the background: the server is up meanwhile."""
+    from bot.telegram import attach, build_application, connect
+    from bot.telegram_flow import ChatOrderedProcessor
+    from bot.telegram_link import BotLink
+
+    webhook = bool(settings.telegram_webhook_url)
+    link = BotLink()
+    processor = ChatOrderedProcessor()
+    telegram = build_application(settings, webhook=webhook, link=link, processor=processor)
+    attach(telegram, settings, app.state.assistant, app.state.querylog, app.state.engine_slots)
+    if webhook:
         secret = settings.telegram_webhook_secret
+        if secret is None and not app.state.storage.claim_sole_webhook():
+            raise RuntimeError(WEBHOOK_SECRET_REQUIRED)
+        # A configured secret, or a fresh random one: Telegram echoes it in a header on every delivery.
         app.state.webhook_secret = secret.get_secret_value() if secret else secrets.token_urlsafe(32)
-        app.state.seen_updates = SeenUpdates(settings.database_path)
-        await telegram.bot.set_webhook(
-            url=settings.telegram_webhook_url.rstrip("/") + WEBHOOK_PATH,
-            secret_token=app.state.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
+        attempt = functools.partial(
+            connect, telegram, webhook_url=settings.telegram_webhook_url.rstrip("/") + WEBHOOK_PATH,
+            secret=app.state.webhook_secret,
         )
-        app.state.telegram_mode = "webhook"
     else:
-        await telegram.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-        app.state.telegram_mode = "polling"
-    await telegram.start()
-    app.state.telegram = telegram
+        attempt = functools.partial(connect, telegram)
+    app.state.telegram, app.state.link, app.state.processor = telegram, link, processor
+    link.start(telegram, "webhook" if webhook else "polling", attempt)
 
 
-async def _stop_telegram(app: FastAPI, telegram: Application) -> None:
-    app.state.telegram = None
-    if telegram.updater is not None and telegram.updater.running:
-        await telegram.updater.stop()
-    if telegram.running:
-        await telegram.stop()
-    await telegram.shutdown()
-    if (seen := getattr(app.state, "seen_updates", None)) is not None:
-        seen.close()
+def service_unavailable(detail: str, retry_after: int) -> HTTPException:
+    return HTTPException(status_code=503, detail=detail, headers={"Retry-After": str(retry_after)})
 
 
 def _add_routes(app: FastAPI) -> None:
@@ -246,11 +300,13 @@ def _add_routes(app: FastAPI) -> None:
     @app.get("/healthz", response_model=Health, tags=["layanan"])
     async def health(request: Request) -> Health:
         assistant: Assistant | None = request.app.state.assistant
+        link: BotLink | None = request.app.state.link
         return Health(
             ready=assistant is not None,
             synthetic=assistant is not None and assistant.synthetic,
             index_loaded=assistant is not None and assistant.index_loaded,
-            telegram=request.app.state.telegram_mode,
+            telegram=link.state.value if link else "off",
+            telegram_mode=link.mode if link else "off",
         )
 
     # The synchronous engine never runs on the event loop, which also carries the Telegram bot: questions
@@ -282,8 +338,9 @@ def _add_routes(app: FastAPI) -> None:
         responses={200: {"content": {"image/png": {}}}},
         tags=["wilayah"],
     )
-    def region_chart(
+    async def region_chart(
         code: str,
+        request: Request,
         assistant: AssistantDep,
         kind: Annotated[str | None, Query(pattern="^(region_dimensions|province_ranking)$")] = None,
     ) -> Response:
@@ -293,7 +350,9 @@ def _add_routes(app: FastAPI) -> None:
             raise not_found(code)
         chart = ChartRequest(kind=kind, code=code) if kind else ChartRequest.default_for(found)
         try:
-            png = assistant.chart_png(chart) if chart else None
+            # Drawing takes tens of milliseconds of CPU: on the engine's threads, like a question.
+            png = await anyio.to_thread.run_sync(assistant.chart_png, chart, limiter=request.app.state.engine_slots) \
+                if chart else None
         except ValueError:
             png = None
         if png is None:
@@ -302,20 +361,24 @@ def _add_routes(app: FastAPI) -> None:
         return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=300"})
 
     @app.get("/v1/search", response_model=list[HitOut], tags=["asisten"])
-    def search(
+    async def search(
+        request: Request,
         assistant: AssistantDep,
         q: Annotated[str, Query(min_length=1, max_length=500)],
         k: Annotated[int, Query(ge=1, le=50)] = 5,
     ) -> list[dict]:
-        return assistant.search(q, k)
+        # An embedding and a BM25 pass: CPU work that shares the engine's threads.
+        return await anyio.to_thread.run_sync(assistant.search, q, k, limiter=request.app.state.engine_slots)
 
     @app.post(WEBHOOK_PATH, include_in_schema=False)
     async def telegram_webhook(
         request: Request,
         secret: Annotated[str | None, Header(alias="X-Telegram-Bot-Api-Secret-Token")] = None,
     ) -> Response:
-        """Only enqueue: Telegram wants a fast 200, and the Application answers from its own queue."""
-        telegram = request.app.state.telegram
+        """Only enqueue: Telegram wants a fast 200, and the Application answers from its own queue. A
+        full backlog (or a bot not yet connected) answers 503 with Retry-After: Telegram keeps the update
+        and delivers it again later."""
+        telegram: Application | None = request.app.state.telegram
         expected = getattr(request.app.state, "webhook_secret", None)
         if (
             telegram is None
@@ -324,13 +387,41 @@ def _add_routes(app: FastAPI) -> None:
             or not hmac.compare_digest(secret.encode(), expected.encode())
         ):
             raise HTTPException(status_code=403, detail="Token rahasia webhook tidak valid.")
-        from telegram import Update
+        from bot.telegram_flow import RETRY_AFTER_SECONDS
 
+        if not telegram.running:
+            raise service_unavailable("Bot belum tersambung ke Telegram.", RETRY_AFTER_SECONDS)
+        update = _parse_update(await request.body(), telegram)
+        processor: ChatOrderedProcessor = request.app.state.processor
+        if not processor.admits(update, telegram.update_queue.qsize()):
+            raise service_unavailable("Antrean pembaruan penuh.", RETRY_AFTER_SECONDS)
+        storage: Storage = request.app.state.storage
         try:
-            data = await request.json()
-            update = Update.de_json(data, telegram.bot)
-        except (ValueError, KeyError, TypeError, AttributeError):
-            raise HTTPException(status_code=400, detail="Update Telegram tidak valid.") from None
-        if request.app.state.seen_updates.first_time(update.update_id):
+            first = await anyio.to_thread.run_sync(storage.first_time, update.update_id, time.time())
+        except StorageError:
+            raise service_unavailable("Basis data tidak dapat dipakai.", RETRY_AFTER_SECONDS) from None
+        if first:
             await telegram.update_queue.put(update)
         return Response(status_code=200)
+
+
+def _parse_update(body: bytes, telegram: Application):
+    """An Update from a webhook body, or 400: not JSON, not UTF-8, not an object, an `update_id` that is
+    not a whole number in range ("abc", 1.5, 10**23, true), or a shape python-telegram-bot refuses."""
+    from telegram import Update
+
+    invalid = HTTPException(status_code=400, detail="Update Telegram tidak valid.")
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise invalid from None
+    update_id = data.get("update_id") if isinstance(data, dict) else None
+    if type(update_id) is not int or not 0 <= update_id <= MAX_UPDATE_ID:
+        raise invalid
+    try:
+        update = Update.de_json(data, telegram.bot)
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        raise invalid from None
+    if update is None:
+        raise invalid
+    return update

@@ -7,6 +7,8 @@ Everything here reads the engine's own precomputed view and index; no channel op
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +17,10 @@ from scoring.results import dimension_column
 
 if TYPE_CHECKING:
     from bot.engine.answer import Engine
+    from bot.storage import Storage
+
+# Every kab/kota and province chart of one round is about 550 entries; 256 keep the busy ones.
+CHART_CACHE_SIZE = 256
 
 
 class Assistant:
@@ -22,14 +28,22 @@ class Assistant:
     in flight finishes on the old results and the next one sees the new."""
 
     def __init__(self, engine: Engine, rebuild: Callable[[], Engine] | None = None) -> None:
-        self._engine = engine
+        # One attribute for both, so that a reload swaps them in one step: a chart drawn by the old engine
+        # lands in the old cache, never in the new one.
+        self._current = (engine, ChartCache())
         self._rebuild = rebuild
 
     @classmethod
-    def build(cls, settings) -> Assistant:
+    def build(cls, settings, storage: Storage | None = None) -> Assistant:
+        """The engine for `settings`; its conversation contexts go to `storage` (default: the storage
+        the settings name), which a reload keeps."""
         from bot.engine.factory import build_engine
 
-        return cls(build_engine(settings), rebuild=lambda: build_engine(settings))
+        return cls(build_engine(settings, storage), rebuild=lambda: build_engine(settings, storage))
+
+    @property
+    def _engine(self) -> Engine:
+        return self._current[0]
 
     @property
     def engine(self) -> Engine:
@@ -39,13 +53,16 @@ class Assistant:
         return self._engine.ask(text, session)
 
     def chart_png(self, request: ChartRequest) -> bytes:
-        return self._engine.chart_png(request)
+        """The chart, drawn once per results: drawing costs 80–200 ms of CPU, and a busy help desk or
+        group asks for the same few regions again and again."""
+        engine, charts = self._current
+        return charts.get(request, lambda: engine.chart_png(request))
 
     def reload(self) -> None:
         """Reload results and index: build a new engine first, then switch with one assignment."""
         if self._rebuild is None:
             raise RuntimeError("this assistant was given a fixed engine and cannot reload it")
-        self._engine = self._rebuild()
+        self._current = (self._rebuild(), ChartCache())
 
     # --- read methods for the API ---------------------------------------------------------------
 
@@ -89,6 +106,27 @@ class Assistant:
         if index is None:
             return []
         return [_plain_hit(hit) for hit in index.search(query, k)]
+
+
+class ChartCache:
+    """The most recently used chart PNGs (about 40 KB each) of one engine."""
+
+    def __init__(self, size: int = CHART_CACHE_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[ChartRequest, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: ChartRequest, draw: Callable[[], bytes]) -> bytes:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        png = draw()  # outside the lock: two threads may draw one chart once each, never wait for each other
+        with self._lock:
+            self._items[key] = png
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return png
 
 
 def chart_url(chart: ChartRequest | None) -> str | None:

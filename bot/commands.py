@@ -45,18 +45,20 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USER_ERROR
     from bot.engine.factory import build_engine
     from bot.querylog import QueryLog
+    from bot.storage import open_storage, storage_target
 
-    # The engine alone: one question needs no reloads and no HTTP read methods.
-    engine = build_engine(settings)
-    querylog = QueryLog.from_settings(settings)
+    storage = open_storage(storage_target(settings))
     try:
+        # The engine alone: one question needs no reloads and no HTTP read methods.
+        engine = build_engine(settings, storage)
+        querylog = QueryLog.from_settings(settings, storage)
         if args.jsonl:
             for line in answer_lines(engine, querylog, sys.stdin):
                 print(line, flush=True)
         else:
             print_answer(engine, querylog, args.text, args.session, sys.stdout)
     finally:
-        querylog.close()
+        storage.close()
     return 0
 
 
@@ -111,26 +113,36 @@ def run_telegram(args: argparse.Namespace, settings: Settings) -> int:
     if settings.telegram_bot_token is None:
         print("Galat: TELEGRAM_BOT_TOKEN belum diisi (lingkungan atau berkas .env).", file=sys.stderr)
         return EXIT_USER_ERROR
+    from bot.storage import open_storage, storage_target
     from bot.telegram import run_polling
 
-    run_polling(settings)
-    return 0
+    storage = open_storage(storage_target(settings))
+    try:
+        return run_polling(settings, storage)
+    finally:
+        storage.close()
 
 
 def serve(settings: Settings, with_bot: bool) -> int:
+    """The HTTP server (and the bot when `with_bot`), on one storage shared by engine, log and bot."""
     import uvicorn
 
-    from bot.api import create_app
+    from bot.api import WEBHOOK_SECRET_REQUIRED, create_app
     from bot.assistant import Assistant
+    from bot.storage import open_storage, storage_target
 
-    # Built before the server starts, so that missing results end as a one-line error with the command
-    # to run (see ihai.cli) rather than as a failed application startup.
-    assistant = Assistant.build(settings)
-    telegram = None
-    if with_bot:
-        from bot.telegram import build_application
-
-        telegram = build_application(settings, webhook=bool(settings.telegram_webhook_url))
-    print(f"Asisten IHaI: http://{settings.host}:{settings.port}/ (API: /docs)", file=sys.stderr, flush=True)
-    uvicorn.run(create_app(settings, assistant, telegram), host=settings.host, port=settings.port, log_level="info")
+    # Opened and built before the server starts, so that an unusable database or missing results end as
+    # a one-line error with what to do (see ihai.cli) rather than as a failed application startup.
+    storage = open_storage(storage_target(settings))
+    try:
+        webhook = with_bot and bool(settings.telegram_webhook_url)
+        if webhook and settings.telegram_webhook_secret is None and not storage.claim_sole_webhook():
+            print(f"Galat: {WEBHOOK_SECRET_REQUIRED}", file=sys.stderr)
+            return EXIT_USER_ERROR
+        assistant = Assistant.build(settings, storage)
+        print(f"Asisten IHaI: http://{settings.host}:{settings.port}/ (API: /docs)", file=sys.stderr, flush=True)
+        app = create_app(settings, assistant, bot=with_bot, storage=storage)
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    finally:
+        storage.close()
     return 0

@@ -3,15 +3,17 @@
 Every command is a way of writing an engine question; the engine's `Answer` is sent as Telegram HTML,
 split at Telegram's 4,096-character limit, with its follow-ups and disambiguation choices as an inline
 keyboard and its chart as a photo. Updates arrive by polling (`ihai telegram`, or beside the HTTP
-server in `ihai run`) or through the FastAPI webhook route in `bot.api`.
+server in `ihai run`) or through the FastAPI webhook route in `bot.api`. How updates flow under load is
+`bot.telegram_flow`'s; staying connected is `bot.telegram_link`'s.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import logging
-import threading
+import sys
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -19,11 +21,11 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
+import anyio
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
@@ -37,11 +39,11 @@ from telegram.ext import (
 
 from bot.engine.render import escape, number, split_message
 from bot.querylog import QueryLog, QueryStats, ask_logged
-from bot.sqlite import open_database
+from bot.storage import Storage, StorageError, open_storage
+from bot.telegram_flow import ChatOrderedProcessor, ChatRateLimiter
+from bot.telegram_link import BotLink, BotState, TrackedRequest, redact_token_in_logs
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from bot.assistant import Assistant
     from bot.engine.model import Answer, Button
     from core.config import Settings
@@ -53,10 +55,9 @@ SERVICES_KEY = "ihai"
 CHOICE_MESSAGES_KEY = "choice_messages"
 # How many disambiguation messages per chat are remembered (so that a tap on one edits it in place).
 CHOICE_MEMORY = 20
-MAX_TRACKED_CHATS = 10_000
-# Telegram stops retrying a webhook delivery well within a day.
-SEEN_UPDATES_SECONDS = 24 * 3600
-PRUNE_EVERY = 256
+# The only update types the bot handles, hence the only ones Telegram is asked to send: reactions,
+# edits and member changes never reach the bot, let alone its flood budget.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 SORRY = "Maaf, terjadi kendala saat memproses pesan Anda. Silakan coba lagi sebentar lagi."
 FLOOD_NOTICE = "Pesan Anda terlalu banyak dalam waktu singkat. Mohon tunggu {seconds} detik, lalu coba lagi. 🙏"
@@ -76,9 +77,11 @@ class Services:
     querylog: QueryLog
     flood: FloodGate
     admin_user_ids: frozenset[int]
+    # The engine's few threads, shared with the HTTP API in one process (see bot.api.ENGINE_THREADS).
+    engine_slots: anyio.CapacityLimiter
 
 
-# --- Per-chat flood limit and webhook retry memory -------------------------------------------------
+# --- Per-chat flood limit, counted in the shared storage ----------------------------------------
 
 
 class Verdict(Enum):
@@ -88,76 +91,45 @@ class Verdict(Enum):
 
 
 class FloodGate:
-    """At most `max_messages` handled messages per chat in any `window_seconds` (a sliding window).
+    """At most `max_messages` handled messages per chat in any `window_seconds` (a sliding window), counted
+    in the shared storage so that the limit holds across every worker.
 
     Only handled messages count, so a chat that keeps typing while limited is served again as soon as
-    its oldest handled message leaves the window.
+    its oldest handled message leaves the window. Times come from `clock` (wall time: workers on several
+    hosts compare them).
     """
 
-    def __init__(self, max_messages: int, window_seconds: float, clock=time.monotonic) -> None:
+    def __init__(
+        self, max_messages: int, window_seconds: float, storage: Storage | None = None, clock=time.time
+    ) -> None:
         self.max_messages = max_messages
         self.window_seconds = window_seconds
+        self.storage = storage if storage is not None else open_storage(":memory:")
         self._clock = clock
-        self._handled: dict[int, deque[float]] = {}
-        self._notified: set[int] = set()
 
-    def check(self, chat_id: int) -> Verdict:
+    def check(self, chat_id: int) -> tuple[Verdict, int]:
+        """The verdict for one more message from `chat_id`, and the seconds until it may write again."""
         now = self._clock()
-        handled = self._handled.setdefault(chat_id, deque())
-        while handled and now - handled[0] >= self.window_seconds:
-            handled.popleft()
-        if len(handled) < self.max_messages:
-            handled.append(now)
-            self._notified.discard(chat_id)
-            self._forget_idle(now)
-            return Verdict.ALLOW
-        if chat_id in self._notified:
-            return Verdict.SILENT
-        self._notified.add(chat_id)
-        return Verdict.NOTIFY
 
-    def wait_seconds(self, chat_id: int) -> int:
-        handled = self._handled.get(chat_id)
-        if not handled:
-            return 0
-        return max(1, round(self.window_seconds - (self._clock() - handled[0])))
+        def change(stored: str | None) -> tuple[str, tuple[Verdict, int]]:
+            hits, notified = _flood_state(stored)
+            hits = [hit for hit in hits if now - hit < self.window_seconds]
+            if len(hits) < self.max_messages:
+                hits.append(now)
+                return json.dumps({"hits": hits, "notified": False}), (Verdict.ALLOW, 0)
+            wait = max(1, round(self.window_seconds - (now - hits[0])))
+            verdict = Verdict.SILENT if notified else Verdict.NOTIFY
+            return json.dumps({"hits": hits, "notified": True}), (verdict, wait)
 
-    def _forget_idle(self, now: float) -> None:
-        # Bounded memory on a busy bot: drop chats with nothing left in their window.
-        if len(self._handled) <= MAX_TRACKED_CHATS:
-            return
-        idle = [chat for chat, times in self._handled.items() if not times or now - times[-1] >= self.window_seconds]
-        for chat_id in idle:
-            del self._handled[chat_id]
-            self._notified.discard(chat_id)
+        return self.storage.update_flood(chat_id, change)
 
 
-class SeenUpdates:
-    """Update ids the webhook has already taken, in the project's SQLite file: Telegram retries a delivery
-    it thinks failed, and with several server workers the retry may reach another worker."""
-
-    def __init__(self, path: Path | str, keep_seconds: float = SEEN_UPDATES_SECONDS) -> None:
-        self.keep_seconds = keep_seconds
-        self._connection = open_database(path)
-        self._lock = threading.Lock()
-        with self._lock:
-            self._connection.execute(
-                "CREATE TABLE IF NOT EXISTS telegram_update (update_id INTEGER PRIMARY KEY, seen_at REAL NOT NULL)"
-            )
-
-    def first_time(self, update_id: int, now: float | None = None) -> bool:
-        now = time.time() if now is None else now
-        with self._lock:
-            taken = self._connection.execute(
-                "INSERT OR IGNORE INTO telegram_update (update_id, seen_at) VALUES (?, ?)", (update_id, now)
-            ).rowcount
-            if update_id % PRUNE_EVERY == 0:  # now and then, forget ids Telegram no longer retries
-                self._connection.execute("DELETE FROM telegram_update WHERE seen_at < ?", (now - self.keep_seconds,))
-        return taken == 1
-
-    def close(self) -> None:
-        with self._lock:
-            self._connection.close()
+def _flood_state(stored: str | None) -> tuple[list[float], bool]:
+    try:
+        data = json.loads(stored) if stored else {}
+        return [float(hit) for hit in data.get("hits", ())], bool(data.get("notified"))
+    except (ValueError, TypeError, AttributeError):
+        return [], False  # unreadable counters: start the window afresh
 
 
 # --- Sending an Answer -------------------------------------------------------------------------
@@ -184,9 +156,8 @@ async def ask_engine(update: Update, context: ContextTypes.DEFAULT_TYPE, text: s
     chat_id = update.effective_chat.id
     await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
     asker = services.querylog.pseudonym(CHANNEL, chat_id)
-    return await asyncio.to_thread(
-        ask_logged, services.assistant, services.querylog, channel=CHANNEL, asker=asker, text=text
-    )
+    call = functools.partial(ask_logged, services.assistant, services.querylog, channel=CHANNEL, asker=asker, text=text)
+    return await anyio.to_thread.run_sync(call, limiter=services.engine_slots)
 
 
 async def send_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer, edit: bool = False) -> None:
@@ -196,14 +167,20 @@ async def send_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, answer
     chat_id = update.effective_chat.id
     parts = split_message(answer.text)
     markup = keyboard(answer)
-    chart = await asyncio.to_thread(services.assistant.chart_png, answer.chart) if answer.chart else None
+    # The chart is drawn while the text goes out: the reader starts on the figures tens of ms sooner.
+    drawing = asyncio.create_task(
+        anyio.to_thread.run_sync(services.assistant.chart_png, answer.chart, limiter=services.engine_slots)
+    ) if answer.chart else None
     last: Message | bool | None = None
-    for index, part in enumerate(parts):
-        part_markup = markup if index == len(parts) - 1 and chart is None else None
-        if edit and index == 0:
-            last = await update.callback_query.edit_message_text(part, reply_markup=part_markup)
-        else:
-            last = await context.bot.send_message(chat_id, part, reply_markup=part_markup)
+    try:
+        for index, part in enumerate(parts):
+            part_markup = markup if index == len(parts) - 1 and drawing is None else None
+            if edit and index == 0:
+                last = await update.callback_query.edit_message_text(part, reply_markup=part_markup)
+            else:
+                last = await context.bot.send_message(chat_id, part, reply_markup=part_markup)
+    finally:
+        chart = await drawing if drawing is not None else None
     if chart is not None:
         last = await context.bot.send_photo(chat_id, chart, reply_markup=markup)
     if answer.choices and isinstance(last, Message) and last.text:
@@ -220,18 +197,24 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: 
 
 
 async def guard_flood(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Runs before every other handler (group -1): over the per-chat limit, one notice, then silence."""
+    """Runs before every other handler (group -1): over the per-chat limit, one notice, then silence.
+    Only messages (commands included) and button presses count; the counters live in the storage, so
+    the check runs off the event loop."""
     chat = update.effective_chat
-    if chat is None:
+    if chat is None or not (update.message or update.callback_query):
         return
-    gate = _services(context).flood
-    verdict = gate.check(chat.id)
+    try:
+        verdict, wait = await asyncio.to_thread(_services(context).flood.check, chat.id)
+    except StorageError as error:
+        # Without its counters the bot still answers: losing the flood limit briefly beats going silent.
+        logger.warning("Batas banjir pesan tidak dapat diperiksa: %s", error)
+        return
     if verdict is Verdict.ALLOW:
         return
     if update.callback_query:
         await update.callback_query.answer()  # stop the button's spinner even when not serving it
     if verdict is Verdict.NOTIFY:
-        await context.bot.send_message(chat.id, FLOOD_NOTICE.format(seconds=gate.wait_seconds(chat.id)))
+        await context.bot.send_message(chat.id, FLOOD_NOTICE.format(seconds=wait))
     raise ApplicationHandlerStop
 
 
@@ -396,10 +379,12 @@ async def publish_menu(application: Application) -> None:
 def add_handlers(application: Application) -> None:
     application.add_handler(TypeHandler(Update, guard_flood), group=-1)
     for name, handler in COMMANDS.items():
-        application.add_handler(CommandHandler(name, handler))
+        application.add_handler(CommandHandler(name, handler, filters=filters.UpdateType.MESSAGE))
     application.add_handler(CallbackQueryHandler(button))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, free_text))
-    application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    # New messages only: an edited message is not a new question.
+    new = filters.UpdateType.MESSAGE
+    application.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, free_text))
+    application.add_handler(MessageHandler(new & filters.COMMAND, unknown_command))
     application.add_error_handler(on_error)
 
 
@@ -407,24 +392,34 @@ def build_application(
     settings: Settings,
     *,
     webhook: bool = False,
+    link: BotLink | None = None,
     base_url: str | None = None,
-    base_file_url: str | None = None,
+    processor: ChatOrderedProcessor | None = None,
 ) -> Application:
     """The bot with its handlers, not yet connected to an engine (see `attach`). `webhook=True` leaves
-    out the Updater: updates then come through the FastAPI route. `base_url` points the bot at another
-    Bot API server (a local one, or the tests' stand-in)."""
+    out the Updater: updates then come through the FastAPI route. `base_url` (default:
+    settings.telegram_api_url) points the bot at another Bot API server (a local one, or the tests'
+    stand-in); settings.telegram_proxy sends every call through a proxy. `link` is told whether
+    Telegram answers."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN belum diisi (lingkungan atau berkas .env).")
+    token = settings.telegram_bot_token.get_secret_value()
+    redact_token_in_logs(token)
+    observer = link.observe if link is not None else _ignore
+    proxy = settings.telegram_proxy
     builder = (
         Application.builder()
-        .token(settings.telegram_bot_token.get_secret_value())
+        .token(token)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         # Telegram's own limits (30 msg/s overall, 20/min per group), retrying a 429 twice.
-        .rate_limiter(AIORateLimiter(max_retries=2))
-        .post_init(publish_menu)  # run by run_polling; the FastAPI lifespan calls it itself
+        .rate_limiter(ChatRateLimiter(max_retries=2))
+        .concurrent_updates(processor or ChatOrderedProcessor())
+        .request(TrackedRequest(observer, connection_pool_size=256, proxy=proxy))
+        .get_updates_request(TrackedRequest(observer, connection_pool_size=1, proxy=proxy))
     )
+    base_url = base_url or settings.telegram_api_url
     if base_url:
-        builder = builder.base_url(base_url).base_file_url(base_file_url or base_url)
+        builder = builder.base_url(base_url).base_file_url(base_url.removesuffix("/bot") + "/file/bot")
     if webhook:
         builder = builder.updater(None)
     application = builder.build()
@@ -432,24 +427,73 @@ def build_application(
     return application
 
 
-def attach(application: Application, settings: Settings, assistant: Assistant, querylog: QueryLog) -> None:
-    """Give the handlers their assistant (the engine), query log, flood gate and admin list."""
+def _ignore(error: object) -> None:
+    pass
+
+
+def attach(
+    application: Application,
+    settings: Settings,
+    assistant: Assistant,
+    querylog: QueryLog,
+    engine_slots: anyio.CapacityLimiter | None = None,
+) -> None:
+    """Give the handlers their assistant (the engine), query log, flood gate and admin list. The flood
+    counters share the query log's storage, hence every worker's. `engine_slots`: the threads the
+    engine may use, shared with the HTTP API when both run in one process. CPU-bound threads beyond
+    the cores only queue on the GIL, and each one more delays the event loop that carries every chat."""
+    from bot.api import ENGINE_THREADS
+
     application.bot_data[SERVICES_KEY] = Services(
         assistant=assistant,
         querylog=querylog,
-        flood=FloodGate(settings.flood_max_messages, settings.flood_window_seconds),
+        flood=FloodGate(settings.flood_max_messages, settings.flood_window_seconds, querylog.storage),
         admin_user_ids=settings.admin_user_ids,
+        engine_slots=engine_slots or anyio.CapacityLimiter(ENGINE_THREADS),
     )
 
 
-def run_polling(settings: Settings) -> None:
-    """`ihai telegram`: build the engine, then poll until interrupted."""
-    from bot.assistant import Assistant
+async def connect(application: Application, *, webhook_url: str | None = None, secret: str | None = None) -> None:
+    """One attempt to bring the bot up: who am I, the "/" menu, then the webhook or polling. Retried
+    by `BotLink` until it succeeds; every step is safe to repeat."""
+    await application.initialize()
+    await publish_menu(application)
+    if webhook_url:
+        await application.bot.set_webhook(url=webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+    elif not application.updater.running:
+        # error_callback: polling errors go to the link's one-line state log instead of a traceback each.
+        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, error_callback=_ignore)
+    if not application.running:
+        await application.start()
 
-    application = build_application(settings)
-    querylog = QueryLog.from_settings(settings)
-    attach(application, settings, Assistant.build(settings), querylog)
+
+def run_polling(settings: Settings, storage: Storage) -> int:
+    """`ihai telegram`: build the engine, then poll until interrupted. Exit code 2 when Telegram rejects
+    the token (one line, never the token itself)."""
+    from bot.assistant import Assistant
+    from bot.storage.retention import Retention, purge_daily
+
+    querylog = QueryLog.from_settings(settings, storage)
+    assistant = Assistant.build(settings, storage)
+
+    async def main() -> BotState:
+        link = BotLink()
+        application = build_application(settings, link=link)
+        attach(application, settings, assistant, querylog)
+        purge = asyncio.create_task(purge_daily(storage, Retention.from_settings(settings)))
+        link.start(application, "polling", functools.partial(connect, application))
+        try:
+            await link.finished.wait()
+            return link.state
+        finally:
+            purge.cancel()
+            await link.stop()
+
     try:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
-    finally:
-        querylog.close()
+        state = asyncio.run(main())
+    except KeyboardInterrupt:
+        return 0
+    if state is BotState.REJECTED:
+        print("Galat: token bot Telegram ditolak oleh Telegram; periksa TELEGRAM_BOT_TOKEN.", file=sys.stderr)
+        return 2
+    return 0

@@ -34,12 +34,30 @@ class Settings(BaseSettings):
     )
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
+    telegram_proxy: str | None = Field(
+        default=None, description="HTTP(S) or SOCKS proxy for every call to Telegram, e.g. http://proxy.go.id:3128"
+    )
+    telegram_api_url: str | None = Field(
+        default=None, description="another Bot API server (a local one), as its base URL ending in /bot"
+    )
     admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     flood_max_messages: int = 8
     flood_window_seconds: float = 10.0
 
     # None: a random salt is generated once per installation (see bot.querylog.query_log_salt).
     query_log_salt: SecretStr | None = None
+
+    # None: the SQLite file in the data folder. postgresql://… lets several workers share state.
+    database_url: str | None = None
+    context_retention_days: float = Field(default=30.0, gt=0, description="a conversation idle this long is deleted")
+    query_text_retention_days: float = Field(
+        default=90.0, gt=0, description="after this, a logged question keeps only intent, regions and latency"
+    )
+
+    # None: the API is open. Set: /v1/* needs it (X-API-Key or Authorization: Bearer), except what the
+    # help-desk page calls.
+    api_key: SecretStr | None = None
+    api_rate_limit_per_minute: int = Field(default=120, ge=1, description="requests per client to /v1/* per worker")
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

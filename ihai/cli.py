@@ -35,13 +35,14 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
 
 def _user_errors() -> tuple[type[Exception], ...]:
     # Imported here so that `ihai --help` stays fast and each package keeps its own error type.
+    from bot.storage import StorageError
     from indexing.store import IndexNotReady
     from knowledge.guidance import GuidanceError
     from scoring.ingest import InputFileError
     from scoring.methodology import MethodologyError
     from scoring.results import ResultsError
 
-    return (IndexNotReady, GuidanceError, InputFileError, MethodologyError, ResultsError)
+    return (IndexNotReady, GuidanceError, InputFileError, MethodologyError, ResultsError, StorageError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

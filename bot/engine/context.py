@@ -1,31 +1,22 @@
-"""Per-chat conversation context in the project's own SQLite file.
+"""Per-chat conversation context, kept in the project's storage (`bot.storage`).
 
 Follow-ups ("kalau dimensi terlemahnya?", "bandingkan dengan Banjarbaru") need the previous turn's
-regions and intent. The context lives in SQLite rather than in memory so that it survives a restart and
-is shared by several workers (API and bot processes); WAL mode lets readers and one writer work at once.
+regions and intent. The context lives in the database rather than in memory so that it survives a
+restart and is shared by several workers (SQLite on one host, PostgreSQL across hosts).
 """
 
 from __future__ import annotations
 
 import json
-import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bot.sqlite import open_database
+from bot.storage import Storage, open_storage
 
 # A conversation picked up after this long starts fresh: "kalau Tapin?" the next day should not
 # silently reuse yesterday's intent.
 CONTEXT_TTL_SECONDS = 6 * 3600
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS chat_context (
-    session TEXT PRIMARY KEY,
-    state TEXT NOT NULL,
-    updated_at REAL NOT NULL
-)
-"""
 
 
 @dataclass(frozen=True)
@@ -62,41 +53,34 @@ class ChatContext:
 
 
 class ContextStore:
-    """One row per session id, holding the JSON of its `ChatContext` and when it was written."""
+    """A session's `ChatContext`, kept in the project's storage as the JSON `to_json()` gives.
 
-    def __init__(self, path: Path | str, ttl_seconds: float = CONTEXT_TTL_SECONDS) -> None:
+    `ContextStore()` (or `":memory:"`) keeps contexts in a private in-memory SQLite database; a path,
+    a `postgresql://` URL or an open `Storage` keeps them where every worker sharing it finds them.
+    """
+
+    def __init__(self, storage: Storage | Path | str = ":memory:", ttl_seconds: float = CONTEXT_TTL_SECONDS) -> None:
         self.ttl_seconds = ttl_seconds
-        self._connection = open_database(path)
-        self._lock = threading.Lock()
-        with self._lock:
-            self._connection.execute(_SCHEMA)
+        self._owned = not isinstance(storage, Storage)
+        self.storage = open_storage(storage) if self._owned else storage
 
     def load(self, session: str) -> ChatContext:
-        with self._lock:
-            row = self._connection.execute(
-                "SELECT state, updated_at FROM chat_context WHERE session = ?", (session,)
-            ).fetchone()
+        row = self.storage.load_context(session)
         if row is None or time.time() - row[1] > self.ttl_seconds:
             return ChatContext()
         try:
             return ChatContext.from_json(row[0])
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, KeyError):
             return ChatContext()  # a row written by an incompatible version: start the chat afresh
 
     def save(self, session: str, context: ChatContext) -> None:
-        with self._lock:
-            self._connection.execute(
-                "INSERT INTO chat_context (session, state, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT(session) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-                (session, context.to_json(), time.time()),
-            )
+        self.storage.save_context(session, context.to_json(), time.time())
 
     def purge(self, older_than_seconds: float | None = None) -> int:
         """Delete contexts idle longer than the TTL (or `older_than_seconds`); returns how many."""
         cutoff = time.time() - (self.ttl_seconds if older_than_seconds is None else older_than_seconds)
-        with self._lock:
-            return self._connection.execute("DELETE FROM chat_context WHERE updated_at < ?", (cutoff,)).rowcount
+        return self.storage.purge_contexts(cutoff)
 
     def close(self) -> None:
-        with self._lock:
-            self._connection.close()
+        if self._owned:
+            self.storage.close()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from bot.engine.advice import GuidanceIndex
 from bot.engine.answer import Engine
 from bot.engine.context import ContextStore
+from bot.storage import Storage, storage_target
 from core.config import Settings
 from core.gazetteer import get_gazetteer
 from knowledge.guidance import load_guidance
@@ -24,14 +25,16 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def build_engine(settings: Settings) -> Engine:
-    """Raises ResultsError (with the command to run) when there are no results yet."""
+def build_engine(settings: Settings, storage: Storage | None = None) -> Engine:
+    """Raises ResultsError (with the command to run) when there are no results yet, StorageError when
+    the database cannot be used. Contexts go to `storage`, or else to the storage the settings name."""
+    results = load_results(settings.results_dir)
     return Engine(
-        results=load_results(settings.results_dir),
+        results=results,
         gazetteer=get_gazetteer(),
         guidance=load_guidance(),
         index=load_index(settings),
-        store=ContextStore(settings.database_path),
+        store=ContextStore(storage if storage is not None else storage_target(settings)),
     )
 
 

@@ -3,13 +3,20 @@ the scored sample."""
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given
+from hypothesis import settings as settings_hypothesis
+from hypothesis import strategies as st
+from pydantic import SecretStr
 
-from bot.api import WEB_DIR, create_app
+from bot.api import MAX_QUESTION_CHARS, WEB_DIR, create_app
 from bot.assistant import Assistant
 from bot.querylog import QueryLog
 from core.config import Settings
@@ -80,19 +87,102 @@ def test_ask_without_session_has_no_context(client):
 
 
 @pytest.mark.parametrize(
-    "payload", [{"text": ""}, {"session": "x"}, {"text": "x" * 1001}, {"text": "x", "session": ""}, ["bukan objek"]]
+    "payload",
+    [{"text": ""}, {"session": "x"}, {"text": "x" * (MAX_QUESTION_CHARS + 1)}, {"text": "x", "session": ""},
+     ["bukan objek"], {"text": "x", "session": "s" * 129}, {"text": 5}],
 )
 def test_ask_rejects_invalid_requests(client, payload):
     assert client.post("/v1/ask", json=payload).status_code == 422
 
 
+# --- Hostile input: nothing echoed, nothing crashes ---------------------------------------------------
+
+SECRET_LOOKING = "NIK 6371010101010001 rahasia"
+
+
+def test_overlong_question_is_refused_without_echo(client):
+    question = (SECRET_LOOKING + " ") * (MAX_QUESTION_CHARS // len(SECRET_LOOKING) + 1)
+    response = client.post("/v1/ask", json={"text": question, "session": "panjang"})
+    assert response.status_code == 422
+    assert SECRET_LOOKING not in response.text and "input" not in response.json()["detail"][0]
+    assert response.json()["detail"][0]["loc"] == ["body", "text"]
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_oversize_body_is_refused_before_it_is_read(client, chunked):
+    body = json.dumps({"text": SECRET_LOOKING * 40_000}).encode()  # about 1 MiB
+    content = iter([body[i : i + 65536] for i in range(0, len(body), 65536)]) if chunked else body
+    response = client.post("/v1/ask", content=content, headers={"Content-Type": "application/json"})
+    assert response.status_code == 413 and SECRET_LOOKING not in response.text
+    assert response.json()["detail"].startswith("Isi permintaan terlalu besar")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{bukan json", b'{"text": "\xff\xfe"}', b'{"text": "halo\xc3"}', b"\xef\xbb\xbf\x00\x00", b"",
+     b'{"text": "' + b"\\" * 3001 + b'"}', b"[" * 10000],
+)
+def test_malformed_bodies_get_4xx_without_echo(client, body):
+    """Not JSON: 422; JSON in another encoding than UTF-8: FastAPI's 400. Neither repeats the body."""
+    response = client.post("/v1/ask", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code in (400, 422), response.text
+    detail = response.json()["detail"]
+    if response.status_code == 422:
+        assert all(set(item) == {"loc", "msg", "type"} for item in detail)
+    else:
+        assert detail == "There was an error parsing the body"
+
+
+@settings_hypothesis(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.binary(max_size=600) | st.text(max_size=300).map(str.encode))
+def test_any_body_gets_an_answer_or_a_4xx_never_a_500(client, body):
+    response = client.post("/v1/ask", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code in (200, 400, 413, 422, 429), response.text
+
+
+def test_rate_limit_per_client(settings, engine):
+    limited = settings.model_copy(update={"api_rate_limit_per_minute": 3})
+    with TestClient(create_app(limited, Assistant(engine))) as client:
+        codes = [client.get("/v1/regions/63.72").status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+        refused = client.get("/v1/regions")
+        assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 20
+        assert client.get("/healthz").status_code == 200  # health checks are never limited
+
+
+def test_api_key_guards_everything_but_what_the_page_needs(settings, engine):
+    keyed = settings.model_copy(update={"api_key": SecretStr("kunci-api-uji")})
+    with TestClient(create_app(keyed, Assistant(engine))) as client:
+        for url in ("/v1/regions", "/v1/search?q=fkub"):
+            assert client.get(url).status_code == 401
+            assert client.get(url, headers={"X-API-Key": "salah"}).status_code == 401
+            assert client.get(url, headers={"X-API-Key": "kunci-api-uji"}).status_code == 200
+            assert client.get(url, headers={"Authorization": "Bearer kunci-api-uji"}).status_code == 200
+        # The help-desk page's own calls stay open.
+        assert client.post("/v1/ask", json={"text": "berapa ihai banjarbaru"}).status_code == 200
+        assert client.get("/v1/regions/63.72").status_code == 200
+        assert client.get("/v1/regions/63.72/chart.png").status_code == 200
+        assert client.get("/").status_code == 200
+
+
+def test_security_headers(client):
+    page = client.get("/")
+    policy = page.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert client.get("/static/app.js").headers["Content-Security-Policy"] == policy
+    for url in ("/", "/v1/regions/63.72", "/healthz"):
+        headers = client.get(url).headers
+        assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"] == "no-referrer"
+    # Swagger UI at /docs loads its assets from a CDN: the page's policy would break it.
+    assert "Content-Security-Policy" not in client.get("/docs").headers
+
+
 def test_questions_are_logged_under_a_pseudonym(client, settings):
     ask(client, "IHaI Kabupaten Tanah Laut", "sesi-rahasia-123")
-    log = QueryLog(settings.database_path, settings.query_log_salt.get_secret_value())
-    try:
-        rows = log._connection.execute("SELECT asker, channel, intent, regions FROM query_log").fetchall()
-    finally:
-        log.close()
+    with sqlite3.connect(settings.database_path) as connection:
+        rows = connection.execute("SELECT asker, channel, intent, regions FROM query_log").fetchall()
+    log = QueryLog(":memory:", settings.query_log_salt.get_secret_value())
     assert (log.pseudonym("api", "sesi-rahasia-123"), "api", "profil", '["63.01"]') in rows
     stored = b"".join(path.read_bytes() for path in settings.data_dir.glob("ihai.sqlite3*"))
     assert b"sesi-rahasia-123" not in stored
@@ -191,7 +281,8 @@ def test_search_with_an_index(indexed_client):
 
 def test_health(client, engine):
     health = client.get("/healthz").json()
-    assert health == {"ready": True, "synthetic": True, "index_loaded": engine.index is not None, "telegram": "off"}
+    assert health == {"ready": True, "synthetic": True, "index_loaded": engine.index is not None, "telegram": "off",
+                      "telegram_mode": "off"}
 
 
 def test_openapi_docs(client):
@@ -217,3 +308,54 @@ def test_help_desk_page_is_served_with_local_assets_only(client):
     for path in Path(WEB_DIR).iterdir():
         # No CDN, no web fonts, no analytics: the page must work on an offline meeting network.
         assert not re.search(r"(?:https?:)?//[\w.-]+\.\w+/", path.read_text(encoding="utf-8")), path.name
+
+
+class CountingEngine:
+    """The real engine, counting the charts it draws."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.drawn = 0
+
+    def chart_png(self, request):
+        self.drawn += 1
+        return self.engine.chart_png(request)
+
+
+def test_charts_are_drawn_once_per_results(engine):
+    from bot.engine.model import ChartRequest
+
+    engines = [CountingEngine(engine), CountingEngine(engine)]
+    assistant = Assistant(engines[0], rebuild=lambda: engines[1])
+    request = ChartRequest("region_dimensions", "63.72")
+    first = assistant.chart_png(request)
+    assert first.startswith(PNG_SIGNATURE) and assistant.chart_png(request) == first
+    assert engines[0].drawn == 1
+    assistant.chart_png(ChartRequest("province_ranking", "63"))
+    assert engines[0].drawn == 2
+    assistant.reload()  # new results may change the figures: drawn again by the new engine
+    assert assistant.chart_png(request).startswith(PNG_SIGNATURE) and engines[1].drawn == 1
+
+
+def test_expired_data_is_purged_when_the_server_starts(settings, engine, tmp_path):
+    from bot.storage import open_storage
+    from bot.storage.base import QueryRow
+    from bot.storage.retention import DAY
+
+    storage = open_storage(tmp_path / "ihai.sqlite3")
+    now = time.time()
+    storage.save_context("lama", "{}", now - (settings.context_retention_days + 1) * DAY)
+    storage.save_context("baru", "{}", now - DAY)
+    storage.record_query(QueryRow(now - (settings.query_text_retention_days + 1) * DAY, "api:x", "api",
+                                  "pertanyaan lama", "profil", ("63.72",), 3.0))
+    try:
+        with TestClient(create_app(settings, Assistant(engine), storage=storage)):
+            deadline = time.monotonic() + 10
+            while storage.load_context("lama") is not None:
+                assert time.monotonic() < deadline, "not purged at start-up"
+                time.sleep(0.05)
+        assert storage.load_context("baru") is not None
+        with sqlite3.connect(tmp_path / "ihai.sqlite3") as connection:
+            assert connection.execute("SELECT text, intent FROM query_log").fetchall() == [("", "profil")]
+    finally:
+        storage.close()

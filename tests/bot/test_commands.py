@@ -65,29 +65,6 @@ def test_without_a_configured_salt_each_installation_draws_its_own(tmp_path: Pat
     assert query_log_salt(configured) == "garam-tetap" and not (tmp_path / "c" / SALT_FILE).exists()
 
 
-def test_query_log_stats(tmp_path: Path):
-    log = QueryLog(tmp_path / "log.sqlite3", "garam")
-    now = 1_741_000_000.0  # 3 March 2025, 18:06 WIB
-    asker = log.pseudonym("tg", 12345)
-    assert asker.startswith("tg:") and "12345" not in asker and asker == log.pseudonym("tg", 12345)
-    assert asker != QueryLog(tmp_path / "other.sqlite3", "garam-lain").pseudonym("tg", 12345)
-    for offset, intent, regions, latency in [
-        (-60, "profil", ["63.72"], 3.0),
-        (-120, "profil", ["63.72", "63.01"], 5.0),
-        (-3600, "saran", ["63.01"], 30.0),
-        (-19 * 3600, "profil", ["63.72"], 4.0),  # yesterday (before midnight WIB)
-        (-8 * 86400, "bantuan", [], 1.0),  # older than a week
-    ]:
-        log.record(asker=asker, channel="tg", text="…", intent=intent, regions=regions, latency_ms=latency,
-                   asked_at=now + offset)
-    stats = log.stats(now=now)
-    assert stats.today == 3 and stats.last_7_days == 4 and stats.askers_7_days == 1
-    assert stats.top_intents == (("profil", 3), ("saran", 1))
-    assert stats.top_regions == (("63.72", 3), ("63.01", 2))
-    assert stats.p50_latency_ms == 4.0
-    log.close()
-
-
 def test_run_prepares_only_what_is_missing(tmp_path: Path):
     settings = Settings(data_dir=tmp_path)
     stem = "ihai-2025-sampel-sintetis-seed2025"

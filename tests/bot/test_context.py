@@ -5,10 +5,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.engine.answer import Engine
 from bot.engine.context import ChatContext, ContextStore, Pending
 from core.gazetteer import get_gazetteer
 from scoring.results import Results
+from tests.bot.pgcluster import postgres_url  # noqa: F401 (a fixture)
 
 
 def test_context_survives_a_new_store_on_the_same_file(tmp_path: Path) -> None:
@@ -37,14 +40,27 @@ def test_old_context_is_forgotten_and_purged(tmp_path: Path) -> None:
     assert store.purge() == 1
 
 
-def test_engine_follow_up_survives_a_restart(results: Results, tmp_path: Path) -> None:
-    """A follow-up asked after the process restarted (new engine, same database) still finds its region."""
-    path = tmp_path / "ihai.sqlite3"
-    first = Engine(results, get_gazetteer(), store=ContextStore(path))
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return str(tmp_path / "ihai.sqlite3") if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+
+
+def test_engine_follow_up_survives_a_restart(results: Results, database: str) -> None:
+    """A follow-up asked after the process restarted (new engine, same database) still finds its region;
+    with PostgreSQL the second engine may as well be another worker on another host."""
+    first = Engine(results, get_gazetteer(), store=ContextStore(database))
     asked = first.ask("berapa ihai kota banjarbaru", "chat-7")
-    second = Engine(results, get_gazetteer(), store=ContextStore(path))
+    first.store.close()
+    second = Engine(results, get_gazetteer(), store=ContextStore(database))
     follow_up = second.ask("kalau dimensi terlemahnya?", "chat-7")
     other_chat = second.ask("kalau dimensi terlemahnya?", "chat-8")
     assert asked.regions == follow_up.regions == ("63.72",)
     assert follow_up.intent == "terlemah"
     assert other_chat.intent == "pilih_wilayah"
+    second.store.close()
+
+
+def test_in_memory_store_by_default() -> None:
+    store = ContextStore()
+    store.save("a", ChatContext(regions=("63.72",)))
+    assert store.load("a").regions == ("63.72",) and ContextStore().load("a") == ChatContext()

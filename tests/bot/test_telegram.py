@@ -1,202 +1,61 @@
 """The Telegram channel end to end, offline: a local stand-in for the Bot API server answers the bot's
 HTTP calls and records them; real Bot API update payloads go through `Update.de_json` into the real
-`Application` (handlers, flood guard, rate limiter) and the real engine on the sample results."""
+`Application` (handlers, flood guard, rate limiter, update processor) and the real engine on the sample
+results. Also: Telegram unreachable or refusing the token, a proxy, webhook limits and hostile updates."""
 
 from __future__ import annotations
 
-import asyncio
-import email.parser
-import email.policy
+import contextlib
 import itertools
 import json
+import logging
+import os
 import queue
-import re
+import shutil
+import socket
+import subprocess
+import sys
 import threading
 import time
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs
+from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from telegram import Update
 
-from bot.api import create_app
+from bot.api import WEBHOOK_SECRET_REQUIRED, create_app
 from bot.assistant import Assistant
 from bot.engine.model import Answer, Button
 from bot.engine.render import split_message
 from bot.querylog import QueryLog
 from bot.telegram import (
+    ALLOWED_UPDATES,
     FLOOD_NOTICE,
     NOT_ADMIN,
-    PRUNE_EVERY,
     SORRY,
     FloodGate,
-    SeenUpdates,
     Verdict,
     attach,
     build_application,
 )
+from bot.telegram_flow import ChatOrderedProcessor
+from bot.telegram_link import REDACTED
 from core.config import Settings
+from tests.bot.botapi import BOT_USER, TOKEN, BotApiStandIn, Call
 
 pytestmark = pytest.mark.anyio
 
-TOKEN = "7000000001:AAFakeTokenForOfflineTests_0123456789"
-BOT_USER = {"id": 7000000001, "is_bot": True, "first_name": "Asisten IHaI", "username": "ihai_uji_bot"}
 USER = {"id": 31415926, "is_bot": False, "first_name": "Siti", "last_name": "Rahma", "language_code": "id"}
 ADMIN = {"id": 27182818, "is_bot": False, "first_name": "Admin", "language_code": "id"}
 WEBHOOK_SECRET = "rahasia-webhook-uji_123"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# Parameters Telegram receives JSON-encoded; everything else (text, captions) arrives as a raw string.
-JSON_PARAMETERS = {"chat_id", "message_id", "reply_markup", "allowed_updates", "offset", "limit", "timeout", "commands"}
 
 
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-# --- The stand-in Bot API server ----------------------------------------------------------------
-
-
-@dataclass
-class Call:
-    method: str
-    params: dict
-    files: dict[str, bytes] = field(default_factory=dict)
-    result: object = None  # what the stand-in answered (a Message dict for sends and edits)
-
-
-class BotApiStandIn:
-    """Answers /bot<token>/<method> like api.telegram.org (same JSON shapes), records every call, and
-    hands out queued updates to getUpdates."""
-
-    def __init__(self) -> None:
-        self.calls: list[Call] = []
-        self.pending_updates: queue.Queue[dict] = queue.Queue()
-        self._message_ids = itertools.count(5000)
-        self._lock = threading.Lock()
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-                match = re.fullmatch(r"/bot([^/]+)/(\w+)", self.path)
-                if not match or match.group(1) != TOKEN:
-                    self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
-                    return
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                params, files = parse_body(self.headers.get("Content-Type", ""), body)
-                status, payload = stand_in.answer(match.group(2), params, files)
-                self._reply(status, payload)
-
-            def _reply(self, status: int, payload: dict) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}/bot"
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def answer(self, method: str, params: dict, files: dict[str, bytes]) -> tuple[int, dict]:
-        if method == "getUpdates":
-            return 200, {"ok": True, "result": self._updates()}
-        result = self._result(method, params, files)
-        with self._lock:
-            self.calls.append(Call(method, params, files, result))
-        if result is None:
-            return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: method {method} not stubbed"}
-        return 200, {"ok": True, "result": result}
-
-    def _result(self, method: str, params: dict, files: dict[str, bytes]) -> object:
-        if method == "getMe":
-            return {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False,
-                    "supports_inline_queries": False}
-        if method in ("sendMessage", "editMessageText"):
-            return self._message(params, text=strip_tags(params["text"]))
-        if method == "sendPhoto":
-            size = len(files.get("photo", b""))
-            return self._message(params, photo=[{"file_id": "AgACAgUAAxkBAAI", "file_unique_id": "AQADq",
-                                                 "file_size": size, "width": 825, "height": 462}])
-        if method in ("sendChatAction", "answerCallbackQuery", "setWebhook", "deleteWebhook", "setMyCommands"):
-            return True
-        return None
-
-    def _message(self, params: dict, **content: object) -> dict:
-        message_id = params.get("message_id") or next(self._message_ids)
-        message = {
-            "message_id": message_id,
-            "from": BOT_USER,
-            "chat": {"id": params["chat_id"], "type": "private", "first_name": "Siti"},
-            "date": int(time.time()),
-            **content,
-        }
-        if "reply_markup" in params:
-            message["reply_markup"] = params["reply_markup"]
-        return message
-
-    def _updates(self) -> list[dict]:
-        # Long polling, shortened: wait briefly for an update rather than the full timeout.
-        try:
-            return [self.pending_updates.get(timeout=0.2)]
-        except queue.Empty:
-            return []
-
-    # Helpers for assertions
-    def sent(self, *methods: str) -> list[Call]:
-        with self._lock:
-            return [call for call in self.calls if call.method in methods]
-
-    def clear(self) -> None:
-        with self._lock:
-            self.calls.clear()
-
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
-        deadline = time.monotonic() + timeout
-        while len(self.sent(method)) < count:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{method} not called {count}× within {timeout}s: {self.calls}")
-            await asyncio.sleep(0.02)
-        return self.sent(method)
-
-
-def parse_body(content_type: str, body: bytes) -> tuple[dict, dict[str, bytes]]:
-    """Form fields (URL-encoded, or multipart when a file is uploaded) as the Bot API reads them."""
-    fields: dict[str, str] = {}
-    files: dict[str, bytes] = {}
-    if content_type.startswith("multipart/form-data"):
-        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-            b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
-        )
-        for part in message.iter_parts():
-            name = part.get_param("name", header="content-disposition")
-            if part.get_filename() is not None:
-                files[name] = part.get_payload(decode=True)
-            else:
-                fields[name] = part.get_payload(decode=True).decode()
-    elif body:
-        fields = {key: values[0] for key, values in parse_qs(body.decode(), keep_blank_values=True).items()}
-    params = {key: json.loads(value) if key in JSON_PARAMETERS else value for key, value in fields.items()}
-    return params, files
-
-
-def strip_tags(text: str) -> str:
-    return re.sub(r"<[^<>]*>", "", text)
 
 
 # --- Real Bot API update payloads ---------------------------------------------------------------
@@ -474,28 +333,154 @@ async def test_flood_limit_one_notice_then_silence(bot, stand_in, settings):
 def test_flood_gate_window_slides():
     now = [0.0]
     gate = FloodGate(max_messages=2, window_seconds=10, clock=lambda: now[0])
-    assert [gate.check(1) for _ in range(4)] == [Verdict.ALLOW, Verdict.ALLOW, Verdict.NOTIFY, Verdict.SILENT]
+    assert [gate.check(1)[0] for _ in range(4)] == [Verdict.ALLOW, Verdict.ALLOW, Verdict.NOTIFY, Verdict.SILENT]
     now[0] = 9.9
-    assert gate.check(1) is Verdict.SILENT
+    assert gate.check(1) == (Verdict.SILENT, 1)
     now[0] = 10.0  # both handled messages have left the window
-    assert [gate.check(1) for _ in range(3)] == [Verdict.ALLOW, Verdict.ALLOW, Verdict.NOTIFY]  # a fresh notice
-    assert gate.check(2) is Verdict.ALLOW  # chats are limited separately
+    assert [gate.check(1)[0] for _ in range(3)] == [Verdict.ALLOW, Verdict.ALLOW, Verdict.NOTIFY]  # a fresh notice
+    assert gate.check(2)[0] is Verdict.ALLOW  # chats are limited separately
 
 
 # --- Webhook through the FastAPI app, and polling ----------------------------------------------
 
 
-def test_webhook_requires_secret_and_drops_retries(stand_in, settings, assistant):
-    settings = settings.model_copy(update={"telegram_webhook_url": "https://ihai.example.go.id"})
-    application = build_application(settings, webhook=True, base_url=stand_in.base_url)
+
+
+async def test_only_messages_and_button_presses_count_against_the_flood_limit(bot, stand_in, settings):
+    chat = {"id": USER["id"], "first_name": USER["first_name"], "type": "private"}
+    now = int(time.time())
+    noise = [
+        {"update_id": next(_update_ids), "message_reaction": {
+            "chat": chat, "message_id": 77, "user": USER, "date": now, "old_reaction": [],
+            "new_reaction": [{"type": "emoji", "emoji": "👍"}]}}
+        for _ in range(9)
+    ]
+    noise.append({"update_id": next(_update_ids), "edited_message": {
+        "message_id": 78, "from": USER, "chat": chat, "date": now, "edit_date": now, "text": "berapa ihai banjar"}})
+    noise.append({"update_id": next(_update_ids), "my_chat_member": {
+        "chat": chat, "from": USER, "date": now,
+        "old_chat_member": {"user": BOT_USER, "status": "member"},
+        "new_chat_member": {"user": BOT_USER, "status": "kicked", "until_date": 0}}})
+    for payload in noise:
+        await feed(bot, payload)
+    assert stand_in.sent("sendMessage") == []  # an edit is not a new question
+    for _ in range(settings.flood_max_messages):
+        await feed(bot, text_update("halo"))
+    texts = [call.params["text"] for call in stand_in.sent("sendMessage")]
+    assert len(texts) == settings.flood_max_messages
+    assert not any(text.startswith(FLOOD_NOTICE[:30]) for text in texts)
+
+
+# --- Concurrency, ordering, rate limits -------------------------------------------------------------
+
+GROUP = {"id": -1001234567890, "type": "supergroup", "title": "FKUB Kalimantan Selatan"}
+OTHER = {"id": 55501234, "is_bot": False, "first_name": "Budi", "language_code": "id"}
+
+
+def group_update(text: str) -> dict:
+    payload = text_update(text, user=OTHER)
+    payload["message"]["chat"] = GROUP
+    return payload
+
+
+class GatedEngine:
+    """Answers "tahan …" only once `release` is set; everything else at once. The answer names the
+    question, so the order of replies can be read off the stand-in."""
+
+    view = SimpleNamespace(synthetic=True)  # what /healthz reads
+    index = None
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.started: queue.Queue[str] = queue.Queue()
+
+    def ask(self, text: str, session: str) -> Answer:
+        self.started.put(text)
+        if text.startswith("tahan"):
+            assert self.release.wait(20), "never released"
+        return Answer(text=f"jawaban untuk: {text}", intent="uji")
+
+    def chart_png(self, request) -> bytes:
+        raise AssertionError("no chart requested")
+
+
+def replies(stand_in: BotApiStandIn, chat_id: int) -> list[str]:
+    return [call.params["text"] for call in stand_in.sent("sendMessage") if call.params["chat_id"] == chat_id]
+
+
+async def test_chats_are_answered_concurrently_and_each_chat_in_order(stand_in, settings, querylog):
+    engine = GatedEngine()
+    application = build_application(settings, base_url=stand_in.base_url, processor=ChatOrderedProcessor(workers=4))
+    attach(application, settings, Assistant(engine), querylog)
+    async with application:
+        await application.start()
+        stand_in.clear()
+        for payload in (text_update("tahan satu"), text_update("dua"), text_update("halo dari Budi", user=OTHER)):
+            await application.update_queue.put(Update.de_json(payload, application.bot))
+        # The other chat is answered while the first chat's question is still being worked on...
+        await stand_in.wait_for("sendMessage")
+        assert replies(stand_in, OTHER["id"]) == ["jawaban untuk: halo dari Budi"]
+        assert replies(stand_in, USER["id"]) == []
+        # ...and the first chat's second question waits for its first.
+        assert sorted(engine.started.queue) == ["halo dari Budi", "tahan satu"]
+        engine.release.set()
+        await stand_in.wait_for("sendMessage", count=3)
+        assert replies(stand_in, USER["id"]) == ["jawaban untuk: tahan satu", "jawaban untuk: dua"]
+        await application.stop()
+
+
+async def test_a_group_at_its_rate_limit_does_not_delay_other_chats(stand_in, settings, querylog):
+    """Telegram answers the group's message with 429 "retry after 3": only the group waits."""
+    application = build_application(settings, base_url=stand_in.base_url)
+    attach(application, settings, Assistant(GatedEngine()), querylog)
+    async with application:
+        await application.start()
+        stand_in.clear()
+        stand_in.retry_after[GROUP["id"]] = 3
+        await application.update_queue.put(Update.de_json(group_update("halo grup"), application.bot))
+        await stand_in.wait_for("429")
+        await application.update_queue.put(Update.de_json(text_update("halo pribadi"), application.bot))
+        await stand_in.wait_for("sendMessage", count=2, timeout=15)
+        order = [call.params["chat_id"] for call in stand_in.sent("sendMessage")]
+        assert order == [USER["id"], GROUP["id"]]  # the private reply went out during the group's pause
+        await application.stop()
+
+
+# --- Webhook through the FastAPI app, and polling ----------------------------------------------
+
+
+def wait_for_bot(client: TestClient, state: str, timeout: float = 15.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        health = client.get("/healthz").json()
+        if health["telegram"] == state:
+            return health
+        assert time.monotonic() < deadline, f"bot state stayed {health['telegram']!r}, expected {state!r}"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def webhook_settings(settings, stand_in) -> Settings:
+    return settings.model_copy(
+        update={"telegram_webhook_url": "https://ihai.example.go.id", "telegram_api_url": stand_in.base_url}
+    )
+
+
+RIGHT = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+
+
+def test_webhook_requires_secret_and_drops_retries(stand_in, webhook_settings, assistant):
     update = text_update("berapa ihai banjarbaru")
-    with TestClient(create_app(settings, assistant, telegram=application)) as client:
+    with TestClient(create_app(webhook_settings, assistant, bot=True)) as client:
+        health = wait_for_bot(client, "ok")
+        assert health["telegram_mode"] == "webhook"
         (menu,) = stand_in.sent("setMyCommands")
         assert {command["command"] for command in menu.params["commands"]} >= {"wilayah", "saran", "bandingkan"}
         assert not {"reload", "stats"} & {command["command"] for command in menu.params["commands"]}
         (webhook,) = stand_in.sent("setWebhook")
         assert webhook.params["url"] == "https://ihai.example.go.id/telegram/webhook"
         assert webhook.params["secret_token"] == WEBHOOK_SECRET
+        assert webhook.params["allowed_updates"] == ALLOWED_UPDATES == ["message", "callback_query"]
         stand_in.clear()
 
         assert client.post("/telegram/webhook", json=update).status_code == 403
@@ -504,10 +489,8 @@ def test_webhook_requires_secret_and_drops_retries(stand_in, settings, assistant
         time.sleep(0.3)
         assert stand_in.calls == []
 
-        right = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
-        assert client.post("/telegram/webhook", json=update, headers=right).status_code == 200
-        assert client.post("/telegram/webhook", json=update, headers=right).status_code == 200  # Telegram's retry
-        assert client.get("/healthz").json()["telegram"] == "webhook"
+        assert client.post("/telegram/webhook", json=update, headers=RIGHT).status_code == 200
+        assert client.post("/telegram/webhook", json=update, headers=RIGHT).status_code == 200  # Telegram's retry
         client.portal.call(stand_in.wait_for, "sendMessage")
         time.sleep(0.3)
         assert len(stand_in.sent("sendMessage")) == 1
@@ -515,24 +498,210 @@ def test_webhook_requires_secret_and_drops_retries(stand_in, settings, assistant
 
 
 def test_polling_beside_the_server(stand_in, settings, assistant):
-    application = build_application(settings, base_url=stand_in.base_url)
-    with TestClient(create_app(settings, assistant, telegram=application)) as client:
-        assert client.get("/healthz").json()["telegram"] == "polling"
+    settings = settings.model_copy(update={"telegram_api_url": stand_in.base_url})
+    with TestClient(create_app(settings, assistant, bot=True)) as client:
+        assert wait_for_bot(client, "ok")["telegram_mode"] == "polling"
         stand_in.pending_updates.put(text_update("/wilayah Banjarbaru"))
         (message,) = client.portal.call(stand_in.wait_for, "sendMessage")
         assert message.params["chat_id"] == USER["id"] and "Banjarbaru" in message.params["text"]
     assert stand_in.sent("deleteWebhook")  # polling starts by removing any webhook
 
 
-def test_an_update_is_taken_once_across_workers(tmp_path):
-    """Two server workers share the SQLite file: a retry reaching the other worker is still dropped."""
-    first, second = SeenUpdates(tmp_path / "ihai.sqlite3"), SeenUpdates(tmp_path / "ihai.sqlite3")
-    assert first.first_time(1001, now=1000.0)
-    assert not second.first_time(1001, now=1001.0)
-    assert second.first_time(1002, now=1001.0)
-    # Ids are forgotten after a day, when a prune runs (every PRUNE_EVERY-th id).
-    later = 1000.0 + first.keep_seconds + 1
-    assert first.first_time(PRUNE_EVERY * 10, now=later)
-    assert second.first_time(1001, now=later)
-    first.close()
-    second.close()
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"update_id": "abc", "message": {}}',
+        b'{"update_id": 1.5}',
+        b'{"update_id": 100000000000000000000000}',
+        b'{"update_id": -1}',
+        b'{"update_id": true}',
+        b'{"message": {"text": "tanpa id"}}',
+        b'[{"update_id": 1}]',
+        b'"update_id"',
+        b"{bukan json",
+        b"",
+        b'{"update_id": 881, "message": {"text": "\xff\xfe tidak UTF-8"}}',
+        b'{"update_id": 882, "message": "bukan objek"}',
+        b'{"update_id": 883, "message": {"chat": 5, "date": "kemarin"}}',
+        b'{"update_id": 884, "callback_query": [1, 2, 3]}',
+        b'{"update_id": 885, "message": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+    ],
+)
+def test_webhook_rejects_malformed_updates_with_400(stand_in, webhook_settings, assistant, body):
+    with TestClient(create_app(webhook_settings, assistant, bot=True), raise_server_exceptions=False) as client:
+        wait_for_bot(client, "ok")
+        stand_in.clear()
+        response = client.post("/telegram/webhook", content=body, headers={**RIGHT, "Content-Type": "application/json"})
+        assert response.status_code == 400, response.text
+        assert response.json() == {"detail": "Update Telegram tidak valid."}
+        time.sleep(0.1)
+        assert stand_in.sent("sendMessage", "sendChatAction") == []
+
+
+def test_webhook_body_is_capped(stand_in, webhook_settings, assistant):
+    huge = json.dumps({"update_id": 886, "message": {"text": "x" * (2 * 1024 * 1024)}}).encode()
+    with TestClient(create_app(webhook_settings, assistant, bot=True)) as client:
+        wait_for_bot(client, "ok")
+        response = client.post("/telegram/webhook", content=huge, headers=RIGHT)
+        assert response.status_code == 413 and "xxxx" not in response.text
+
+
+def test_full_backlog_answers_503_with_retry_after(stand_in, webhook_settings, querylog):
+    engine = GatedEngine()
+    with TestClient(create_app(webhook_settings, Assistant(engine), bot=True)) as client:
+        wait_for_bot(client, "ok")
+        processor: ChatOrderedProcessor = client.app.state.processor
+        processor.max_pending, processor.max_pending_per_chat = 2, 1
+        assert client.post("/telegram/webhook", json=text_update("tahan satu"), headers=RIGHT).status_code == 200
+        assert engine.started.get(timeout=10) == "tahan satu"
+        # This chat already has an update in the works: its next one waits at Telegram.
+        same_chat = client.post("/telegram/webhook", json=text_update("dua"), headers=RIGHT)
+        assert same_chat.status_code == 503 and same_chat.headers["Retry-After"].isdigit()
+        # Another chat still gets in, until the worker's whole backlog is full.
+        assert client.post("/telegram/webhook", json=text_update("tahan B", user=OTHER), headers=RIGHT).status_code == 200
+        assert engine.started.get(timeout=10) == "tahan B"
+        third = text_update("halo", user=ADMIN)
+        full = client.post("/telegram/webhook", json=third, headers=RIGHT)
+        assert full.status_code == 503 and int(full.headers["Retry-After"]) > 0
+        engine.release.set()
+        client.portal.call(stand_in.wait_for, "sendMessage", 2)
+        # Telegram's retry of the refused update is taken now: a 503 never marks an update as seen.
+        assert client.post("/telegram/webhook", json=third, headers=RIGHT).status_code == 200
+        client.portal.call(stand_in.wait_for, "sendMessage", 3)
+
+
+# --- Telegram unreachable, rejected, behind a proxy; the token never logged -------------------------
+
+
+def closed_port_url() -> str:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/bot"  # nothing listens: every connection is refused
+
+
+def test_unreachable_telegram_leaves_the_api_serving(settings, assistant, caplog):
+    caplog.set_level(logging.INFO)
+    settings = settings.model_copy(update={"telegram_api_url": closed_port_url()})
+    with TestClient(create_app(settings, assistant, bot=True)) as client:
+        assert wait_for_bot(client, "retrying")["telegram_mode"] == "polling"
+        answer = client.post("/v1/ask", json={"text": "berapa ihai banjarbaru", "session": "s"})
+        assert answer.status_code == 200 and "Banjarbaru" in answer.json()["answer"]
+        time.sleep(1.5)  # at least one more failed attempt (backoff starts at 1 s)
+        assert client.get("/healthz").json()["telegram"] == "retrying"
+    lines = [record for record in caplog.records if record.name == "bot.telegram_link"]
+    assert [record.getMessage().split(" (")[0] for record in lines] == [
+        "Telegram: menghubungkan bot Telegram", "Telegram: Telegram tidak terjangkau"]
+    assert "Traceback" not in caplog.text and TOKEN not in caplog.text
+
+
+def test_rejected_token_is_one_line_without_the_token(stand_in, settings, assistant, caplog):
+    wrong_token = "7000000009:AAWrongTokenRejectedByTelegram_987654"
+    settings = settings.model_copy(update={"telegram_api_url": stand_in.base_url, "telegram_bot_token": SecretStr(wrong_token)})
+    with TestClient(create_app(settings, assistant, bot=True)) as client:
+        wait_for_bot(client, "rejected")
+        assert client.post("/v1/ask", json={"text": "halo"}).status_code == 200
+    errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert len(errors) == 1 and "ditolak" in errors[0].getMessage() and errors[0].exc_info is None
+    assert wrong_token not in caplog.text
+
+
+def test_bot_reaches_telegram_through_the_proxy(stand_in, settings, querylog, assistant):
+    """The Bot API host does not resolve; only the proxy (the stand-in, taking absolute-form requests)
+    gets the bot through."""
+    settings = settings.model_copy(
+        update={"telegram_api_url": "http://api.telegram.invalid/bot",
+                "telegram_proxy": stand_in.base_url.removesuffix("/bot")}
+    )
+    with TestClient(create_app(settings, assistant, bot=True)) as client:
+        wait_for_bot(client, "ok")
+        stand_in.pending_updates.put(text_update("halo"))
+        client.portal.call(stand_in.wait_for, "sendMessage")
+    assert any(path.startswith("http://api.telegram.invalid/bot") for path in stand_in.proxied)
+
+
+async def test_the_token_is_redacted_from_every_log_record(bot, stand_in, caplog):
+    caplog.set_level(logging.DEBUG)
+    await feed(bot, text_update("halo"))
+    logging.getLogger("uji").error("token %s bocor?", TOKEN)
+    try:
+        raise RuntimeError(f"gagal memanggil /bot{TOKEN}/getMe")
+    except RuntimeError:
+        logging.getLogger("uji").exception("galat")
+    assert REDACTED in caplog.text and f"/bot{REDACTED}/" in caplog.text
+    assert TOKEN not in caplog.text
+    assert all(TOKEN not in record.getMessage() for record in caplog.records)
+
+
+# --- As the commands run: `ihai serve` with Telegram unreachable, `ihai telegram` with a bad token ---
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def command_env(tmp_path: Path, sample_results_dir: Path, **extra: str) -> dict[str, str]:
+    shutil.copytree(sample_results_dir, tmp_path / "results")
+    return {**os.environ, "IHAI_DATA_DIR": str(tmp_path), "IHAI_QUERY_LOG_SALT": "garam-perintah", **extra}
+
+
+def test_ihai_serve_answers_while_the_bot_api_is_unreachable(tmp_path, sample_results_dir):
+    import httpx
+
+    port = free_port()
+    env = command_env(
+        tmp_path, sample_results_dir, TELEGRAM_BOT_TOKEN=TOKEN, IHAI_TELEGRAM_API_URL=closed_port_url(),
+        IHAI_TELEGRAM_WEBHOOK_URL="https://ihai.example.go.id", IHAI_TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        IHAI_PORT=str(port),
+    )
+    server = subprocess.Popen([sys.executable, "-m", "ihai.cli", "serve"], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        health = None
+        while health is None or health["telegram"] != "retrying":
+            assert server.poll() is None and time.monotonic() < deadline, "server did not come up"
+            with contextlib.suppress(httpx.TransportError):
+                health = httpx.get(f"{base}/healthz", timeout=2).json()
+            time.sleep(0.2)
+        assert health["ready"] and health["telegram_mode"] == "webhook"
+        answer = httpx.post(f"{base}/v1/ask", json={"text": "berapa ihai kota banjarbaru"}, timeout=30)
+        assert answer.status_code == 200 and "Banjarbaru" in answer.json()["answer"]
+        # Updates cannot be answered yet: Telegram is asked to deliver them again later.
+        held = httpx.post(f"{base}/telegram/webhook", json=text_update("halo"), headers=RIGHT, timeout=10)
+        assert held.status_code == 503 and "Retry-After" in held.headers
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert "Traceback" not in stderr and TOKEN not in stderr
+    assert "Telegram: Telegram tidak terjangkau" in stderr
+
+
+def test_ihai_telegram_with_a_rejected_token_exits_2(tmp_path, sample_results_dir, stand_in):
+    env = command_env(tmp_path, sample_results_dir, TELEGRAM_BOT_TOKEN="7000000009:AAWrongTokenRejected_0000",
+                      IHAI_TELEGRAM_API_URL=stand_in.base_url)
+    finished = subprocess.run([sys.executable, "-m", "ihai.cli", "telegram"], env=env, capture_output=True,
+                              text=True, timeout=120)
+    assert finished.returncode == 2
+    assert "AAWrongTokenRejected" not in finished.stderr and "Traceback" not in finished.stderr
+    assert finished.stderr.strip().splitlines()[-1] == (
+        "Galat: token bot Telegram ditolak oleh Telegram; periksa TELEGRAM_BOT_TOKEN.")
+
+
+def test_a_second_webhook_worker_without_a_configured_secret_refuses_to_start(tmp_path, capsys):
+    """Each worker would register a random secret of its own, and Telegram would send the other worker's
+    updates with a secret it rejects: the second worker stops with one line instead."""
+    from bot.commands import serve
+    from bot.storage import open_storage
+
+    settings = Settings(data_dir=tmp_path, telegram_bot_token=TOKEN, telegram_webhook_url="https://ihai.example.go.id",
+                        _env_file=None)
+    first_worker = open_storage(settings.database_path)
+    assert first_worker.claim_sole_webhook()
+    try:
+        assert serve(settings, with_bot=True) == 2
+    finally:
+        first_worker.close()
+    assert capsys.readouterr().err.strip() == f"Galat: {WEBHOOK_SECRET_REQUIRED}"

@@ -72,6 +72,9 @@ def open_page(browser, server_url: str, **context_options):
     page = context.new_page()
     outside: list[str] = []
     page.on("request", lambda request: None if request.url.startswith(server_url) else outside.append(request.url))
+    # The page is served with a strict Content-Security-Policy: anything it blocks shows up here.
+    page.on("console", lambda message: outside.append(message.text) if "Content Security Policy" in message.text
+            else None)
     page.goto(server_url + "/")
     return page, outside
 
@@ -100,11 +103,11 @@ def test_question_answer_card_and_chart(browser, server_url):
     page.get_by_role("button", name="Dimensi terlemah").click()
     page.locator(".message.bot").nth(2).wait_for(timeout=15_000)
     assert "Banjarbaru" in page.locator(".message.bot").nth(2).inner_text()
-    assert outside == []  # nothing but the app itself was requested
+    assert outside == []  # nothing but the app itself was requested, nothing blocked by the page's policy
 
 
 def test_disambiguation_buttons_and_phone_layout(browser, server_url):
-    page, _ = open_page(browser, server_url, viewport={"width": 390, "height": 844}, is_mobile=True)
+    page, outside = open_page(browser, server_url, viewport={"width": 390, "height": 844}, is_mobile=True)
     page.fill("#question", "ihai bandung")
     page.press("#question", "Enter")
     choice = page.locator("#buttons button.choice", has_text="Kota Bandung")
@@ -116,6 +119,7 @@ def test_disambiguation_buttons_and_phone_layout(browser, server_url):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     font_size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.message.bot')).fontSize)")
     assert font_size >= 16
+    assert outside == []
 
 
 def test_advice_lists_its_sources_as_safe_links(browser, server_url):

@@ -1,0 +1,180 @@
+"""A local stand-in for Telegram's Bot API server, for the tests and `bench.load`: it answers
+/bot<token>/<method> like api.telegram.org (same JSON shapes), records every call with its time, hands
+out queued updates to getUpdates, and also works as an HTTP proxy (absolute-form request lines)."""
+
+from __future__ import annotations
+
+import asyncio
+import email.parser
+import email.policy
+import itertools
+import json
+import queue
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+TOKEN = "7000000001:AAFakeTokenForOfflineTests_0123456789"
+BOT_USER = {"id": 7000000001, "is_bot": True, "first_name": "Asisten IHaI", "username": "ihai_uji_bot"}
+# Parameters Telegram receives JSON-encoded; everything else (text, captions) arrives as a raw string.
+JSON_PARAMETERS = {"chat_id", "message_id", "reply_markup", "allowed_updates", "offset", "limit", "timeout", "commands"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict
+    files: dict[str, bytes] = field(default_factory=dict)
+    result: object = None  # what the stand-in answered (a Message dict for sends and edits)
+    at: float = field(default_factory=time.monotonic)
+
+
+class BotApiStandIn:
+    """Answers /bot<token>/<method> like api.telegram.org (same JSON shapes), records every call, and
+    hands out queued updates to getUpdates."""
+
+    def __init__(self, on_call: Callable[[Call], None] | None = None) -> None:
+        self.calls: list[Call] = []
+        self.on_call = on_call  # told of every recorded call, from the server's threads
+        self.proxied: list[str] = []  # absolute-form request lines: the stand-in was used as a proxy
+        # chat id -> seconds: the next sendMessage to that chat gets a 429 "retry after" (once)
+        self.retry_after: dict[int, int] = {}
+        self.pending_updates: queue.Queue[dict] = queue.Queue()
+        self._message_ids = itertools.count(5000)
+        self._lock = threading.Lock()
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                match = re.fullmatch(r"(?:http://[^/]+)?/bot([^/]+)/(\w+)", self.path)
+                if self.path.startswith("http://"):
+                    stand_in.proxied.append(self.path)
+                if not match or match.group(1) != TOKEN:
+                    self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+                    return
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                params, files = parse_body(self.headers.get("Content-Type", ""), body)
+                status, payload = stand_in.answer(match.group(2), params, files)
+                self._reply(status, payload)
+
+            def _reply(self, status: int, payload: dict) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_port}/bot"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def answer(self, method: str, params: dict, files: dict[str, bytes]) -> tuple[int, dict]:
+        if method == "getUpdates":
+            return 200, {"ok": True, "result": self._updates()}
+        wait = self.retry_after.pop(params.get("chat_id"), None) if method == "sendMessage" else None
+        if wait is not None:
+            with self._lock:
+                self.calls.append(Call("429", params))
+            return 429, {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {wait}",
+                         "parameters": {"retry_after": wait}}
+        result = self._result(method, params, files)
+        call = Call(method, params, files, result)
+        with self._lock:
+            self.calls.append(call)
+        if self.on_call is not None:
+            self.on_call(call)
+        if result is None:
+            return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: method {method} not stubbed"}
+        return 200, {"ok": True, "result": result}
+
+    def _result(self, method: str, params: dict, files: dict[str, bytes]) -> object:
+        if method == "getMe":
+            return {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False,
+                    "supports_inline_queries": False}
+        if method in ("sendMessage", "editMessageText"):
+            return self._message(params, text=strip_tags(params["text"]))
+        if method == "sendPhoto":
+            size = len(files.get("photo", b""))
+            return self._message(params, photo=[{"file_id": "AgACAgUAAxkBAAI", "file_unique_id": "AQADq",
+                                                 "file_size": size, "width": 825, "height": 462}])
+        if method in ("sendChatAction", "answerCallbackQuery", "setWebhook", "deleteWebhook", "setMyCommands"):
+            return True
+        return None
+
+    def _message(self, params: dict, **content: object) -> dict:
+        message_id = params.get("message_id") or next(self._message_ids)
+        message = {
+            "message_id": message_id,
+            "from": BOT_USER,
+            "chat": {"id": params["chat_id"], "type": "private", "first_name": "Siti"},
+            "date": int(time.time()),
+            **content,
+        }
+        if "reply_markup" in params:
+            message["reply_markup"] = params["reply_markup"]
+        return message
+
+    def _updates(self) -> list[dict]:
+        # Long polling, shortened: wait briefly for an update rather than the full timeout.
+        try:
+            return [self.pending_updates.get(timeout=0.2)]
+        except queue.Empty:
+            return []
+
+    # Helpers for assertions
+    def sent(self, *methods: str) -> list[Call]:
+        with self._lock:
+            return [call for call in self.calls if call.method in methods]
+
+    def clear(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self.proxied.clear()
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        deadline = time.monotonic() + timeout
+        while len(self.sent(method)) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{method} not called {count}× within {timeout}s: {self.calls}")
+            await asyncio.sleep(0.02)
+        return self.sent(method)
+
+
+def parse_body(content_type: str, body: bytes) -> tuple[dict, dict[str, bytes]]:
+    """Form fields (URL-encoded, or multipart when a file is uploaded) as the Bot API reads them."""
+    fields: dict[str, str] = {}
+    files: dict[str, bytes] = {}
+    if content_type.startswith("multipart/form-data"):
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
+        )
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            if part.get_filename() is not None:
+                files[name] = part.get_payload(decode=True)
+            else:
+                fields[name] = part.get_payload(decode=True).decode()
+    elif body:
+        fields = {key: values[0] for key, values in parse_qs(body.decode(), keep_blank_values=True).items()}
+    params = {key: json.loads(value) if key in JSON_PARAMETERS else value for key, value in fields.items()}
+    return params, files
+
+
+def strip_tags(text: str) -> str:
+    return re.sub(r"<[^<>]*>", "", text)
