@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.numbers import count, number
+
+EXIT_USER_ERROR = 2
 
 if TYPE_CHECKING:
     from core.config import Settings
@@ -31,17 +34,30 @@ def register(subcommands: argparse._SubParsersAction, settings: Settings) -> Non
     score.set_defaults(handler=run_score)
 
 
+def _user_error(message: str) -> int:
+    print(f"Galat: {message}", file=sys.stderr)
+    return EXIT_USER_ERROR
+
+
 def run_sample(args: argparse.Namespace, settings: Settings) -> int:
     from rich.console import Console
 
     from core.gazetteer import get_gazetteer
     from scoring.methodology import load_methodology
+    from scoring.report import OutputError, check_output_dir, output_problem
     from scoring.sample import generate_sample, write_sample
 
     console = Console(stderr=True)
-    with console.status("Membuat data sampel sintetis…"):
-        export = generate_sample(args.seed, load_methodology("ihai-2025"), get_gazetteer())
-        path = write_sample(export, args.out, seed=args.seed, fmt=args.format)
+    try:
+        check_output_dir(args.out, owned=None)
+        with console.status("Membuat data sampel sintetis…"):
+            export = generate_sample(args.seed, load_methodology("ihai-2025"), get_gazetteer())
+            try:
+                path = write_sample(export, args.out, seed=args.seed, fmt=args.format)
+            except OSError as error:
+                raise output_problem(args.out, error) from None
+    except OutputError as error:
+        return _user_error(str(error))
     console.print(f"[bold yellow]DATA SAMPEL SINTETIS[/] ({count(len(export.frame))} baris, seed {args.seed}) → {path}")
     return 0
 
@@ -53,11 +69,15 @@ def run_score(args: argparse.Namespace, settings: Settings) -> int:
     from core.gazetteer import get_gazetteer
     from scoring.methodology import load_methodology
     from scoring.pipeline import run_scoring
-    from scoring.report import write_outputs
+    from scoring.report import OutputError, check_output_dir, write_outputs
 
     console = Console(stderr=True)
     methodology = load_methodology(args.methodology)
-    steps = 5
+    try:
+        check_output_dir(args.out)
+    except OutputError as error:
+        return _user_error(str(error))
+    steps = 4
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console, transient=True
     ) as progress:
@@ -68,7 +88,10 @@ def run_score(args: argparse.Namespace, settings: Settings) -> int:
 
         run = run_scoring(args.inputs, methodology, get_gazetteer(), on_step=on_step)
         on_step("Menulis hasil")
-        write_outputs(run, args.out)
+        try:
+            write_outputs(run, args.out)
+        except OutputError as error:
+            return _user_error(str(error))
     console.print(summary_table(run, args.out))
     return 0
 

@@ -14,8 +14,9 @@ Design: each kab/kota is a stratum with respondents independent within it. The S
 Taylor-linearised SE of a weighted mean, sqrt(n/(n−1) · Σ wᵢ²(yᵢ − ȳ)²) / Σ wᵢ, the figure samplics'
 `TaylorEstimator(PopParam.mean)` returns with stratum = domain = kab/kota.
 
-Everything runs on the items × respondents matrix with whole-array operations and per-group sums
+Everything runs on items × respondents matrices with whole-array operations and per-group sums
 (`np.bincount`), never a loop over respondents: 340,000 respondents take well under a tenth of a second.
+Respondents are taken in blocks, so a survey of millions needs no more working memory than one block.
 """
 
 from __future__ import annotations
@@ -105,23 +106,6 @@ def weighted_group_sums(
     return np.column_stack([np.bincount(groups, weights=row * w, minlength=n_groups) for row in rows])
 
 
-def answered_weights(
-    groups: np.ndarray, w: np.ndarray, blank: np.ndarray, total: np.ndarray, n: np.ndarray
-) -> np.ndarray:
-    """Groups × items: Σ wᵢ over the respondents who answered each item; exactly 0 where nobody did.
-
-    Taken as the group total minus the weight of the blanks: blanks are few, so this sums a few thousand
-    weights per item instead of every respondent's.
-    """
-    sums = np.repeat(total[:, None], len(blank), axis=1)
-    for item, row in enumerate(blank):
-        missing = np.flatnonzero(row)
-        sums[:, item] -= np.bincount(groups[missing], weights=w[missing], minlength=len(total))
-        # A subtraction may leave rounding dust where it should leave nothing; an item mean must then be NaN.
-        sums[np.bincount(groups[missing], minlength=len(total)) == n, item] = 0.0
-    return sums
-
-
 def weighted_mean_se(
     groups: np.ndarray, y: np.ndarray, w: np.ndarray, mean: np.ndarray, total: np.ndarray, n: np.ndarray
 ) -> np.ndarray:
@@ -152,8 +136,17 @@ def _group_ids(codes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return ids, np.asarray(uniques, dtype=object)
 
 
+# Respondents per block: the items × block score matrices then stay near 50 MB whatever the export's size.
+BLOCK_ROWS = 1 << 18
+
+
 def estimate_kabkota(accepted: pd.DataFrame, methodology: Methodology) -> pd.DataFrame:
-    """One row per kab/kota with at least one accepted respondent, sorted by code; see the module doc."""
+    """One row per kab/kota with at least one accepted respondent, sorted by code; see the module doc.
+
+    Respondents are scored block by block and their contributions summed per kab/kota, so the work
+    matrices never hold more than BLOCK_ROWS respondents; only each respondent's composite is kept whole,
+    for the second pass of the standard error.
+    """
     columns = estimate_columns(methodology)
     if accepted.empty:
         return _empty_frame(columns)
@@ -164,22 +157,38 @@ def estimate_kabkota(accepted: pd.DataFrame, methodology: Methodology) -> pd.Dat
     if not (w > 0).all():
         raise EstimationError("bobot responden harus bilangan positif")
 
-    # Quantities × respondents throughout: each quantity is then one contiguous row for np.bincount.
-    # pandas hands a float block over column-major, so this transpose is normally free.
-    answers = np.ascontiguousarray(accepted[methodology.item_keys].to_numpy(dtype=np.float64).T)
-    filled = item_scores(answers, methodology)
-    blank = np.isnan(filled)
-    np.copyto(filled, 0.0, where=blank)  # blanks then add nothing to any sum; `blank` remembers them
-    per_variable = variable_scores(filled, blank, len(methodology.variables))
-    composite = methodology.weights @ per_variable
-
+    n_variables, n_items = len(methodology.variables), len(methodology.items)
     n = np.bincount(groups, minlength=n_groups)
-    sums = weighted_group_sums(groups, w, [np.ones_like(w), composite, *per_variable, *filled], n_groups)
+    sums = np.zeros((n_groups, 2 + n_variables + n_items))
+    blank_weights = np.zeros((n_groups, n_items))
+    blank_counts = np.zeros((n_groups, n_items), dtype=np.int64)
+    composite = np.empty(len(accepted))
+    items = accepted[methodology.item_keys]
+    for start in range(0, len(accepted), BLOCK_ROWS):
+        block = slice(start, start + BLOCK_ROWS)
+        g, wb = groups[block], w[block]
+        # Quantities × respondents throughout: each quantity is then one contiguous row for np.bincount.
+        # pandas keeps the answers as an items × respondents block, so the transpose is free and the cast
+        # to float64 is the only copy.
+        answers = items.iloc[block].to_numpy().T.astype(np.float64, order="C")
+        filled = item_scores(answers, methodology)
+        blank = np.isnan(filled)
+        np.copyto(filled, 0.0, where=blank)  # blanks then add nothing to any sum; `blank` remembers them
+        per_variable = variable_scores(filled, blank, n_variables)
+        composite[block] = methodology.weights @ per_variable
+        sums += weighted_group_sums(g, wb, [np.ones_like(wb), composite[block], *per_variable, *filled], n_groups)
+        for item, row in enumerate(blank):
+            missing = np.flatnonzero(row)
+            blank_weights[:, item] += np.bincount(g[missing], weights=wb[missing], minlength=n_groups)
+            blank_counts[:, item] += np.bincount(g[missing], minlength=n_groups)
+
     total, ihai = sums[:, 0], sums[:, 1] / sums[:, 0]
-    variables = sums[:, 2 : 2 + len(per_variable)] / total[:, None]
+    variables = sums[:, 2 : 2 + n_variables] / total[:, None]
+    # Σ wᵢ over the respondents who answered each item, as the total minus the blanks' weight (blanks are
+    # few); exactly 0 where nobody did, where the subtraction might leave rounding dust.
+    answered = np.where(blank_counts == n[:, None], 0.0, total[:, None] - blank_weights)
     with np.errstate(divide="ignore", invalid="ignore"):
-        # NaN for an item nobody in the kab/kota answered
-        item_means = sums[:, 2 + len(per_variable) :] / answered_weights(groups, w, blank, total, n)
+        item_means = sums[:, 2 + n_variables :] / answered  # NaN for an item nobody in the kab/kota answered
     se = weighted_mean_se(groups, composite, w, ihai, total, n)
     margin = methodology.z * se
 

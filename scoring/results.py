@@ -19,6 +19,8 @@ RESULTS_CSV = "results.csv"
 RESULTS_XLSX = "results.xlsx"
 QUARANTINE_CSV = "quarantine.csv"
 MANIFEST_JSON = "manifest.json"
+# Everything `ihai score` writes into its results folder, which it replaces as a whole.
+OUTPUT_FILES = (RESULTS_PARQUET, RESULTS_CSV, RESULTS_XLSX, QUARANTINE_CSV, MANIFEST_JSON)
 # A sample export `<stem>.parquet` carries its provenance in `<stem>.manifest.json` next to it.
 SAMPLE_MANIFEST_SUFFIX = ".manifest.json"
 SYNTHETIC_LABEL = "DATA SAMPEL SINTETIS — bukan hasil resmi IHaI"

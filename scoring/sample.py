@@ -23,6 +23,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from core.gazetteer import Gazetteer
+from scoring.formula_guard import neutralise_frame
 from scoring.methodology import Methodology
 from scoring.results import SAMPLE_MANIFEST_SUFFIX, SYNTHETIC_LABEL
 
@@ -483,7 +484,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     and a decimal comma in numbers ("1,25"); codes such as "63.03" are text to Excel and keep their dot."""
     numeric = [column for column in frame.columns if column not in TEXT_COLUMNS]
     localised = frame.assign(**{column: frame[column].str.replace(".", ",", regex=False) for column in numeric})
-    localised.to_csv(path, sep=";", index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    neutralise_frame(localised).to_csv(path, sep=";", index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
 def write_xlsx(frame: pd.DataFrame, path: Path) -> None:
@@ -491,8 +492,9 @@ def write_xlsx(frame: pd.DataFrame, path: Path) -> None:
     pandas' `to_excel` takes (which builds every cell in memory first)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("ekspor")
-    sheet.append(list(frame.columns))
-    for row in frame.itertuples(index=False, name=None):
+    safe = neutralise_frame(frame)
+    sheet.append(list(safe.columns))
+    for row in safe.itertuples(index=False, name=None):
         sheet.append(row)
     workbook.save(path)
 
@@ -506,10 +508,15 @@ def write_sample(export: SampleExport, out_dir: Path, seed: int, fmt: str = "par
     }
     if fmt not in writers:
         raise ValueError(f"format '{fmt}' tidak didukung; pilih parquet, csv, atau xlsx")
-    out_dir.mkdir(parents=True, exist_ok=True)
     stem = sample_stem(export.methodology, seed)
     path = out_dir / f"{stem}.{fmt}"
+    out_dir.mkdir(parents=True, exist_ok=True)
     writers[fmt](export.frame, path)
+    _write_manifest(export, out_dir / f"{stem}{SAMPLE_MANIFEST_SUFFIX}", seed)
+    return path
+
+
+def _write_manifest(export: SampleExport, path: Path, seed: int) -> None:
     manifest = {
         "synthetic": True,
         "label": SYNTHETIC_LABEL,
@@ -519,5 +526,4 @@ def write_sample(export: SampleExport, out_dir: Path, seed: int, fmt: str = "par
         "generator": GENERATOR,
         "calibration": export.calibration,
     }
-    (out_dir / f"{stem}{SAMPLE_MANIFEST_SUFFIX}").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    return path
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
