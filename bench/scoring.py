@@ -9,7 +9,10 @@ Reports, beside each target:
 4. the time `generate_sample` takes to build the calibrated sample (in this process, best of 3);
 5. a whole `ihai score` run on a 2 GB CSV export (the sample's CSV repeated with fresh respondent ids,
    written into a temporary folder and deleted afterwards): wall time, and peak memory as a multiple of
-   the file's size (target < 4×). `--big-gb 0` skips it.
+   the file's size (target < 4×). `--big-gb 0` skips it;
+6. the cost of population weighting (`--weighting sex,age_group`, raking within each kab/kota, against the
+   sample's synthetic population table): a whole weighted `ihai score` run against an unweighted one (best
+   of 3 each), and the calibration plus weighted estimation against the unweighted estimation in process.
 
 A missed target is reported, never raised: the exit code is non-zero only when a command fails.
 Without --sample the sample is written first with `ihai sample` into a temporary folder.
@@ -37,6 +40,8 @@ from scoring.ingest import read_export
 from scoring.methodology import Methodology, load_methodology
 from scoring.quality import apply_quality_rules
 from scoring.sample import ID_PREFIX, generate_sample, write_csv
+from scoring.sample_population import synthetic_population
+from scoring.weighting import calibrate, load_population
 
 RUNS = 3
 TARGET_RUN_SECONDS = 8.0
@@ -135,13 +140,17 @@ def report(label: str, figure: str, target: str = "", met: bool | None = None) -
     print(f"   {label:<30} {figure:>12}   {target:<16} {verdict}")
 
 
+def score_runs(sample: Path, work: Path, extra: Sequence[str] = ()) -> list[Measured]:
+    return [
+        run_measured([*ihai_command(), "score", str(sample), "--out", str(work / f"results-{run}"), *extra])
+        for run in range(RUNS)
+    ]
+
+
 def bench_whole_run(sample: Path, work: Path) -> bool:
     print(f"1–2. ihai score {sample.name} (best of {RUNS})")
     try:
-        runs = [
-            run_measured([*ihai_command(), "score", str(sample), "--out", str(work / f"results-{run}")])
-            for run in range(RUNS)
-        ]
+        runs = score_runs(sample, work)
     except CommandFailed as error:
         print(f"   FAILED: {error}")
         return False
@@ -226,6 +235,42 @@ def bench_big_csv(work: Path, size_gb: float) -> bool:
     return True
 
 
+def bench_weighting(sample: Path, work: Path) -> bool:
+    population = work / "populasi.csv"
+    synthetic_population(get_gazetteer()).to_csv(population, index=False)
+    variables = ("sex", "age_group")
+    print(f"6. population weighting ({', '.join(variables)}, raking per kab/kota; best of {RUNS})")
+    try:
+        plain = min(run.seconds for run in score_runs(sample, work))
+        weighted = min(
+            run.seconds
+            for run in score_runs(sample, work, ["--weighting", ",".join(variables), "--population", str(population)])
+        )
+    except CommandFailed as error:
+        print(f"   FAILED: {error}")
+        return False
+    report("whole run, unweighted", f"{plain:.2f} s")
+    report("whole run, weighted", f"{weighted:.2f} s")
+    report("cost of weighting", f"{weighted - plain:+.2f} s")
+
+    methodology, gazetteer = load_methodology("ihai-2025"), get_gazetteer()
+    accepted = apply_quality_rules(read_export(sample, methodology), methodology, gazetteer).accepted
+    table = load_population(population, variables, gazetteer)
+
+    def weighted_estimate() -> None:
+        calibration = calibrate(accepted, table, variables)
+        estimate_kabkota(accepted.assign(weight=calibration.weights), methodology, calibration.centre)
+
+    calibration = calibrate(accepted, table, variables)
+    counts = {name: sum(1 for plan in calibration.plans if len(plan.variables) == size) for name, size in (("raking", 2), ("one variable", 1), ("none", 0))}
+    estimate_only = best_of(RUNS, lambda: estimate_kabkota(accepted, methodology))
+    with_weighting = best_of(RUNS, weighted_estimate)
+    report("estimation, unweighted", f"{estimate_only * 1000:.0f} ms")
+    report("calibration + estimation", f"{with_weighting * 1000:.0f} ms")
+    report("kab/kota raked / one var / none", f"{counts['raking']} / {counts['one variable']} / {counts['none']}")
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=Path, help="survey export to score (default: a fresh `ihai sample`)")
@@ -241,6 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ok = bench_whole_run(sample, work)
         bench_estimation(sample)
         bench_generation()
+        ok &= bench_weighting(sample, work)
         if args.big_gb > 0:
             ok &= bench_big_csv(work, args.big_gb)
     return 0 if ok else 1

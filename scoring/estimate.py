@@ -12,7 +12,8 @@ Scoring rules (all constants come from the methodology):
 
 Design: each kab/kota is a stratum with respondents independent within it. The SE of the IHaI is the
 Taylor-linearised SE of a weighted mean, sqrt(n/(n−1) · Σ wᵢ²(yᵢ − ȳ)²) / Σ wᵢ, the figure samplics'
-`TaylorEstimator(PopParam.mean)` returns with stratum = domain = kab/kota.
+`TaylorEstimator(PopParam.mean)` returns with stratum = domain = kab/kota. With population weighting
+(`scoring.weighting`) the scores are first centred within the calibration cells, as R's survey and svy do.
 
 Everything runs on items × respondents matrices with whole-array operations and per-group sums
 (`np.bincount`), never a loop over respondents: 340,000 respondents take well under a tenth of a second.
@@ -21,7 +22,7 @@ Respondents are taken in blocks, so a survey of millions needs no more working m
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -107,17 +108,29 @@ def weighted_group_sums(
 
 
 def weighted_mean_se(
-    groups: np.ndarray, y: np.ndarray, w: np.ndarray, mean: np.ndarray, total: np.ndarray, n: np.ndarray
+    groups: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    mean: np.ndarray,
+    total: np.ndarray,
+    n: np.ndarray,
+    centre: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> np.ndarray:
-    """Taylor SE of each group's weighted mean: sqrt(n/(n−1) · Σ wᵢ²(yᵢ − ȳ)²) / Σ wᵢ; NaN when n = 1.
+    """Taylor SE of each group's weighted mean: sqrt(n/(n−1) · Σ (zᵢ − z̄)²) / Σ wᵢ with zᵢ = wᵢ(yᵢ − ȳ);
+    NaN when n = 1.
 
-    `mean`, `total` (Σ wᵢ) and `n` are per group; `groups`, `y`, `w` per respondent.
+    `mean`, `total` (Σ wᵢ) and `n` are per group; `groups`, `y`, `w` per respondent. Without calibration
+    z̄ = 0 and this is sqrt(n/(n−1) · Σ wᵢ²(yᵢ − ȳ)²) / Σ wᵢ. With calibrated weights, `centre`
+    (`scoring.weighting.Calibration.centre`) centres the scores within the calibration cells first.
 
     Residuals are taken from the group mean (two passes) rather than expanded into sums of squares,
     which would lose digits when the spread is small next to the level.
     """
-    residual = w * (y - mean[groups])
-    squares = np.bincount(groups, weights=residual * residual, minlength=len(mean))
+    z = w * (y - mean[groups])
+    if centre is not None:
+        z = centre(z)
+    z -= (np.bincount(groups, weights=z, minlength=len(mean)) / n)[groups]
+    squares = np.bincount(groups, weights=z * z, minlength=len(mean))
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(n > 1, np.sqrt(n / (n - 1) * squares) / total, np.nan)
 
@@ -140,8 +153,13 @@ def _group_ids(codes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 BLOCK_ROWS = 1 << 18
 
 
-def estimate_kabkota(accepted: pd.DataFrame, methodology: Methodology) -> pd.DataFrame:
+def estimate_kabkota(
+    accepted: pd.DataFrame, methodology: Methodology, centre: Callable[[np.ndarray], np.ndarray] | None = None
+) -> pd.DataFrame:
     """One row per kab/kota with at least one accepted respondent, sorted by code; see the module doc.
+
+    With population weighting, `accepted["weight"]` holds the calibrated weights and `centre` credits the
+    calibration in the standard error (see `weighted_mean_se`).
 
     Respondents are scored block by block and their contributions summed per kab/kota, so the work
     matrices never hold more than BLOCK_ROWS respondents; only each respondent's composite is kept whole,
@@ -189,7 +207,7 @@ def estimate_kabkota(accepted: pd.DataFrame, methodology: Methodology) -> pd.Dat
     answered = np.where(blank_counts == n[:, None], 0.0, total[:, None] - blank_weights)
     with np.errstate(divide="ignore", invalid="ignore"):
         item_means = sums[:, 2 + n_variables :] / answered  # NaN for an item nobody in the kab/kota answered
-    se = weighted_mean_se(groups, composite, w, ihai, total, n)
+    se = weighted_mean_se(groups, composite, w, ihai, total, n, centre)
     margin = methodology.z * se
 
     frame = pd.DataFrame(

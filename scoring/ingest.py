@@ -78,16 +78,16 @@ def is_blank(values: pd.Series) -> pd.Series:
     return values.isna() | values.astype("str").str.strip().eq("")
 
 
-def check_readable(path: Path, what: str = "file") -> None:
-    """Refuse, with a message naming the path, anything that is not a readable regular file."""
+def check_readable(path: Path, what: str = "file", error: type[InputFileError] = InputFileError) -> None:
+    """Refuse, with `error` and a message naming the path, anything that is not a readable regular file."""
     if path.is_dir():
-        raise InputFileError(f"{path}: ini sebuah folder, bukan {what}; sebutkan file di dalamnya.")
+        raise error(f"{path}: ini sebuah folder, bukan {what}; sebutkan file di dalamnya.")
     if not path.exists():
-        raise InputFileError(f"{path}: {what} tidak ditemukan.")
+        raise error(f"{path}: {what} tidak ditemukan.")
     if not path.is_file():
-        raise InputFileError(f"{path}: bukan file biasa.")
+        raise error(f"{path}: bukan file biasa.")
     if not os.access(path, os.R_OK):
-        raise InputFileError(f"{path}: tidak dapat dibaca (izin ditolak).")
+        raise error(f"{path}: tidak dapat dibaca (izin ditolak).")
 
 
 @dataclass
@@ -125,8 +125,11 @@ class Export:
             raise InputFileError(f"{self.path}: gagal dibaca ({error.strerror or error}).") from None
 
 
-def open_export(path: Path, methodology: Methodology) -> Export:
+def open_export(path: Path, methodology: Methodology, mapped: bool = False) -> Export:
     """Open one export and check its header.
+
+    With `mapped`, the header is kept exactly as in the file: a mapping (`scoring.mapping`) says which
+    column is which, and is checked against the header by its caller.
 
     Raises:
         InputFileError: not a readable file, unsupported extension, unparseable header, no columns,
@@ -144,7 +147,7 @@ def open_export(path: Path, methodology: Methodology) -> Export:
         raise InputFileError(f"{path}: gagal dibaca ({error.strerror or error}).") from None
     if not reader.header:
         raise InputFileError(f"{path}: file kosong.")
-    columns = canonical_columns(reader.header, path, methodology)
+    columns = _own_columns(reader.header, path) if mapped else canonical_columns(reader.header, path, methodology)
     return Export(path=path, header=list(reader.header), columns=columns, _reader=reader)
 
 
@@ -161,17 +164,23 @@ def read_export(path: Path, methodology: Methodology) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def _own_columns(header: list[str], path: Path) -> list[str]:
+    """The file's column names as they are, refusing those the reader uses itself."""
+    names = [str(name) for name in header]
+    reserved = sorted({name for name in names if name in INTERNAL_COLUMNS})
+    if reserved:
+        raise InputFileError(f"{path}: nama kolom {', '.join(reserved)} dipakai oleh program; ganti namanya.")
+    return names
+
+
 def canonical_columns(header: list[str], path: Path, methodology: Methodology) -> list[str]:
     """Known columns renamed to their canonical spelling; other columns keep their name as it came."""
     required = required_columns(methodology)
     known = set(required + OPTIONAL_COLUMNS)
-    renamed = [key if (key := str(name).strip().lower()) in known else str(name) for name in header]
+    renamed = _own_columns([key if (key := str(name).strip().lower()) in known else str(name) for name in header], path)
     repeated = sorted({name for name in renamed if name in known and renamed.count(name) > 1})
     if repeated:
         raise InputFileError(f"{path}: kolom muncul lebih dari sekali: {', '.join(repeated)}.")
-    reserved = sorted({name for name in renamed if name in INTERNAL_COLUMNS})
-    if reserved:
-        raise InputFileError(f"{path}: nama kolom {', '.join(reserved)} dipakai oleh program; ganti namanya.")
     missing = [name for name in required if name not in renamed]
     if missing:
         raise InputFileError(f"{path}: kolom wajib tidak ada: {', '.join(missing)}.")
@@ -181,9 +190,9 @@ def canonical_columns(header: list[str], path: Path, methodology: Methodology) -
 def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Drop rows with every cell blank (Excel leaves them under a table); they are not submissions.
 
-    Only rows without a respondent_id can be blank, so the full check runs on those few rows alone.
+    Only rows whose first cell is blank can be blank, so the full check runs on those few rows alone.
     """
-    cells = frame[is_blank(frame["respondent_id"])].drop(columns=[SOURCE_FILE, SOURCE_ROW])
+    cells = frame[is_blank(frame.iloc[:, 0])].drop(columns=[SOURCE_FILE, SOURCE_ROW])
     blank = pd.Series(True, index=cells.index)
     for position in range(cells.shape[1]):  # by position: unknown columns may share a name
         column = cells.iloc[:, position]

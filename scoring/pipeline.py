@@ -3,8 +3,13 @@
 Exports are read batch by batch (`scoring.ingest`). Each batch goes through the row checks at once and
 only compact typed arrays are kept per row, plus the raw text of rows that already failed or whose id
 repeats within the batch; the duplicate rule then compares all rows, and the raw text of the few rows
-rejected as earlier duplicates of a row in another batch is fetched by a second read of their files. Peak memory is therefore a small multiple of what the accepted respondents
-need, not of the files' text (bench/scoring.py measures it on a 2 GB CSV).
+rejected as earlier duplicates of a row in another batch is fetched by a second read of their files.
+Peak memory is therefore a small multiple of what the accepted respondents need, not of the files' text
+(bench/scoring.py measures it on a 2 GB CSV).
+
+With a column mapping (`scoring.mapping`) the rules read each batch's schema view while the quarantine keeps
+the rows as the file has them. With population weighting (`scoring.weighting`) the accepted respondents'
+weights are calibrated before the kab/kota estimates, and the standard errors credit the calibration.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from core.gazetteer import Gazetteer
 from scoring.aggregate import build_results
 from scoring.estimate import estimate_kabkota
 from scoring.ingest import Export, InputFileError, open_export
+from scoring.mapping import ColumnPlan, Mapping
 from scoring.methodology import Methodology
 from scoring.quality import (
     QualityOutcome,
@@ -33,7 +39,8 @@ from scoring.quality import (
     reason_counts,
     settle,
 )
-from scoring.results import SAMPLE_MANIFEST_SUFFIX
+from scoring.results import SAMPLE_MANIFEST_SUFFIX, UNWEIGHTED
+from scoring.weighting import Population, calibrate, method_label
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,15 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class WeightingRequest:
+    """Population weighting asked for with `--weighting` and `--population`."""
+
+    variables: tuple[str, ...]
+    population: Population
+    min_cell: int
+
+
+@dataclass(frozen=True)
 class ScoringRun:
     results: pd.DataFrame
     quality: QualityOutcome
@@ -59,6 +75,9 @@ class ScoringRun:
     provenance: Provenance
     year: int
     methodology: Methodology
+    # What the manifest says about the column mapping and the population weighting (None: not used).
+    mapping: dict | None = None
+    weighting: dict | None = None
 
     @property
     def rows_read(self) -> int:
@@ -115,8 +134,17 @@ class _Source:
     export: Export
     sha256: str
     stat: tuple[int, int, int]
+    plan: ColumnPlan | None = None
     first: int = 0
     rows: int = 0
+
+    def view(self, batch: pd.DataFrame) -> pd.DataFrame:
+        """The batch as the quality rules read it: through the mapping when there is one."""
+        return batch if self.plan is None else self.plan.apply(batch)
+
+    @property
+    def labelled(self) -> frozenset[str]:
+        return frozenset() if self.plan is None else self.plan.labelled
 
 
 def _file_state(path: Path) -> tuple[int, int, int]:
@@ -124,14 +152,16 @@ def _file_state(path: Path) -> tuple[int, int, int]:
     return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
-def _open_all(paths: Sequence[Path], methodology: Methodology) -> list[_Source]:
+def _open_all(paths: Sequence[Path], methodology: Methodology, mapping: Mapping | None = None) -> list[_Source]:
     """Open every export before reading any, so that one message names every unusable file."""
     sources: list[_Source] = []
     problems: list[str] = []
     for path in paths:
         try:
-            export = open_export(Path(path), methodology)
-            sources.append(_Source(export=export, sha256=file_sha256(export.path), stat=_file_state(export.path)))
+            export = open_export(Path(path), methodology, mapped=mapping is not None)
+            plan = None if mapping is None else mapping.plan(export.header, export.path, methodology)
+            state = _file_state(export.path)
+            sources.append(_Source(export=export, sha256=file_sha256(export.path), stat=state, plan=plan))
         except InputFileError as error:
             problems.append(str(error))
         except OSError as error:
@@ -149,7 +179,7 @@ def _check_unchanged(source: _Source) -> None:
 
 
 def _first_pass(
-    sources: list[_Source], methodology: Methodology, gazetteer: Gazetteer
+    sources: list[_Source], methodology: Methodology, gazetteer: Gazetteer, categories: dict[str, frozenset[str]] | None
 ) -> tuple[list[RowChecks], list[tuple[np.ndarray, pd.DataFrame]], pd.DataFrame]:
     """Row checks of every batch; the raw text, with positions among all rows, of the rows that may reach
     the quarantine (those that failed a row check, and those whose id repeats within their batch, which
@@ -163,7 +193,7 @@ def _first_pass(
         source.first = position
         for batch in source.export.batches():
             template = batch.iloc[:0] if template is None else template
-            checks = check_rows(batch, methodology, gazetteer)
+            checks = check_rows(source.view(batch), methodology, gazetteer, source.labelled, categories)
             repeated = pd.Series(checks.id_hash).duplicated(keep=False).to_numpy() & ~checks.id_blank
             keep = np.flatnonzero((checks.failed != 0) | repeated)
             if len(keep):
@@ -207,9 +237,14 @@ def _quarantine(failed: np.ndarray, parts: list[tuple[np.ndarray, pd.DataFrame]]
     return quarantine_rows(raw.iloc[order].reset_index(drop=True), failed[positions[order]])
 
 
-def _check_exports(sources: list[_Source], methodology: Methodology, gazetteer: Gazetteer) -> QualityOutcome:
+def _check_exports(
+    sources: list[_Source],
+    methodology: Methodology,
+    gazetteer: Gazetteer,
+    categories: dict[str, frozenset[str]] | None = None,
+) -> QualityOutcome:
     """The quality rules over every row of every export, streamed (see the module doc)."""
-    parts, kept_raw, template = _first_pass(sources, methodology, gazetteer)
+    parts, kept_raw, template = _first_pass(sources, methodology, gazetteer, categories)
     failed = settle(parts)
     accepted = accepted_respondents(parts, failed == 0, methodology)  # empties `parts` as it goes
     kept = np.concatenate([part[0] for part in kept_raw]) if kept_raw else np.empty(0, dtype=np.int64)
@@ -228,18 +263,36 @@ def run_scoring(
     methodology: Methodology,
     gazetteer: Gazetteer,
     on_step: Step = lambda _label: None,
+    mapping: Mapping | None = None,
+    weighting: WeightingRequest | None = None,
 ) -> ScoringRun:
-    """Read, check, estimate and aggregate. `on_step` is told each stage, for a progress display."""
+    """Read, check, weight, estimate and aggregate. `on_step` is told each stage, for a progress display."""
     on_step("Membaca dan memeriksa file survei")
     provenance = sample_provenance(paths)
-    sources = _open_all(paths, methodology)
-    quality = _check_exports(sources, methodology, gazetteer)
+    sources = _open_all(paths, methodology, mapping)
+    categories = None if weighting is None else weighting.population.categories()
+    quality = _check_exports(sources, methodology, gazetteer, categories)
     inputs = tuple(InputFile(path=source.export.path, sha256=source.sha256, rows=source.rows) for source in sources)
     on_step("Menghitung estimasi kab/kota")
-    kabkota = estimate_kabkota(quality.accepted, methodology)
+    respondents, centre, label, by_code, weighting_entry = quality.accepted, None, UNWEIGHTED, None, None
+    if weighting is not None:
+        calibration = calibrate(quality.accepted, weighting.population, weighting.variables, weighting.min_cell)
+        respondents = quality.accepted.assign(weight=calibration.weights)
+        centre, label, by_code = calibration.centre, method_label(weighting.variables), calibration.labels()
+        weighting_entry = calibration.summary(weighting.population, weighting.min_cell)
+    kabkota = estimate_kabkota(respondents, methodology, centre)
     on_step("Menyusun provinsi dan nasional")
     year = survey_year(quality.accepted, methodology)
-    results = build_results(kabkota, methodology, gazetteer, year=year, synthetic=provenance.synthetic)
+    results = build_results(
+        kabkota, methodology, gazetteer, year=year, synthetic=provenance.synthetic, weighting=label, weighting_by_code=by_code
+    )
     return ScoringRun(
-        results=results, quality=quality, inputs=inputs, provenance=provenance, year=year, methodology=methodology
+        results=results,
+        quality=quality,
+        inputs=inputs,
+        provenance=provenance,
+        year=year,
+        methodology=methodology,
+        mapping=None if mapping is None else {"path": str(mapping.path), "sha256": mapping.sha256},
+        weighting=weighting_entry,
     )

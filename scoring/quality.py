@@ -15,6 +15,10 @@ The rules, in `REASONS` order:
 - baris_rusak: a CSV row whose cell count differs from the header's (cut off, or a stray delimiter);
   `scoring.ingest` keeps it instead of refusing the file.
 - rumus_tanpa_nilai: an XLSX formula cell saved without a computed value (a blank would be a guess).
+- label_tidak_dikenal: with a mapping that gives an item's answers as words, a cell that is neither blank,
+  a number nor one of those words (a number off the scale stays `nilai_di_luar_skala`).
+- kategori_tidak_dikenal: with population weighting, a weighting variable (sex, age_group) blank or not one
+  of the population table's categories: the respondent cannot be placed in a weighting cell.
 
 Every rule is evaluated on every row, so a quarantined row carries all its reasons at once and a
 survey team fixes each submission in one pass. Rows in = accepted + quarantined, always.
@@ -33,6 +37,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from scoring.answer_labels import normalise_label
 from scoring.ingest import FORMULA_FLAG, MALFORMED_FLAG, is_blank
 from scoring.methodology import Methodology
 
@@ -56,6 +61,8 @@ REASON_DESCRIPTIONS: dict[str, str] = {
     "bobot_tidak_valid": "weight terisi tetapi bukan bilangan positif",
     "baris_rusak": "jumlah sel baris tidak sama dengan jumlah kolom judul (baris terpotong atau pemisah salah)",
     "rumus_tanpa_nilai": "ada sel berisi rumus Excel tanpa nilai tersimpan; buka file di Excel lalu simpan ulang",
+    "label_tidak_dikenal": "ada jawaban berupa kata yang tidak ada di pemetaan label (file pemetaan --mapping)",
+    "kategori_tidak_dikenal": "sex atau age_group kosong atau bukan kategori tabel populasi (hanya bila --weighting)",
 }
 REASONS: tuple[str, ...] = tuple(REASON_DESCRIPTIONS)
 
@@ -129,14 +136,25 @@ class RowChecks:
         return len(self.failed)
 
 
-def check_rows(raw: pd.DataFrame, methodology: Methodology, gazetteer: Gazetteer) -> RowChecks:
-    """Apply every rule but `duplikat` to a batch of raw rows (from `scoring.ingest`)."""
+def check_rows(
+    raw: pd.DataFrame,
+    methodology: Methodology,
+    gazetteer: Gazetteer,
+    labelled: frozenset[str] = frozenset(),
+    categories: dict[str, frozenset[str]] | None = None,
+) -> RowChecks:
+    """Apply every rule but `duplikat` to a batch of raw rows (from `scoring.ingest`).
+
+    `labelled` names the items whose answers a mapping gives as words; `categories` holds, per weighting
+    variable, the population table's categories (keys of `category_key`), when weighting is asked for.
+    """
     raw = raw.reset_index(drop=True)
     ids = raw["respondent_id"].astype("str").str.strip()
     id_blank = is_blank(ids).to_numpy()
     instants = _parse_instants(raw["submitted_at"])
     regions = _Coded.of(_resolve_regions(raw["kabkota"], gazetteer))
-    answers = _Answers.of(raw, methodology)
+    answers = _Answers.of(raw, methodology, labelled)
+    optional = {name: _Coded.of(_optional_text(raw, name)) for name in _OPTIONAL_TEXT}
     duration = _optional_numbers(raw, "duration_seconds")
     weight = _optional_numbers(raw, "weight")
 
@@ -151,6 +169,8 @@ def check_rows(raw: pd.DataFrame, methodology: Methodology, gazetteer: Gazetteer
         "bobot_tidak_valid": ~weight.blank & ~(np.isfinite(weight.value) & (weight.value > 0)),
         "baris_rusak": _flag(raw, MALFORMED_FLAG),
         "rumus_tanpa_nilai": _flag(raw, FORMULA_FLAG),
+        "label_tidak_dikenal": answers.unknown_label,
+        "kategori_tidak_dikenal": _outside_categories(optional, categories or {}),
     }
     failed = np.zeros(len(raw), dtype=np.uint32)
     for reason, rows in checks.items():
@@ -165,7 +185,7 @@ def check_rows(raw: pd.DataFrame, methodology: Methodology, gazetteer: Gazetteer
         answers=answers.kept,
         weight=np.where(weight.blank, 1.0, weight.value),
         duration=duration.value,
-        optional={name: _Coded.of(_optional_text(raw, name)) for name in _OPTIONAL_TEXT},
+        optional=optional,
     )
 
 
@@ -246,7 +266,27 @@ def reason_labels(failed: np.ndarray) -> np.ndarray:
     return np.array(labels, dtype=object)[inverse.reshape(-1)]
 
 
-def apply_quality_rules(raw: pd.DataFrame, methodology: Methodology, gazetteer: Gazetteer) -> QualityOutcome:
+def category_key(text: str) -> str:
+    """Weighting categories compare like answer labels: " l " = "L", "17 - 24" = "17-24"."""
+    return normalise_label(text)
+
+
+def _outside_categories(optional: dict[str, _Coded], categories: dict[str, frozenset[str]]) -> np.ndarray:
+    outside = np.zeros(len(next(iter(optional.values())).codes), dtype=bool)
+    for name, allowed in categories.items():
+        coded = optional[name]
+        known = np.array([category_key(value) in allowed for value in coded.values] + [False])
+        outside |= ~known[coded.codes]  # code -1 (blank) picks the appended False
+    return outside
+
+
+def apply_quality_rules(
+    raw: pd.DataFrame,
+    methodology: Methodology,
+    gazetteer: Gazetteer,
+    labelled: frozenset[str] = frozenset(),
+    categories: dict[str, frozenset[str]] | None = None,
+) -> QualityOutcome:
     """Apply the rules of `REASONS` to a raw export held in memory (from `scoring.ingest`) and split it.
 
     `accepted` follows the accepted-respondent schema of docs/CONTRACTS.md; `quarantine` holds the
@@ -254,7 +294,7 @@ def apply_quality_rules(raw: pd.DataFrame, methodology: Methodology, gazetteer: 
     `scoring.pipeline` runs the same steps batch by batch for files too large to hold.
     """
     raw = raw.reset_index(drop=True)
-    parts = [check_rows(raw, methodology, gazetteer)]
+    parts = [check_rows(raw, methodology, gazetteer, labelled, categories)]
     failed = settle(parts)
     return QualityOutcome(
         accepted=accepted_respondents(parts, failed == 0, methodology),
@@ -295,28 +335,33 @@ class _Answers:
 
     blank: np.ndarray  # items × rows
     out_of_scale: np.ndarray  # rows: some answer neither blank nor an integer on the scale ("4.0" is 4)
+    unknown_label: np.ndarray  # rows: some answer of a labelled item is a word no label covers
     uniform: np.ndarray  # rows: every item answered with the same number ("4" and "4.0" are the same)
     kept: np.ndarray  # rows × items int8, _BLANK_ANSWER where blank or not on the scale
 
     @classmethod
-    def of(cls, raw: pd.DataFrame, methodology: Methodology) -> _Answers:
+    def of(cls, raw: pd.DataFrame, methodology: Methodology, labelled: frozenset[str]) -> _Answers:
         scale = methodology.scale
         n_items, n_rows = len(methodology.items), len(raw)
         blank = np.empty((n_items, n_rows), dtype=bool)
         invalid = np.empty((n_items, n_rows), dtype=bool)
+        word = np.zeros((n_items, n_rows), dtype=bool)
         values = np.empty((n_items, n_rows), dtype=np.float64)
         kept = np.empty((n_rows, n_items), dtype=np.int8)
         for item, key in enumerate(methodology.item_keys):
             codes, is_blank_value, value = _distinct_numbers(raw[key])
             on_scale = (value == np.floor(value)) & (value >= scale.min) & (value <= scale.max) & (np.abs(value) < 128)
+            is_word = ~is_blank_value & np.isnan(value) if key in labelled else np.zeros(len(value), dtype=bool)
             blank[item] = is_blank_value[codes]
-            invalid[item] = (~is_blank_value & ~on_scale)[codes]
+            invalid[item] = (~is_blank_value & ~on_scale & ~is_word)[codes]
+            word[item] = is_word[codes]
             values[item] = value[codes]
             kept[:, item] = np.where(on_scale, np.nan_to_num(value), _BLANK_ANSWER).astype(np.int8)[codes]
         answered = (~blank & np.isfinite(values)).all(axis=0)
         return cls(
             blank=blank,
             out_of_scale=invalid.any(axis=0),
+            unknown_label=word.any(axis=0),
             uniform=answered & (values.max(axis=0) == values.min(axis=0)),
             kept=kept,
         )

@@ -62,6 +62,7 @@ _FIXED_HEADERS = {
     "methodology": "Metodologi",
     "weights_provisional": "Bobot Sementara",
     "synthetic": "Data Sampel Sintetis",
+    "weighting": "Pembobotan",
     "weakest_dimension": "Dimensi Terlemah",
     "weakest_variable": "Variabel Terlemah",
     "rank_in_province": "Peringkat di Provinsi",
@@ -114,6 +115,8 @@ def build_manifest(run: ScoringRun, outputs: dict[str, str] | None = None) -> di
             "weights_provisional": methodology.weights_provisional,
             "categories_provisional": methodology.categories.provisional,
         },
+        "mapping": run.mapping,
+        "weighting": run.weighting or {"method": "none"},
         "outputs": outputs or {},
     }
 
@@ -150,10 +153,22 @@ def _notes_sheet(run: ScoringRun) -> pd.DataFrame:
         ("Target responden per kab/kota", count(methodology.survey.target_respondents)),
         ("Minimum responden untuk publikasi", str(methodology.survey.min_publishable)),
         ("Tingkat kepercayaan", percent(methodology.survey.confidence_level)),
+        ("Pembobotan", _weighting_note(run)),
     ]
     if run.provenance.synthetic:
         notes.insert(0, ("PERHATIAN", SYNTHETIC_LABEL))
     return pd.DataFrame(notes, columns=["Keterangan", "Isi"])
+
+
+def _weighting_note(run: ScoringRun) -> str:
+    if run.weighting is None:
+        return "Tanpa pembobotan populasi: setiap responden berbobot sesuai kolom weight (1 bila kosong)."
+    counts = run.weighting["kabkota_by_method"]
+    return (
+        f"Pembobotan populasi ({run.weighting['method']}: {', '.join(run.weighting['variables'])}) per kab/kota "
+        f"dengan tabel {Path(run.weighting['population']['path']).name}: {counts['raking']} kab/kota raking, "
+        f"{counts['poststratification']} pascastratifikasi, {counts['none']} tanpa pembobotan (lihat kolom Pembobotan)."
+    )
 
 
 def _quality_sheet(run: ScoringRun) -> pd.DataFrame:

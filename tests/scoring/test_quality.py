@@ -67,6 +67,7 @@ def test_reasons_are_ordered_and_described() -> None:
     assert REASONS == (
         "duplikat", "waktu_tidak_valid", "id_kosong", "wilayah_tidak_dikenal", "nilai_di_luar_skala",
         "variabel_kosong", "terlalu_cepat", "pola_seragam", "bobot_tidak_valid", "baris_rusak", "rumus_tanpa_nilai",
+        "label_tidak_dikenal", "kategori_tidak_dikenal",
     )
     assert set(REASON_DESCRIPTIONS) == set(REASONS) and all(REASON_DESCRIPTIONS.values())
 
