@@ -7,12 +7,12 @@ Reports, beside each target:
    successor of samplics) on the same accepted respondents, their ratio, and how far svy's IHaI estimates
    and SEs are from ours;
 4. the time `generate_sample` takes to build the calibrated sample (in this process, best of 3);
-5. a whole `ihai score` run on a 2 GB CSV export (the sample's CSV repeated with fresh respondent ids,
-   written into a temporary folder and deleted afterwards): wall time, and peak memory as a multiple of
-   the file's size (target < 4×). `--big-gb 0` skips it;
-6. the cost of population weighting (`--weighting sex,age_group`, raking within each kab/kota, against the
+5. the cost of population weighting (`--weighting sex,age_group`, raking within each kab/kota, against the
    sample's synthetic population table): a whole weighted `ihai score` run against an unweighted one (best
-   of 3 each), and the calibration plus weighted estimation against the unweighted estimation in process.
+   of 3 each), and the calibration plus weighted estimation against the unweighted estimation in process;
+6. a whole `ihai score` run on a 2 GB CSV export (the sample's CSV repeated with fresh respondent ids,
+   written into a temporary folder and deleted afterwards): wall time, and peak memory as a multiple of
+   the file's size (target < 4×). `--big-gb 0` skips it.
 
 A missed target is reported, never raised: the exit code is non-zero only when a command fails.
 Without --sample the sample is written first with `ihai sample` into a temporary folder.
@@ -220,7 +220,7 @@ def bench_big_csv(work: Path, size_gb: float) -> bool:
     path.parent.mkdir()
     copies = write_big_csv(path, int(size_gb * 1e9))
     size = path.stat().st_size
-    print(f"5. ihai score on a {size / 1e9:.2f} GB CSV ({copies} copies of the sample, one run)")
+    print(f"6. ihai score on a {size / 1e9:.2f} GB CSV ({copies} copies of the sample, one run)")
     try:
         run = run_measured([*ihai_command(), "score", str(path), "--out", str(work / "results-big")])
     except CommandFailed as error:
@@ -239,7 +239,7 @@ def bench_weighting(sample: Path, work: Path) -> bool:
     population = work / "populasi.csv"
     synthetic_population(get_gazetteer()).to_csv(population, index=False)
     variables = ("sex", "age_group")
-    print(f"6. population weighting ({', '.join(variables)}, raking per kab/kota; best of {RUNS})")
+    print(f"5. population weighting ({', '.join(variables)}, raking per kab/kota; best of {RUNS})")
     try:
         plain = min(run.seconds for run in score_runs(sample, work))
         weighted = min(

@@ -35,8 +35,9 @@ CHUNKS_JSON = "chunks.json"
 EMBEDDINGS_NPY = "embeddings.npy"
 DENSE_FAISS = "dense.faiss"
 BM25_DIR = "bm25"
-# Everything a build writes; a build refuses to replace a directory holding anything else.
-INDEX_ENTRIES = (MANIFEST_JSON, CHUNKS_JSON, EMBEDDINGS_NPY, DENSE_FAISS, BM25_DIR)
+# Everything a build writes (and the temporary files earlier versions left when killed mid-write); a build
+# refuses to replace a directory holding anything else.
+INDEX_ENTRIES = (MANIFEST_JSON, CHUNKS_JSON, EMBEDDINGS_NPY, DENSE_FAISS, BM25_DIR, "manifest.tmp", "chunks.tmp")
 FORMAT_VERSION = 1
 REBUILD_HINT = "Jalankan: ihai index build"
 

@@ -149,8 +149,8 @@ def _group_ids(codes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return ids, np.asarray(uniques, dtype=object)
 
 
-# Respondents per block: the items × block score matrices then stay near 50 MB whatever the export's size.
-BLOCK_ROWS = 1 << 18
+# Respondents per block: the items × block score matrices then stay near 100 MB whatever the export's size.
+BLOCK_ROWS = 1 << 19
 
 
 def estimate_kabkota(

@@ -53,7 +53,6 @@ POPULATION_COLUMNS = ("kabkota", "variabel", "kategori", "jumlah")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
 
 POSTSTRATIFICATION, RAKING = "pascastratifikasi", "raking"
-METHOD_NAMES = {UNWEIGHTED: "none", POSTSTRATIFICATION: "poststratification", RAKING: "raking"}
 
 
 class WeightingError(InputFileError):
@@ -70,6 +69,11 @@ def parse_variables(text: str) -> tuple[str, ...]:
             "masing-masing sekali."
         )
     return names
+
+
+def method_name(variables: tuple[str, ...]) -> str:
+    """The manifest's name of the method for `variables`: "none", "poststratification" or "raking"."""
+    return ("none", "poststratification")[len(variables)] if len(variables) < 2 else "raking"
 
 
 def method_label(variables: tuple[str, ...]) -> str:
@@ -242,9 +246,9 @@ class Calibration:
 
     def summary(self, population: Population, min_cell: int) -> dict:
         """The manifest's `weighting` entry."""
-        methods = [METHOD_NAMES[method_label(plan.variables).partition(":")[0]] for plan in self.plans]
+        methods = [method_name(plan.variables) for plan in self.plans]
         return {
-            "method": METHOD_NAMES[method_label(self.variables).partition(":")[0]],
+            "method": method_name(self.variables),
             "variables": list(self.variables),
             "population": {"path": str(population.path), "sha256": population.sha256},
             "min_cell": min_cell,
