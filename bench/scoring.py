@@ -5,7 +5,14 @@ Reports, beside each target:
 2. peak memory (maximum resident set) of that run;
 3. the per-kab/kota estimation time of `scoring.estimate.estimate_kabkota` and of `svy` (the maintained
    successor of samplics) on the same accepted respondents, their ratio, and how far svy's IHaI estimates
-   and SEs are from ours.
+   and SEs are from ours;
+4. the time `generate_sample` takes to build the calibrated sample (in this process, best of 3);
+5. the cost of population weighting (`--weighting sex,age_group`, raking within each kab/kota, against the
+   sample's synthetic population table): a whole weighted `ihai score` run against an unweighted one (best
+   of 3 each), and the calibration plus weighted estimation against the unweighted estimation in process;
+6. a whole `ihai score` run on a 2 GB CSV export (the sample's CSV repeated with fresh respondent ids,
+   written into a temporary folder and deleted afterwards): wall time, and peak memory as a multiple of
+   the file's size (target < 4×). `--big-gb 0` skips it.
 
 A missed target is reported, never raised: the exit code is non-zero only when a command fails.
 Without --sample the sample is written first with `ihai sample` into a temporary folder.
@@ -32,12 +39,17 @@ from scoring.estimate import estimate_kabkota
 from scoring.ingest import read_export
 from scoring.methodology import Methodology, load_methodology
 from scoring.quality import apply_quality_rules
+from scoring.sample import ID_PREFIX, generate_sample, write_csv
+from scoring.sample_population import synthetic_population
+from scoring.weighting import calibrate, load_population
 
 RUNS = 3
 TARGET_RUN_SECONDS = 8.0
 TARGET_PEAK_GB = 1.5
 TARGET_ESTIMATE_SECONDS = 0.5
 TARGET_SPEEDUP = 50.0
+TARGET_BIG_PEAK_MULTIPLE = 4.0
+SAMPLE_SEED = 2025
 
 
 class CommandFailed(RuntimeError):
@@ -128,13 +140,17 @@ def report(label: str, figure: str, target: str = "", met: bool | None = None) -
     print(f"   {label:<30} {figure:>12}   {target:<16} {verdict}")
 
 
+def score_runs(sample: Path, work: Path, extra: Sequence[str] = ()) -> list[Measured]:
+    return [
+        run_measured([*ihai_command(), "score", str(sample), "--out", str(work / f"results-{run}"), *extra])
+        for run in range(RUNS)
+    ]
+
+
 def bench_whole_run(sample: Path, work: Path) -> bool:
     print(f"1–2. ihai score {sample.name} (best of {RUNS})")
     try:
-        runs = [
-            run_measured([*ihai_command(), "score", str(sample), "--out", str(work / f"results-{run}")])
-            for run in range(RUNS)
-        ]
+        runs = score_runs(sample, work)
     except CommandFailed as error:
         print(f"   FAILED: {error}")
         return False
@@ -171,9 +187,94 @@ def bench_estimation(sample: Path) -> None:
     report("max |Δ SE| vs svy", f"{np.nanmax(np.abs(merged['ihai_se'] - merged['se'])):.1e}")
 
 
+def bench_generation() -> None:
+    methodology, gazetteer = load_methodology("ihai-2025"), get_gazetteer()
+    seconds = best_of(RUNS, lambda: generate_sample(SAMPLE_SEED, methodology, gazetteer))
+    print(f"4. generate_sample (the calibrated sample, in memory; best of {RUNS})")
+    report("wall time", f"{seconds:.2f} s")
+
+
+def write_big_csv(path: Path, size_bytes: int) -> int:
+    """The sample as Excel writes it in an Indonesian locale, repeated until `size_bytes`; each copy's
+    respondent ids get their own prefix, so that only the sample's own resubmissions are duplicates.
+    Returns the number of copies."""
+    export = generate_sample(SAMPLE_SEED, load_methodology("ihai-2025"), get_gazetteer())
+    one = path.with_name("one.csv")
+    write_csv(export.frame, one)
+    header, _, rows = one.read_bytes().partition(b"\r\n")
+    one.unlink()
+    copies = 0
+    with path.open("wb") as out:
+        out.write(header + b"\r\n")
+        written = len(header) + 2
+        while written < size_bytes:
+            block = rows.replace(ID_PREFIX.encode(), f"{ID_PREFIX}{copies:03d}-".encode())
+            out.write(block)
+            written += len(block)
+            copies += 1
+    return copies
+
+
+def bench_big_csv(work: Path, size_gb: float) -> bool:
+    path = work / "besar" / "ekspor-besar.csv"
+    path.parent.mkdir()
+    copies = write_big_csv(path, int(size_gb * 1e9))
+    size = path.stat().st_size
+    print(f"6. ihai score on a {size / 1e9:.2f} GB CSV ({copies} copies of the sample, one run)")
+    try:
+        run = run_measured([*ihai_command(), "score", str(path), "--out", str(work / "results-big")])
+    except CommandFailed as error:
+        print(f"   FAILED: {error}")
+        return False
+    finally:
+        path.unlink()
+    multiple = run.peak_bytes / size
+    report("wall time", f"{run.seconds:.1f} s")
+    report("peak memory (max RSS)", f"{run.peak_bytes / 1e9:.2f} GB")
+    report("peak memory ÷ file size", f"{multiple:.2f}×", f"< {TARGET_BIG_PEAK_MULTIPLE:g}×", multiple < TARGET_BIG_PEAK_MULTIPLE)
+    return True
+
+
+def bench_weighting(sample: Path, work: Path) -> bool:
+    population = work / "populasi.csv"
+    synthetic_population(get_gazetteer()).to_csv(population, index=False)
+    variables = ("sex", "age_group")
+    print(f"5. population weighting ({', '.join(variables)}, raking per kab/kota; best of {RUNS})")
+    try:
+        plain = min(run.seconds for run in score_runs(sample, work))
+        weighted = min(
+            run.seconds
+            for run in score_runs(sample, work, ["--weighting", ",".join(variables), "--population", str(population)])
+        )
+    except CommandFailed as error:
+        print(f"   FAILED: {error}")
+        return False
+    report("whole run, unweighted", f"{plain:.2f} s")
+    report("whole run, weighted", f"{weighted:.2f} s")
+    report("cost of weighting", f"{weighted - plain:+.2f} s")
+
+    methodology, gazetteer = load_methodology("ihai-2025"), get_gazetteer()
+    accepted = apply_quality_rules(read_export(sample, methodology), methodology, gazetteer).accepted
+    table = load_population(population, variables, gazetteer)
+
+    def weighted_estimate() -> None:
+        calibration = calibrate(accepted, table, variables)
+        estimate_kabkota(accepted.assign(weight=calibration.weights), methodology, calibration.centre)
+
+    calibration = calibrate(accepted, table, variables)
+    counts = {name: sum(1 for plan in calibration.plans if len(plan.variables) == size) for name, size in (("raking", 2), ("one variable", 1), ("none", 0))}
+    estimate_only = best_of(RUNS, lambda: estimate_kabkota(accepted, methodology))
+    with_weighting = best_of(RUNS, weighted_estimate)
+    report("estimation, unweighted", f"{estimate_only * 1000:.0f} ms")
+    report("calibration + estimation", f"{with_weighting * 1000:.0f} ms")
+    report("kab/kota raked / one var / none", f"{counts['raking']} / {counts['one variable']} / {counts['none']}")
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=Path, help="survey export to score (default: a fresh `ihai sample`)")
+    parser.add_argument("--big-gb", type=float, default=2.0, help="size of the large CSV in GB (0: skip)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="ihai-bench-") as temporary:
         work = Path(temporary)
@@ -182,9 +283,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         except CommandFailed as error:
             print(f"Could not write the sample: {error}", file=sys.stderr)
             return 1
-        whole_run_ok = bench_whole_run(sample, work)
+        ok = bench_whole_run(sample, work)
         bench_estimation(sample)
-    return 0 if whole_run_ok else 1
+        bench_generation()
+        ok &= bench_weighting(sample, work)
+        if args.big_gb > 0:
+            ok &= bench_big_csv(work, args.big_gb)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -5,15 +5,15 @@ Files in the index directory:
 - `embeddings.npy`: their vectors, kept so a rebuild re-embeds only chunks whose text changed;
 - `dense.faiss`: the exact inner-product index over the same vectors;
 - `bm25/`: the bm25s index over the analyser's tokens;
-- `manifest.json`: model name, dimension and truncation, stemmer, chunk hashes, build time. It is written last
-  (and removed first), so a directory with a manifest always holds a complete index.
+- `manifest.json`: model name, dimension and truncation, stemmer, chunk hashes, build time.
+
+A build writes every file into a staging directory that replaces the index directory in one step at the end
+(`core.safe_write.replacing_directory`), so a build killed at any point leaves the previous index whole.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from core.safe_write import ForeignEntriesError, replacing_directory
 from indexing.chunking import Chunk
 from indexing.dense import DenseIndex, Embedder
 from indexing.lexical import LexicalIndex
@@ -34,12 +35,19 @@ CHUNKS_JSON = "chunks.json"
 EMBEDDINGS_NPY = "embeddings.npy"
 DENSE_FAISS = "dense.faiss"
 BM25_DIR = "bm25"
+# Everything a build writes (and the temporary files earlier versions left when killed mid-write); a build
+# refuses to replace a directory holding anything else.
+INDEX_ENTRIES = (MANIFEST_JSON, CHUNKS_JSON, EMBEDDINGS_NPY, DENSE_FAISS, BM25_DIR, "manifest.tmp", "chunks.tmp")
 FORMAT_VERSION = 1
 REBUILD_HINT = "Jalankan: ihai index build"
 
 
 class IndexNotReady(RuntimeError):
     """The index is missing, damaged or built with another model; the message says what to run."""
+
+
+class IndexWriteError(IndexNotReady):
+    """The index directory cannot be written or replaced; the previous index, if any, is left as it was."""
 
 
 @dataclass(frozen=True)
@@ -142,9 +150,7 @@ def _previous_vectors(index_dir: Path, embedder: Embedder) -> dict[str, np.ndarr
 
 
 def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def build_index(
@@ -180,22 +186,27 @@ def _write(
     stemmer: str,
     extra_manifest: dict[str, Any],
 ) -> None:
-    index_dir.mkdir(parents=True, exist_ok=True)
-    (index_dir / MANIFEST_JSON).unlink(missing_ok=True)
-    _write_json(index_dir / CHUNKS_JSON, [c.to_json() for c in chunks])
-    np.save(index_dir / EMBEDDINGS_NPY, vectors, allow_pickle=False)
-    DenseIndex.build(vectors).save(index_dir / DENSE_FAISS)
-    shutil.rmtree(index_dir / BM25_DIR, ignore_errors=True)
-    LexicalIndex.build([c.lexical_text for c in chunks], Analyzer(stemmer)).save(index_dir / BM25_DIR)
-    manifest = {
-        "format": FORMAT_VERSION,
-        "model": embedder.name,
-        "dimension": embedder.dimension,
-        "max_tokens": embedder.max_tokens,
-        "stemmer": stemmer,
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "chunk_count": len(chunks),
-        "chunks": {c.id: c.hash for c in chunks},
-        **extra_manifest,
-    }
-    _write_json(index_dir / MANIFEST_JSON, manifest)
+    try:
+        with replacing_directory(index_dir, owned=INDEX_ENTRIES) as staging:
+            _write_json(staging / CHUNKS_JSON, [c.to_json() for c in chunks])
+            np.save(staging / EMBEDDINGS_NPY, vectors, allow_pickle=False)
+            DenseIndex.build(vectors).save(staging / DENSE_FAISS)
+            LexicalIndex.build([c.lexical_text for c in chunks], Analyzer(stemmer)).save(staging / BM25_DIR)
+            manifest = {
+                "format": FORMAT_VERSION,
+                "model": embedder.name,
+                "dimension": embedder.dimension,
+                "max_tokens": embedder.max_tokens,
+                "stemmer": stemmer,
+                "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "chunk_count": len(chunks),
+                "chunks": {c.id: c.hash for c in chunks},
+                **extra_manifest,
+            }
+            _write_json(staging / MANIFEST_JSON, manifest)
+    except ForeignEntriesError as error:
+        raise IndexWriteError(
+            f"Folder indeks {index_dir} berisi file lain ({', '.join(error.names[:5])}); pilih folder khusus indeks."
+        ) from None
+    except OSError as error:
+        raise IndexWriteError(f"Indeks tidak dapat ditulis ke {index_dir} ({error.strerror or error}).") from None

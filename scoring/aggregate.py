@@ -20,12 +20,12 @@ from core.constants import NATIONAL_CODE
 from core.gazetteer import Gazetteer
 from scoring.estimate import KABKOTA
 from scoring.methodology import Methodology
-from scoring.results import NATIONAL_NAME, aspect_column, dimension_column, result_columns
+from scoring.results import NATIONAL_NAME, UNWEIGHTED, aspect_column, dimension_column, result_columns
 
 LEVEL_KABKOTA, LEVEL_PROVINCE, LEVEL_NATION = "kabkota", "provinsi", "nasional"
 
 _TEXT = ["level", "code", "name", "province_code", "province_name", "category", "methodology",
-         "weakest_dimension", "weakest_variable"]  # fmt: skip
+         "weakest_dimension", "weakest_variable", "weighting"]  # fmt: skip
 _COUNTS = ["rank_in_province", "rank_national", "n_kabkota_total", "n_kabkota_measured", "n_kabkota_at_target"]
 _FLAGS = ["publishable", "weights_provisional", "synthetic", "reporting_eligible"]
 
@@ -175,9 +175,19 @@ def _with_identity(
 
 
 def build_results(
-    kabkota: pd.DataFrame, methodology: Methodology, gazetteer: Gazetteer, year: int, synthetic: bool
+    kabkota: pd.DataFrame,
+    methodology: Methodology,
+    gazetteer: Gazetteer,
+    year: int,
+    synthetic: bool,
+    weighting: str = UNWEIGHTED,
+    weighting_by_code: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    """The results table (kab/kota, then provinces, then the nation) in `result_columns` order and types."""
+    """The results table (kab/kota, then provinces, then the nation) in `result_columns` order and types.
+
+    `weighting` describes the run's population weighting (province and national rows); `weighting_by_code`
+    what each kab/kota actually got, where that differs.
+    """
     kab_rows = kabkota_rows(kabkota, methodology, gazetteer)
     table = pd.concat(
         [kab_rows, province_rows(kab_rows, methodology, gazetteer), national_row(kab_rows, methodology, gazetteer)],
@@ -199,6 +209,9 @@ def build_results(
     table["methodology"] = methodology.id
     table["weights_provisional"] = methodology.weights_provisional
     table["synthetic"] = synthetic
+    table["weighting"] = weighting
+    if weighting_by_code:
+        table.loc[is_kabkota, "weighting"] = table.loc[is_kabkota, "code"].map(weighting_by_code).fillna(weighting)
     return typed(table, methodology)
 
 

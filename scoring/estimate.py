@@ -12,15 +12,17 @@ Scoring rules (all constants come from the methodology):
 
 Design: each kab/kota is a stratum with respondents independent within it. The SE of the IHaI is the
 Taylor-linearised SE of a weighted mean, sqrt(n/(n−1) · Σ wᵢ²(yᵢ − ȳ)²) / Σ wᵢ, the figure samplics'
-`TaylorEstimator(PopParam.mean)` returns with stratum = domain = kab/kota.
+`TaylorEstimator(PopParam.mean)` returns with stratum = domain = kab/kota. With population weighting
+(`scoring.weighting`) the scores are first centred within the calibration cells, as R's survey and svy do.
 
-Everything runs on the items × respondents matrix with whole-array operations and per-group sums
+Everything runs on items × respondents matrices with whole-array operations and per-group sums
 (`np.bincount`), never a loop over respondents: 340,000 respondents take well under a tenth of a second.
+Respondents are taken in blocks, so a survey of millions needs no more working memory than one block.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -105,35 +107,30 @@ def weighted_group_sums(
     return np.column_stack([np.bincount(groups, weights=row * w, minlength=n_groups) for row in rows])
 
 
-def answered_weights(
-    groups: np.ndarray, w: np.ndarray, blank: np.ndarray, total: np.ndarray, n: np.ndarray
-) -> np.ndarray:
-    """Groups × items: Σ wᵢ over the respondents who answered each item; exactly 0 where nobody did.
-
-    Taken as the group total minus the weight of the blanks: blanks are few, so this sums a few thousand
-    weights per item instead of every respondent's.
-    """
-    sums = np.repeat(total[:, None], len(blank), axis=1)
-    for item, row in enumerate(blank):
-        missing = np.flatnonzero(row)
-        sums[:, item] -= np.bincount(groups[missing], weights=w[missing], minlength=len(total))
-        # A subtraction may leave rounding dust where it should leave nothing; an item mean must then be NaN.
-        sums[np.bincount(groups[missing], minlength=len(total)) == n, item] = 0.0
-    return sums
-
-
 def weighted_mean_se(
-    groups: np.ndarray, y: np.ndarray, w: np.ndarray, mean: np.ndarray, total: np.ndarray, n: np.ndarray
+    groups: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    mean: np.ndarray,
+    total: np.ndarray,
+    n: np.ndarray,
+    centre: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> np.ndarray:
-    """Taylor SE of each group's weighted mean: sqrt(n/(n−1) · Σ wᵢ²(yᵢ − ȳ)²) / Σ wᵢ; NaN when n = 1.
+    """Taylor SE of each group's weighted mean: sqrt(n/(n−1) · Σ (zᵢ − z̄)²) / Σ wᵢ with zᵢ = wᵢ(yᵢ − ȳ);
+    NaN when n = 1.
 
-    `mean`, `total` (Σ wᵢ) and `n` are per group; `groups`, `y`, `w` per respondent.
+    `mean`, `total` (Σ wᵢ) and `n` are per group; `groups`, `y`, `w` per respondent. Without calibration
+    z̄ = 0 and this is sqrt(n/(n−1) · Σ wᵢ²(yᵢ − ȳ)²) / Σ wᵢ. With calibrated weights, `centre`
+    (`scoring.weighting.Calibration.centre`) centres the scores within the calibration cells first.
 
     Residuals are taken from the group mean (two passes) rather than expanded into sums of squares,
     which would lose digits when the spread is small next to the level.
     """
-    residual = w * (y - mean[groups])
-    squares = np.bincount(groups, weights=residual * residual, minlength=len(mean))
+    z = w * (y - mean[groups])
+    if centre is not None:
+        z = centre(z)
+    z -= (np.bincount(groups, weights=z, minlength=len(mean)) / n)[groups]
+    squares = np.bincount(groups, weights=z * z, minlength=len(mean))
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(n > 1, np.sqrt(n / (n - 1) * squares) / total, np.nan)
 
@@ -152,8 +149,22 @@ def _group_ids(codes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return ids, np.asarray(uniques, dtype=object)
 
 
-def estimate_kabkota(accepted: pd.DataFrame, methodology: Methodology) -> pd.DataFrame:
-    """One row per kab/kota with at least one accepted respondent, sorted by code; see the module doc."""
+# Respondents per block: the items × block score matrices then stay near 100 MB whatever the export's size.
+BLOCK_ROWS = 1 << 19
+
+
+def estimate_kabkota(
+    accepted: pd.DataFrame, methodology: Methodology, centre: Callable[[np.ndarray], np.ndarray] | None = None
+) -> pd.DataFrame:
+    """One row per kab/kota with at least one accepted respondent, sorted by code; see the module doc.
+
+    With population weighting, `accepted["weight"]` holds the calibrated weights and `centre` credits the
+    calibration in the standard error (see `weighted_mean_se`).
+
+    Respondents are scored block by block and their contributions summed per kab/kota, so the work
+    matrices never hold more than BLOCK_ROWS respondents; only each respondent's composite is kept whole,
+    for the second pass of the standard error.
+    """
     columns = estimate_columns(methodology)
     if accepted.empty:
         return _empty_frame(columns)
@@ -164,23 +175,39 @@ def estimate_kabkota(accepted: pd.DataFrame, methodology: Methodology) -> pd.Dat
     if not (w > 0).all():
         raise EstimationError("bobot responden harus bilangan positif")
 
-    # Quantities × respondents throughout: each quantity is then one contiguous row for np.bincount.
-    # pandas hands a float block over column-major, so this transpose is normally free.
-    answers = np.ascontiguousarray(accepted[methodology.item_keys].to_numpy(dtype=np.float64).T)
-    filled = item_scores(answers, methodology)
-    blank = np.isnan(filled)
-    np.copyto(filled, 0.0, where=blank)  # blanks then add nothing to any sum; `blank` remembers them
-    per_variable = variable_scores(filled, blank, len(methodology.variables))
-    composite = methodology.weights @ per_variable
-
+    n_variables, n_items = len(methodology.variables), len(methodology.items)
     n = np.bincount(groups, minlength=n_groups)
-    sums = weighted_group_sums(groups, w, [np.ones_like(w), composite, *per_variable, *filled], n_groups)
+    sums = np.zeros((n_groups, 2 + n_variables + n_items))
+    blank_weights = np.zeros((n_groups, n_items))
+    blank_counts = np.zeros((n_groups, n_items), dtype=np.int64)
+    composite = np.empty(len(accepted))
+    items = accepted[methodology.item_keys]
+    for start in range(0, len(accepted), BLOCK_ROWS):
+        block = slice(start, start + BLOCK_ROWS)
+        g, wb = groups[block], w[block]
+        # Quantities × respondents throughout: each quantity is then one contiguous row for np.bincount.
+        # pandas keeps the answers as an items × respondents block, so the transpose is free and the cast
+        # to float64 is the only copy.
+        answers = items.iloc[block].to_numpy().T.astype(np.float64, order="C")
+        filled = item_scores(answers, methodology)
+        blank = np.isnan(filled)
+        np.copyto(filled, 0.0, where=blank)  # blanks then add nothing to any sum; `blank` remembers them
+        per_variable = variable_scores(filled, blank, n_variables)
+        composite[block] = methodology.weights @ per_variable
+        sums += weighted_group_sums(g, wb, [np.ones_like(wb), composite[block], *per_variable, *filled], n_groups)
+        for item, row in enumerate(blank):
+            missing = np.flatnonzero(row)
+            blank_weights[:, item] += np.bincount(g[missing], weights=wb[missing], minlength=n_groups)
+            blank_counts[:, item] += np.bincount(g[missing], minlength=n_groups)
+
     total, ihai = sums[:, 0], sums[:, 1] / sums[:, 0]
-    variables = sums[:, 2 : 2 + len(per_variable)] / total[:, None]
+    variables = sums[:, 2 : 2 + n_variables] / total[:, None]
+    # Σ wᵢ over the respondents who answered each item, as the total minus the blanks' weight (blanks are
+    # few); exactly 0 where nobody did, where the subtraction might leave rounding dust.
+    answered = np.where(blank_counts == n[:, None], 0.0, total[:, None] - blank_weights)
     with np.errstate(divide="ignore", invalid="ignore"):
-        # NaN for an item nobody in the kab/kota answered
-        item_means = sums[:, 2 + len(per_variable) :] / answered_weights(groups, w, blank, total, n)
-    se = weighted_mean_se(groups, composite, w, ihai, total, n)
+        item_means = sums[:, 2 + n_variables :] / answered  # NaN for an item nobody in the kab/kota answered
+    se = weighted_mean_se(groups, composite, w, ihai, total, n, centre)
     margin = methodology.z * se
 
     frame = pd.DataFrame(

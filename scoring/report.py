@@ -1,12 +1,20 @@
 """Write a scoring run to disk: results (Parquet, CSV, Excel for officials), quarantine, manifest.
 
 The manifest holds everything needed to reproduce the run exactly: input and methodology hashes,
-row counts by reason, software version and, for the synthetic sample, its seed.
+row counts by reason, software version, the hashes of the files written beside it and, for the
+synthetic sample, its seed.
+
+Every file is written into a staging folder that replaces the results folder in one step at the end
+(`core.safe_write`), so a run killed at any point leaves the previous results whole. Text cells in CSV
+and XLSX are neutralised against formula injection (`scoring.formula_guard`), and `quarantine.csv`, which
+holds respondents' raw rows, is readable by its owner only (mode 0600 from its creation).
 """
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -14,11 +22,14 @@ from pathlib import Path
 import pandas as pd
 
 from core.numbers import count, number, percent
+from core.safe_write import ForeignEntriesError, check_writable_dir, create_private, replacing_directory
+from scoring.formula_guard import neutralise_frame
 from scoring.methodology import Methodology
-from scoring.pipeline import ScoringRun
+from scoring.pipeline import ScoringRun, file_sha256
 from scoring.quality import REASON_DESCRIPTIONS
 from scoring.results import (
     MANIFEST_JSON,
+    OUTPUT_FILES,
     QUARANTINE_CSV,
     RESULTS_CSV,
     RESULTS_PARQUET,
@@ -27,6 +38,10 @@ from scoring.results import (
     aspect_column,
     dimension_column,
 )
+
+
+class OutputError(RuntimeError):
+    """The results folder cannot be written; the message names it and says why, in Indonesian."""
 
 _FIXED_HEADERS = {
     "year": "Tahun",
@@ -47,6 +62,7 @@ _FIXED_HEADERS = {
     "methodology": "Metodologi",
     "weights_provisional": "Bobot Sementara",
     "synthetic": "Data Sampel Sintetis",
+    "weighting": "Pembobotan",
     "weakest_dimension": "Dimensi Terlemah",
     "weakest_variable": "Variabel Terlemah",
     "rank_in_province": "Peringkat di Provinsi",
@@ -76,7 +92,7 @@ def excel_headers(methodology: Methodology) -> dict[str, str]:
     return headers
 
 
-def build_manifest(run: ScoringRun) -> dict:
+def build_manifest(run: ScoringRun, outputs: dict[str, str] | None = None) -> dict:
     methodology = run.methodology
     quality = run.quality
     return {
@@ -99,6 +115,9 @@ def build_manifest(run: ScoringRun) -> dict:
             "weights_provisional": methodology.weights_provisional,
             "categories_provisional": methodology.categories.provisional,
         },
+        "mapping": run.mapping,
+        "weighting": run.weighting or {"method": "none"},
+        "outputs": outputs or {},
     }
 
 
@@ -134,10 +153,22 @@ def _notes_sheet(run: ScoringRun) -> pd.DataFrame:
         ("Target responden per kab/kota", count(methodology.survey.target_respondents)),
         ("Minimum responden untuk publikasi", str(methodology.survey.min_publishable)),
         ("Tingkat kepercayaan", percent(methodology.survey.confidence_level)),
+        ("Pembobotan", _weighting_note(run)),
     ]
     if run.provenance.synthetic:
         notes.insert(0, ("PERHATIAN", SYNTHETIC_LABEL))
     return pd.DataFrame(notes, columns=["Keterangan", "Isi"])
+
+
+def _weighting_note(run: ScoringRun) -> str:
+    if run.weighting is None:
+        return "Tanpa pembobotan populasi: setiap responden berbobot sesuai kolom weight (1 bila kosong)."
+    counts = run.weighting["kabkota_by_method"]
+    return (
+        f"Pembobotan populasi ({run.weighting['method']}: {', '.join(run.weighting['variables'])}) per kab/kota "
+        f"dengan tabel {Path(run.weighting['population']['path']).name}: {counts['raking']} kab/kota raking, "
+        f"{counts['poststratification']} pascastratifikasi, {counts['none']} tanpa pembobotan (lihat kolom Pembobotan)."
+    )
 
 
 def _quality_sheet(run: ScoringRun) -> pd.DataFrame:
@@ -153,24 +184,71 @@ def _quality_sheet(run: ScoringRun) -> pd.DataFrame:
 def write_excel(run: ScoringRun, path: Path) -> None:
     headers = excel_headers(run.methodology)
     results = run.results
+
+    def sheet(frame: pd.DataFrame, name: str, startrow: int = 0) -> None:
+        neutralise_frame(frame).to_excel(writer, sheet_name=name, index=False, startrow=startrow)
+
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for sheet, level in (("Kab-Kota", "kabkota"), ("Provinsi", "provinsi"), ("Nasional", "nasional")):
-            results[results["level"] == level].rename(columns=headers).to_excel(writer, sheet_name=sheet, index=False)
+        for name, level in (("Kab-Kota", "kabkota"), ("Provinsi", "provinsi"), ("Nasional", "nasional")):
+            sheet(results[results["level"] == level].rename(columns=headers), name)
         notes = _notes_sheet(run)
-        notes.to_excel(writer, sheet_name="Metodologi", index=False)
-        _methodology_sheet(run.methodology).to_excel(writer, sheet_name="Metodologi", index=False, startrow=len(notes) + 2)
-        _quality_sheet(run).to_excel(writer, sheet_name="Kualitas Data", index=False)
+        sheet(notes, "Metodologi")
+        sheet(_methodology_sheet(run.methodology), "Metodologi", startrow=len(notes) + 2)
+        sheet(_quality_sheet(run), "Kualitas Data")
+
+
+def write_quarantine(quarantine: pd.DataFrame, path: Path) -> None:
+    """Rejected rows, neutralised, in a file created with mode 0600: they are respondents' raw answers."""
+    with os.fdopen(create_private(path), "w", encoding="utf-8", newline="") as handle:
+        neutralise_frame(quarantine).to_csv(handle, index=False)
+
+
+def output_problem(out_dir: Path, error: OSError) -> OutputError:
+    """The Indonesian message for a folder that cannot be written, naming it."""
+    if isinstance(error, ForeignEntriesError):
+        return OutputError(
+            f"{out_dir}: folder hasil berisi file lain ({', '.join(error.names[:5])}). ihai score mengganti seluruh "
+            "isi folder hasil sekaligus; pilih folder khusus hasil, mis. data/results."
+        )
+    if isinstance(error, NotADirectoryError) or error.errno == errno.ENOTDIR:
+        return OutputError(f"{out_dir}: --out menunjuk ke sebuah file atau melewati file, bukan folder.")
+    if isinstance(error, FileExistsError):
+        return OutputError(f"{out_dir}: --out menunjuk ke sebuah file, bukan folder.")
+    if isinstance(error, PermissionError):
+        return OutputError(f"{out_dir}: tidak dapat menulis (izin ditolak).")
+    return OutputError(f"{out_dir}: gagal menulis ({error.strerror or error}).")
+
+
+def check_output_dir(out_dir: Path, owned: tuple[str, ...] | None = OUTPUT_FILES) -> None:
+    """Refuse, before any work, a folder that cannot be written (or, with `owned`, replaced as a whole).
+
+    Raises:
+        OutputError: `out_dir` is a file (or lies under one), holds files other than `owned`, or is not writable.
+    """
+    try:
+        check_writable_dir(out_dir, owned)
+    except OSError as error:
+        raise output_problem(out_dir, error) from None
 
 
 def write_outputs(run: ScoringRun, out_dir: Path) -> dict:
-    """Write every output file and return the manifest. The manifest goes last, so that a reader
-    never finds a manifest next to half-written results."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / MANIFEST_JSON).unlink(missing_ok=True)
-    run.results.to_parquet(out_dir / RESULTS_PARQUET, index=False)
-    run.results.to_csv(out_dir / RESULTS_CSV, index=False)
-    write_excel(run, out_dir / RESULTS_XLSX)
-    run.quality.quarantine.to_csv(out_dir / QUARANTINE_CSV, index=False)
-    manifest = build_manifest(run)
-    (out_dir / MANIFEST_JSON).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    """Write every output file and return the manifest.
+
+    The files are written into a staging folder that replaces `out_dir` in one step, so a reader (or a
+    run killed half-way) only ever sees the previous complete set or the new one.
+
+    Raises:
+        OutputError: `out_dir` cannot be written or replaced (see `check_output_dir`), or writing fails.
+    """
+    try:
+        with replacing_directory(out_dir, owned=OUTPUT_FILES) as staging:
+            run.results.to_parquet(staging / RESULTS_PARQUET, index=False)
+            neutralise_frame(run.results).to_csv(staging / RESULTS_CSV, index=False)
+            write_excel(run, staging / RESULTS_XLSX)
+            write_quarantine(run.quality.quarantine, staging / QUARANTINE_CSV)
+            outputs = {name: file_sha256(staging / name) for name in (RESULTS_PARQUET, RESULTS_CSV, RESULTS_XLSX, QUARANTINE_CSV)}
+            manifest = build_manifest(run, outputs)
+            (staging / MANIFEST_JSON).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    except OSError as error:
+        raise output_problem(out_dir, error) from None
     return manifest

@@ -19,11 +19,15 @@ RESULTS_CSV = "results.csv"
 RESULTS_XLSX = "results.xlsx"
 QUARANTINE_CSV = "quarantine.csv"
 MANIFEST_JSON = "manifest.json"
+# Everything `ihai score` writes into its results folder, which it replaces as a whole.
+OUTPUT_FILES = (RESULTS_PARQUET, RESULTS_CSV, RESULTS_XLSX, QUARANTINE_CSV, MANIFEST_JSON)
 # A sample export `<stem>.parquet` carries its provenance in `<stem>.manifest.json` next to it.
 SAMPLE_MANIFEST_SUFFIX = ".manifest.json"
 SYNTHETIC_LABEL = "DATA SAMPEL SINTETIS — bukan hasil resmi IHaI"
 
 NATIONAL_NAME = "Indonesia"
+# The `weighting` value of results computed without population weighting (the default).
+UNWEIGHTED = "tanpa pembobotan"
 LEVELS = ("kabkota", "provinsi", "nasional")
 
 # Columns that do not depend on the framework; `result_columns` adds the framework's own.
@@ -35,6 +39,9 @@ TRAILING_COLUMNS = [
     "methodology",
     "weights_provisional",
     "synthetic",
+    # How the kab/kota's respondents were weighted: "tanpa pembobotan", "pascastratifikasi: sex",
+    # "raking: sex, age_group" (with a note in brackets where a kab/kota could not use a variable).
+    "weighting",
     "weakest_dimension",
     "weakest_variable",
     "rank_in_province",

@@ -23,6 +23,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from core.gazetteer import Gazetteer
+from scoring.formula_guard import neutralise_frame
 from scoring.methodology import Methodology
 from scoring.results import SAMPLE_MANIFEST_SUFFIX, SYNTHETIC_LABEL
 
@@ -122,6 +123,13 @@ TEXT_COLUMNS = ("respondent_id", "submitted_at", "kabkota", "sex", "age_group")
 TARGET, BELOW, UNMEASURED = "target", "di_bawah_target", "tidak_diukur"
 
 
+CANONICAL = "kanonik"
+# Files written beside a sample export `<stem>.<format>`; their names never match `<stem>.*`, so that
+# nothing takes them for another export of the same sample.
+POPULATION_SUFFIX = "-populasi.csv"
+MAPPING_SUFFIX = "-pemetaan.toml"
+
+
 @dataclass(frozen=True)
 class SampleExport:
     """A synthetic export: raw rows as the survey tool writes them, and what they are calibrated to."""
@@ -129,10 +137,13 @@ class SampleExport:
     frame: pd.DataFrame
     calibration: dict
     methodology: str  # id of the framework whose items the rows answer, e.g. "ihai-2025"
+    style: str = CANONICAL  # or "formulir" (scoring.sample_form)
+    mapping: str | None = None  # the mapping file's text, for an export that needs one
 
 
-def sample_stem(methodology_id: str, seed: int) -> str:
-    return f"{methodology_id}-sampel-sintetis-seed{seed}"
+def sample_stem(methodology_id: str, seed: int, style: str = CANONICAL) -> str:
+    base = f"{methodology_id}-sampel-sintetis-seed{seed}"
+    return base if style == CANONICAL else f"{base}-{style}"
 
 
 def plan_coverage(gazetteer: Gazetteer) -> pd.DataFrame:
@@ -478,12 +489,14 @@ def generate_sample(seed: int, methodology: Methodology, gazetteer: Gazetteer) -
     return SampleExport(frame=frame, calibration=calibration, methodology=methodology.id)
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
+def write_csv(frame: pd.DataFrame, path: Path, localise: bool = True) -> None:
     """As Excel in an Indonesian locale saves "CSV UTF-8": semicolons, a byte-order mark, CRLF lines,
-    and a decimal comma in numbers ("1,25"); codes such as "63.03" are text to Excel and keep their dot."""
-    numeric = [column for column in frame.columns if column not in TEXT_COLUMNS]
-    localised = frame.assign(**{column: frame[column].str.replace(".", ",", regex=False) for column in numeric})
-    localised.to_csv(path, sep=";", index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    and (with `localise`, for the canonical export) a decimal comma in numbers ("1,25"); codes such as
+    "63.03" are text to Excel and keep their dot."""
+    if localise:
+        numeric = [column for column in frame.columns if column not in TEXT_COLUMNS]
+        frame = frame.assign(**{column: frame[column].str.replace(".", ",", regex=False) for column in numeric})
+    neutralise_frame(frame).to_csv(path, sep=";", index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
 def write_xlsx(frame: pd.DataFrame, path: Path) -> None:
@@ -491,33 +504,50 @@ def write_xlsx(frame: pd.DataFrame, path: Path) -> None:
     pandas' `to_excel` takes (which builds every cell in memory first)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("ekspor")
-    sheet.append(list(frame.columns))
-    for row in frame.itertuples(index=False, name=None):
+    safe = neutralise_frame(frame)
+    sheet.append(list(safe.columns))
+    for row in safe.itertuples(index=False, name=None):
         sheet.append(row)
     workbook.save(path)
 
 
-def write_sample(export: SampleExport, out_dir: Path, seed: int, fmt: str = "parquet") -> Path:
-    """Write the export and its manifest into `out_dir`; return the path of the data file."""
+def write_sample(
+    export: SampleExport, out_dir: Path, seed: int, fmt: str = "parquet", population: pd.DataFrame | None = None
+) -> Path:
+    """Write the export, its manifest, its mapping file (when it needs one) and, when given, the synthetic
+    population table into `out_dir`; return the path of the data file."""
     writers = {
         "parquet": lambda frame, path: frame.to_parquet(path, index=False),
-        "csv": write_csv,
+        "csv": lambda frame, path: write_csv(frame, path, localise=export.style == CANONICAL),
         "xlsx": write_xlsx,
     }
     if fmt not in writers:
         raise ValueError(f"format '{fmt}' tidak didukung; pilih parquet, csv, atau xlsx")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stem = sample_stem(export.methodology, seed)
+    stem = sample_stem(export.methodology, seed, export.style)
     path = out_dir / f"{stem}.{fmt}"
+    out_dir.mkdir(parents=True, exist_ok=True)
     writers[fmt](export.frame, path)
+    files: dict[str, str] = {}
+    if export.mapping is not None:
+        files["mapping"] = f"{stem}{MAPPING_SUFFIX}"
+        (out_dir / files["mapping"]).write_text(export.mapping, encoding="utf-8")
+    if population is not None:
+        files["population"] = f"{stem}{POPULATION_SUFFIX}"
+        neutralise_frame(population).to_csv(out_dir / files["population"], index=False, encoding="utf-8")
+    _write_manifest(export, out_dir / f"{stem}{SAMPLE_MANIFEST_SUFFIX}", seed, files)
+    return path
+
+
+def _write_manifest(export: SampleExport, path: Path, seed: int, files: dict[str, str]) -> None:
     manifest = {
         "synthetic": True,
         "label": SYNTHETIC_LABEL,
         "seed": seed,
         "methodology": export.methodology,
+        "style": export.style,
         "rows": len(export.frame),
         "generator": GENERATOR,
+        "files": files,
         "calibration": export.calibration,
     }
-    (out_dir / f"{stem}{SAMPLE_MANIFEST_SUFFIX}").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    return path
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -14,9 +15,19 @@ import pytest
 from indexing.corpus import collect_corpus
 from indexing.dense import Embedder
 from indexing.search import SearchIndex
-from indexing.store import BM25_DIR, CHUNKS_JSON, DENSE_FAISS, EMBEDDINGS_NPY, MANIFEST_JSON, IndexNotReady, build_index
+from indexing.store import (
+    BM25_DIR,
+    CHUNKS_JSON,
+    DENSE_FAISS,
+    EMBEDDINGS_NPY,
+    MANIFEST_JSON,
+    IndexNotReady,
+    IndexWriteError,
+    build_index,
+)
 from knowledge.cards import card_id
 from scoring.results import RESULTS_PARQUET
+from tests.kill_at import run_killed_at
 
 
 class CountingEmbedder(Embedder):
@@ -145,3 +156,32 @@ def test_cli_reports_a_missing_index_without_traceback(tmp_path: Path, capsys: p
     assert main(["search", "apa itu ihai", "--index", str(tmp_path / "tidak-ada")]) == 2
     err = capsys.readouterr().err
     assert "ihai index build" in err and "Traceback" not in err
+
+
+# --- a build killed at any point leaves the previous index whole -------------------------------------------------
+
+# Each point kills `ihai index build` with SIGKILL right there, through the real code path.
+_KILL_POINTS = {"after_dense_index": "indexing.store.DenseIndex.build", "before_swap": "core.safe_write._swap_in"}
+def _snapshot(directory: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(directory)): path.read_bytes() for path in sorted(directory.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.parametrize("point", _KILL_POINTS)
+def test_build_killed_while_writing_leaves_the_previous_index(
+    index_copy: Path, sample_results_dir: Path, embedder: Embedder, point: str
+) -> None:
+    before = _snapshot(index_copy)
+    arguments = ["index", "build", "--results", str(sample_results_dir), "--index", str(index_copy)]
+    done = run_killed_at(_KILL_POINTS[point], arguments)
+    assert done.returncode == -signal.SIGKILL, done.stderr[-2000:]
+    assert _snapshot(index_copy) == before
+    assert SearchIndex.load(index_copy, embedder).search("apa itu ihai", k=1)
+
+
+def test_build_refuses_a_folder_holding_other_files(small_guidance_dir: Path, tmp_path: Path, embedder: Embedder) -> None:
+    folder = tmp_path / "dokumen"
+    folder.mkdir()
+    (folder / "catatan.txt").write_text("milik pengguna", encoding="utf-8")
+    with pytest.raises(IndexWriteError, match="berisi file lain"):
+        _build(small_guidance_dir, folder, embedder)
+    assert [path.name for path in folder.iterdir()] == ["catatan.txt"]

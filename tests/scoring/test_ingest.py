@@ -9,7 +9,14 @@ import pandas as pd
 import pytest
 
 from core.gazetteer import get_gazetteer
-from scoring.ingest import SOURCE_FILE, SOURCE_ROW, InputFileError, read_export, read_exports
+from scoring.ingest import (
+    EXTRA_CELLS,
+    MALFORMED_FLAG,
+    SOURCE_FILE,
+    SOURCE_ROW,
+    InputFileError,
+    read_export,
+)
 from scoring.methodology import Methodology, load_methodology
 from scoring.quality import apply_quality_rules
 
@@ -121,26 +128,6 @@ def test_parquet_typed_columns_become_text(methodology: Methodology, tmp_path: P
     assert accepted.loc[0, "submitted_at"] == pd.Timestamp("2025-03-01 17:00", tz="Asia/Jakarta")
 
 
-def test_read_exports_concatenates(methodology: Methodology, tmp_path: Path) -> None:
-    path = tmp_path / "second.parquet"
-    _export_frame(methodology).to_parquet(path, index=False)
-    raw = read_exports([EXCEL_CSV, path], methodology)
-    assert len(raw) == 7
-    assert raw[SOURCE_FILE].tolist() == [EXCEL_CSV.name] * 4 + ["second.parquet"] * 3
-    assert raw[SOURCE_ROW].tolist() == [1, 2, 3, 4, 1, 2, 3]
-
-
-def test_read_exports_names_every_unusable_file(methodology: Methodology, tmp_path: Path) -> None:
-    with pytest.raises(InputFileError) as error:
-        read_exports([tmp_path / "a.csv", EXCEL_CSV, tmp_path / "b.csv"], methodology)
-    assert "a.csv" in str(error.value) and "b.csv" in str(error.value)
-
-
-def test_read_exports_without_files(methodology: Methodology) -> None:
-    with pytest.raises(InputFileError, match="Tidak ada file"):
-        read_exports([], methodology)
-
-
 def _write(path: Path, content: bytes) -> Path:
     path.write_bytes(content)
     return path
@@ -214,9 +201,18 @@ def test_column_given_twice(methodology: Methodology, tmp_path: Path) -> None:
         read_export(path, methodology)
 
 
-def test_row_with_wrong_number_of_cells(methodology: Methodology, tmp_path: Path) -> None:
+def test_rows_with_wrong_number_of_cells_are_kept_and_flagged(methodology: Methodology, tmp_path: Path) -> None:
     path = tmp_path / "ragged.csv"
-    _export_frame(methodology).to_csv(path, index=False)
-    path.write_text(path.read_text() + "R9,2025-03-01T10:00:00,63.03,1\n")
-    with pytest.raises(InputFileError, match="ada baris berisi 4 kolom padahal judul kolom berisi 28"):
-        read_export(path, methodology)
+    frame = _export_frame(methodology)
+    frame.to_csv(path, index=False)
+    long_row = ",".join([*frame.iloc[0].fillna(""), "lebih1", "lebih2"])
+    path.write_text(path.read_text() + "R9,2025-03-01T10:00:00,63.03,1\n" + long_row.replace("R000", "R10") + "\n")
+    raw = read_export(path, methodology)
+    assert raw[SOURCE_ROW].tolist() == [1, 2, 3, 4, 5]
+    assert raw[MALFORMED_FLAG].tolist() == [False, False, False, True, True]
+    assert raw.loc[3, "respondent_id"] == "R9" and raw.loc[3, "v1_1"] == "1" and raw.loc[3, "v1_2"] == ""
+    assert raw.loc[4, EXTRA_CELLS] == "lebih1,lebih2"
+    outcome = apply_quality_rules(raw, methodology, get_gazetteer())
+    assert outcome.quarantine["respondent_id"].tolist() == ["R9", "R10"]
+    assert all("baris_rusak" in reasons for reasons in outcome.quarantine["reasons"])
+    assert len(outcome.accepted) == 3

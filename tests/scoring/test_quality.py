@@ -64,10 +64,10 @@ def test_valid_rows_are_all_accepted(methodology: Methodology, gazetteer: Gazett
 
 
 def test_reasons_are_ordered_and_described() -> None:
-    assert REASONS[:2] == ("duplikat", "waktu_tidak_valid")
-    assert REASONS[-6:] == (
-        "wilayah_tidak_dikenal", "nilai_di_luar_skala", "variabel_kosong", "terlalu_cepat", "pola_seragam",
-        "bobot_tidak_valid",
+    assert REASONS == (
+        "duplikat", "waktu_tidak_valid", "id_kosong", "wilayah_tidak_dikenal", "nilai_di_luar_skala",
+        "variabel_kosong", "terlalu_cepat", "pola_seragam", "bobot_tidak_valid", "baris_rusak", "rumus_tanpa_nilai",
+        "label_tidak_dikenal", "kategori_tidak_dikenal",
     )
     assert set(REASON_DESCRIPTIONS) == set(REASONS) and all(REASON_DESCRIPTIONS.values())
 
@@ -238,7 +238,9 @@ def test_accepted_schema(methodology: Methodology, gazetteer: Gazetteer) -> None
         + ["weight", "duration_seconds", "sex", "age_group"]
     )
     assert accepted["respondent_id"].tolist()[0] == "R000"
-    assert all(accepted[key].dtype == np.float64 for key in methodology.item_keys + ["weight", "duration_seconds"])
+    # Answers are float32 (exact for any integer scale, half the memory); weights and durations float64.
+    assert all(accepted[key].dtype == np.float32 for key in methodology.item_keys)
+    assert all(accepted[key].dtype == np.float64 for key in ["weight", "duration_seconds"])
     assert accepted["respondent_id"].dtype == "str" and accepted["kabkota"].dtype == "str"
     assert pd.isna(accepted.loc[0, "sex"]) and accepted.loc[1, "sex"] == "P"
     assert isinstance(accepted.index, pd.RangeIndex)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,15 +58,9 @@ def gazetteer() -> Gazetteer:
 
 
 @pytest.fixture(scope="module")
-def timed_default(methodology: Methodology, gazetteer: Gazetteer) -> tuple[SampleExport, float]:
-    started = time.perf_counter()
-    export = generate_sample(DEFAULT_SEED, methodology, gazetteer)
-    return export, time.perf_counter() - started
-
-
-@pytest.fixture(scope="module")
-def default_export(timed_default: tuple[SampleExport, float]) -> SampleExport:
-    return timed_default[0]
+def default_export(methodology: Methodology, gazetteer: Gazetteer) -> SampleExport:
+    # Generation time is a benchmark figure (bench/scoring.py), never a test assertion.
+    return generate_sample(DEFAULT_SEED, methodology, gazetteer)
 
 
 @pytest.fixture(scope="module", params=SEEDS, ids=lambda seed: f"seed{seed}")
@@ -180,10 +173,6 @@ def test_other_seeds_give_other_answers(scored: Scored, default_export: SampleEx
 
 
 # --- The raw export itself (default seed) -----------------------------------------------------------
-
-
-def test_generation_takes_at_most_five_seconds(timed_default: tuple[SampleExport, float]) -> None:
-    assert timed_default[1] <= 5.0
 
 
 def test_export_is_text_as_a_survey_tool_writes_it(default_export: SampleExport, methodology: Methodology) -> None:
