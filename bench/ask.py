@@ -6,7 +6,9 @@ Reports, beside each target (2 cores):
 2. time to ready: `ihai serve` started as a child process until `/healthz` answers ready;
 3. HTTP throughput of `POST /v1/ask` on that server (one uvicorn worker, loopback), a fixed number of
    requests from a concurrent httpx client, stopped early at a time cap;
-4. resident memory of the server process (now and peak) after the load.
+4. resident memory of the server process (now and peak) after the load;
+5. the intent classifier in the path: its file size, its load time, and the time to read one message
+   (understanding with the classifier, no answer composed).
 
 The data folder (default: settings.data_dir, i.e. `data/`) is prepared like `ihai run` does when
 something is missing. A missed target is reported, never raised: the exit code is non-zero only when
@@ -88,6 +90,31 @@ def measure_latency(settings, rounds: int) -> dict[str, list[float]]:
                 engine.ask(text, session)
                 timings[kind].append((time.perf_counter() - started) * 1000)
     return timings
+
+
+def measure_classifier(settings) -> None:
+    from bot.engine.classifier import IntentClassifier
+    from bot.engine.context import ChatContext
+    from bot.engine.factory import build_engine
+    from bot.engine.training.build import MODEL_FILE
+
+    path = settings.model_dir / MODEL_FILE
+    loads = []
+    for _ in range(5):
+        started = time.perf_counter()
+        IntentClassifier.load(path)
+        loads.append((time.perf_counter() - started) * 1000)
+    engine = build_engine(settings)
+    reads = []
+    for _ in range(5):
+        for text in FACTUAL + GUIDANCE:
+            started = time.perf_counter()
+            engine.understander.understand(text, ChatContext())
+            reads.append((time.perf_counter() - started) * 1000)
+    print("Intent classifier")
+    line("model file", f"{path.stat().st_size / 2**20:.2f} MB", "", "")
+    line("load (median of 5)", f"{statistics.median(loads):.1f} ms", "", "")
+    line("read one message, p50 / p95", f"{statistics.median(reads):.2f} / {percentile(reads, 0.95):.2f} ms", "", "")
 
 
 # --- 2-4. the server -----------------------------------------------------------------------------
@@ -184,6 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
 
     print(f"IHaI assistant benchmark — {os.cpu_count()} CPU, data {settings.data_dir.resolve()}")
+    measure_classifier(settings)
     timings = measure_latency(settings, args.rounds)
     print("In-process Engine.ask")
     for kind, target in (("factual", TARGET_FACTUAL_P50_MS), ("guidance", TARGET_GUIDANCE_P50_MS)):

@@ -16,7 +16,7 @@ from bot.engine.model import Answer, ChartRequest
 from scoring.results import dimension_column
 
 if TYPE_CHECKING:
-    from bot.engine.answer import Engine
+    from bot.engine.engine import Engine
     from bot.storage import Storage
 
 # Every kab/kota and province chart of one round is about 550 entries; 256 keep the busy ones.

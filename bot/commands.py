@@ -71,7 +71,7 @@ def print_answer(engine, querylog, text: str, session: str, out: TextIO) -> None
     if answer.choices:
         print("\nMaksud Anda: " + " | ".join(button.label for button in answer.choices), file=out)
     if answer.followups:
-        print("\nTanya lanjut: " + " | ".join(button.payload for button in answer.followups), file=out)
+        print("\nTanya lanjut: " + " | ".join(button.label for button in answer.followups), file=out)
 
 
 def answer_lines(engine, querylog, lines: Iterable[str]) -> Iterator[str]:

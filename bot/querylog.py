@@ -112,6 +112,10 @@ class QueryLog:
         week_ago = (local_now - timedelta(days=7)).timestamp()
         return self.storage.query_stats(midnight=midnight, week_ago=week_ago, top_n=TOP_N)
 
+    def questions(self, since: float) -> list[QueryRow]:
+        """The questions logged from `since` (epoch seconds) on, for `ihai log review`."""
+        return self.storage.questions_since(since)
+
     def close(self) -> None:
         if self._owned:
             self.storage.close()

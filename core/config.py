@@ -80,6 +80,11 @@ class Settings(BaseSettings):
         return self.data_dir / "index"
 
     @property
+    def model_dir(self) -> Path:
+        """The intent classifier built from the training data (`ihai index build` keeps it current)."""
+        return self.data_dir / "model"
+
+    @property
     def database_path(self) -> Path:
         return self.data_dir / "ihai.sqlite3"
 

@@ -2,7 +2,9 @@
 
 One place answers "which region does this text or code mean?" for survey ingest (strict, never fuzzy),
 for the conversation engine (names and aliases as users type them) and for "maksud Anda …?" hints
-(fuzzy). Data: `regions.csv` (built by `core.build_regions`) and the hand-kept `aliases.csv`.
+(fuzzy). Data: `regions.csv` (built by `core.build_regions`), the hand-kept `aliases.csv`, and
+`aliases-everyday.csv`: short forms that are also ordinary words ("Tasik", lake; "Loteng", attic), which
+the conversation engine takes as regions only where a message is about regions.
 
 Matching rules everyone relies on:
 - Every comparison goes through `normalise_name`, so "KAB. TAPIN", "Kab Tapin" and "kabupaten tapin"
@@ -81,6 +83,15 @@ class Region:
     short_name: str  # name without "Kabupaten "/"Kota "/"Administrasi ": "Banjar", "Jakarta Pusat"
 
 
+def _aliases(path: Path) -> dict[str, list[str]]:
+    aliases: dict[str, list[str]] = {}
+    if path.exists():
+        with path.open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                aliases.setdefault(row["alias"], []).append(row["code"])
+    return aliases
+
+
 def _short_name(name: str) -> str:
     for prefix in _KIND_PREFIXES:
         if name.startswith(prefix):
@@ -113,7 +124,12 @@ class _Index:
 class Gazetteer:
     """Provinces and kab/kota, looked up by code, official name, short name or alias."""
 
-    def __init__(self, regions: Iterable[Region], aliases: Mapping[str, Iterable[str]]) -> None:
+    def __init__(
+        self,
+        regions: Iterable[Region],
+        aliases: Mapping[str, Iterable[str]],
+        everyday: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
         self._regions = {region.code: region for region in sorted(regions, key=lambda r: r.code)}
         self._strict = _Index()  # kab/kota official names only: survey ingest
         self._names = _Index()  # every region, official and colloquial forms: conversation
@@ -131,6 +147,9 @@ class Gazetteer:
             self._ambiguous.setdefault(normalise_name(region.short_name), []).append(region)
         self._ambiguous = {key: found for key, found in self._ambiguous.items() if len(found) > 1}
 
+        everyday = everyday or {}
+        self._everyday = frozenset(normalise_name(alias) for alias in everyday)
+        aliases = {**aliases, **{alias: [*aliases.get(alias, ()), *codes] for alias, codes in everyday.items()}}
         for alias, codes in aliases.items():
             for code in codes:
                 if code not in self._regions:
@@ -168,13 +187,12 @@ class Gazetteer:
             )
             for row in rows
         ]
-        aliases: dict[str, list[str]] = {}
-        aliases_csv = regions_csv.with_name("aliases.csv")
-        if aliases_csv.exists():
-            with aliases_csv.open(newline="", encoding="utf-8") as handle:
-                for row in csv.DictReader(handle):
-                    aliases.setdefault(row["alias"], []).append(row["code"])
-        return cls(regions, aliases)
+        return cls(regions, _aliases(regions_csv.with_name("aliases.csv")),
+                   _aliases(regions_csv.with_name("aliases-everyday.csv")))  # fmt: skip
+
+    def everyday_names(self) -> frozenset[str]:
+        """Normalised aliases that are also ordinary words: regions only where a message is about regions."""
+        return self._everyday
 
     def get(self, code: str) -> Region | None:
         """The region with this code, written "63.03", "6303", "63" or with surrounding spaces."""

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from bot import commands as bot_commands
+from bot import log_commands
 from core.config import Settings, get_settings
 from ihai import run as run_command
 from indexing import cli as indexing_cli
@@ -27,10 +28,18 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     )
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH")
     scoring_cli.register(subcommands, settings)
-    indexing_cli.register(subcommands, settings)
+    indexing_cli.register(subcommands, settings, after_build=(_build_intent_model,))
     bot_commands.register(subcommands, settings)
+    log_commands.register(subcommands, settings)
     run_command.register(subcommands, settings)
     return parser
+
+
+def _build_intent_model(settings: Settings) -> None:
+    # Imported when needed, so that `ihai --help` does not load the classifier's libraries.
+    from bot.engine.factory import build_intent_model
+
+    build_intent_model(settings)
 
 
 def _user_errors() -> tuple[type[Exception], ...]:

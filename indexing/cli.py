@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +23,13 @@ EXIT_USER_ERROR = 2
 LISTED_CHUNKS = 12
 
 
-def register(subcommands: argparse._SubParsersAction, settings: Settings) -> None:
+def register(
+    subcommands: argparse._SubParsersAction,
+    settings: Settings,
+    after_build: Sequence[Callable[[Settings], None]] = (),
+) -> None:
+    """`after_build`: steps of higher packages to run once the index is built (the composition root
+    passes the bot's intent model build), so that one command brings every built artefact up to date."""
     index = subcommands.add_parser("index", help="kelola indeks pencarian panduan dan kartu wilayah")
     actions = index.add_subparsers(dest="index_command", required=True, metavar="AKSI")
     build = actions.add_parser("build", help="bangun atau perbarui indeks (hanya potongan yang berubah di-embed ulang)")
@@ -33,7 +40,7 @@ def register(subcommands: argparse._SubParsersAction, settings: Settings) -> Non
         choices=sorted(STEMMERS),
         help=f"pemotong imbuhan untuk BM25 (bawaan: yang dipakai indeks lama, atau {DEFAULT_STEMMER})",
     )
-    build.set_defaults(handler=run_build)
+    build.set_defaults(handler=run_build, after_build=tuple(after_build))
 
     search = subcommands.add_parser("search", help="cari di panduan dan kartu wilayah")
     search.add_argument("query", help="pertanyaan atau kata kunci")
@@ -85,6 +92,8 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
             extra_manifest=corpus.manifest_entry(),
         )
     console.print(_build_summary(report, corpus.guidance_chunks, corpus.region_chunks, args.index))
+    for step in args.after_build:
+        step(settings)
     return 0
 
 

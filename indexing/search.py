@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,41 @@ from indexing.hybrid import FUSION, REGION_FILTERS, Fusion, RegionGate, filter_m
 from indexing.store import StoredIndex, load_stored
 from indexing.text import Analyzer, normalise
 
+# A guidance section's heading says what it answers: each query term found in it adds this much to the
+# fused score (a first place is worth 1/(k+1) ≈ 0.032), so "apa tugas FKUB" leads with "Tugas", not with
+# the document's introduction.
+HEADING_WEIGHT = 0.02
+# A document's title names its subject: each query term in it counts towards choosing the document.
+TITLE_WEIGHT = 0.02
+# "… itu apa", "maksudnya", "kepanjangannya": a definition, which a document's introduction gives.
+_DEFINITION = re.compile(
+    r"\b(apa itu|itu apa|apakah itu|maksud\w*|arti(?:nya)? apa|definisi\w*|pengertian\w*|singkatan|kepanjangan\w*"
+    r"|apaan|itu forum apa|itu lembaga apa)\b"
+)
+# What a kind of question looks for in a heading, and how much a heading that has it counts (in heading
+# matches): "bagaimana caranya" looks for steps, "apa saja" for a list ("Delapan variabel …", "Susunan").
+QUESTION_CUES: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {
+    ("cara", "caranya", "langkah", "bagaimana", "tahap", "tahapan", "mekanisme", "prosedur", "tips", "strategi"):
+        (("langkah", "cara", "tahap", "disarankan"), 1.5),
+    ("apa saja", "apa aja", "ada apa", "sebutkan", "terdiri", "daftar", "komponen", "unsur"):
+        (("dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "susunan"), 0.5),
+    ("anggota", "keanggotaan", "dibentuk", "pembentukan", "struktur", "pengurus"): (("susunan", "anggota"), 1.5),
+    ("dasar", "hukum", "aturan", "regulasi", "landasan", "peraturan"): (("dasar", "hukum", "aturan"), 0.5),
+    ("kapan", "sejak", "sejarah", "linimasa", "mulai", "pertama"): (("linimasa", "sejarah", "fakta", "perjalanan",
+                                                                      "jadwal"), 1.0),
+    ("guna", "gunanya", "manfaat", "manfaatnya", "kegunaan", "dipakai", "dimanfaatkan"): (("pakai", "guna",
+                                                                                          "manfaat"), 1.0),
+    ("hindari", "dihindari", "jangan", "larangan", "kesalahan"): (("hindari", "dihindari", "jaga"), 1.0),
+    ("contoh", "misalnya", "ilustrasi"): (("contoh",), 1.0),
+    ("syarat", "kriteria", "ketentuan", "minimal"): (("aturan", "ketentuan", "syarat"), 1.0),
+    ("tanda", "arti", "artinya", "rendah"): (("arti",), 1.0),
+    ("baca", "membaca", "menafsirkan", "tafsir", "memaknai", "bacanya"): (("baca", "membaca"), 1.0),
+    ("dibuka", "jadwal", "dilaksanakan", "berlangsung"): (("fakta", "jadwal", "linimasa"), 1.0),
+    ("siapa", "direktorat", "instansi", "lembaga", "penyelenggara", "pelaksana"): (("penyelenggara", "pusat",
+                                                                                   "tingkat"), 1.0),
+}
+# A heading that answers "what is it": such a section beats the introduction for a definition question.
+_DEFINITION_HEADING = re.compile(r"^(?:apa itu|apa yang|pengertian|definisi|yang dimaksud)")
 # Words of region names that do not identify a region ("Kota Administrasi Jakarta Pusat").
 GENERIC_NAME_WORDS = frozenset({"kabupaten", "kota", "provinsi", "administrasi", "daerah", "khusus", "istimewa"})
 
@@ -46,6 +82,20 @@ class SearchIndex:
         self.chunks: list[Chunk] = stored.chunks
         self._metadata = [c.metadata for c in stored.chunks]
         self._gate = region_gate(stored.chunks, stored.lexical.analyzer)
+        analyzer = stored.lexical.analyzer
+        self._headings = [frozenset(analyzer.tokens(chunk.heading)) for chunk in stored.chunks]
+        self._titles = [frozenset(analyzer.tokens(chunk.title)) for chunk in stored.chunks]
+        # Sections that define: a "what is it" heading, or the introduction of a document without one.
+        defining_docs = {c.doc_id for c in stored.chunks if _DEFINITION_HEADING.match(normalise(c.heading))}
+        self._defines = [
+            bool(_DEFINITION_HEADING.match(normalise(c.heading))) or (not c.heading and c.doc_id not in defining_docs)
+            for c in stored.chunks
+        ]
+        # Question words are matched as typed (most are stopwords to the analyzer), headings as indexed.
+        self._cues = [
+            (asks, frozenset(analyzer.tokens(" ".join(asks))), frozenset(analyzer.tokens(" ".join(looks))), weight)
+            for asks, (looks, weight) in QUESTION_CUES.items()
+        ]
 
     @classmethod
     def load(cls, index_dir: Path, model: Embedder | str) -> SearchIndex:
@@ -75,11 +125,7 @@ class SearchIndex:
         One hit per document: five sections of one long document would otherwise crowd out the
         other relevant documents, and the caller can load the whole document by `doc_id`.
         """
-        scores = fuse(
-            [(fusion.dense_weight, rankings.dense), (fusion.lexical_weight, rankings.lexical)],
-            len(self.chunks),
-            fusion.k,
-        )
+        scores = self._fused(rankings, fusion)
         hits: list[Hit] = []
         seen: set[str] = set()
         for position in np.argsort(-scores, kind="stable"):
@@ -97,6 +143,59 @@ class SearchIndex:
         if not query.strip():
             return []
         return self.hits(self.rankings(query, filters), k, fusion)
+
+    def sections(self, query: str, k: int = 5, filters: dict | None = None, fusion: Fusion = FUSION) -> list[Hit]:
+        """The guidance sections that best answer a question, best first.
+
+        Two steps. A document is chosen by its best chunk's fused score plus a bonus per query term in its
+        title ("IKN itu apa" is about the IKN document, whatever other documents say of dimensions); then
+        its sections are ordered by their fused score plus a bonus per query term, or term the kind of
+        question looks for, in their heading ("apa tugas FKUB" leads with "Tugas", not the introduction).
+        A definition question ("… itu apa", "maksudnya", "kepanjangan") prefers the introduction, which
+        defines. A document's score is its best section's with the question's own words in headings, so a
+        heading that names the subject can carry its document; the kinds of question only order sections
+        within it. Other documents' sections follow, in the same order.
+        """
+        if not query.strip():
+            return []
+        scores = self._fused(self.rankings(query, filters), fusion)
+        terms = set(self.stored.lexical.analyzer.tokens(query))
+        asked = f" {normalise(query)} "
+        # A cue counts only when the question does not already name what it looks for ("tahapan penanganan").
+        cues = [(looks, weight) for asks, ask_terms, looks, weight in self._cues
+                if any(f" {ask} " in asked for ask in asks) and not looks & (terms - ask_terms)]  # fmt: skip
+        defining = bool(_DEFINITION.search(normalise(query)))
+        documents: dict[str, list[int]] = {}
+        for position in np.flatnonzero(scores > 0):
+            documents.setdefault(self.chunks[position].doc_id, []).append(int(position))
+
+        def named(position: int) -> float:
+            """The section's score with a bonus for each term of the question in its heading."""
+            return float(scores[position]) + HEADING_WEIGHT * len(terms & self._headings[position])
+
+        def section_score(position: int) -> float:
+            """Within a document, also what the kind of question looks for, once per kind, and the definition."""
+            heading = self._headings[position]
+            bonus = HEADING_WEIGHT * sum(weight for looks, weight in cues if looks & heading)
+            if defining and self._defines[position]:
+                bonus += HEADING_WEIGHT
+            return named(position) + bonus
+
+        def document_score(positions: list[int]) -> float:
+            title = self._titles[positions[0]]
+            return max(named(p) for p in positions) + TITLE_WEIGHT * len(terms & title)
+
+        hits: list[Hit] = []
+        for doc_id in sorted(documents, key=lambda doc: -document_score(documents[doc])):
+            ordered = sorted(documents[doc_id], key=lambda position: (-section_score(position), position))
+            hits += [self._hit(self.chunks[position], section_score(position)) for position in ordered]
+            if len(hits) >= k:
+                break
+        return hits[:k]
+
+    def _fused(self, rankings: Rankings, fusion: Fusion) -> np.ndarray:
+        weighted = [(fusion.dense_weight, rankings.dense), (fusion.lexical_weight, rankings.lexical)]
+        return fuse(weighted, len(self.chunks), fusion.k)
 
     @staticmethod
     def _hit(chunk: Chunk, score: float) -> Hit:

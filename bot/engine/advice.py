@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.engine import render
@@ -16,11 +17,12 @@ from knowledge.citations import KIND_LABELS, SOURCE_KINDS
 from knowledge.guidance import ForumAction, GuidanceDoc, reference_label
 from scoring.methodology import Methodology
 
-# Actions shown per forum, and how much of a guidance passage an answer quotes.
+# Actions shown per forum, and how much of a guidance section an answer quotes.
 _ACTIONS_PER_FORUM = 3
-_EXCERPT_CHARS = 900
-# A passage shorter than this (a one-line introduction) is shown with the document that follows.
-_SHORT_PASSAGE = 300
+_EXCERPT_CHARS = 1200
+# Sections ranked for a guidance question, and how many of the best document's are shown.
+_SECTION_CANDIDATES = 8
+_SECTIONS_SHOWN = 1
 
 
 class GuidanceIndex(Protocol):
@@ -28,15 +30,51 @@ class GuidanceIndex(Protocol):
 
     def search(self, query: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Sequence[Any]: ...
 
+    def sections(self, query: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Sequence[Any]: ...
+
+
+class ForumMapLike(Protocol):
+    """What the engine needs of `knowledge`'s forum × dimension/variable map."""
+
+    def forums_for(self, dimension: str | None = None, variables: Sequence[str] = ()) -> Sequence[Any]: ...
+
+
+@dataclass(frozen=True)
+class ForumFit:
+    """Why a forum fits what is weak, as the map states it."""
+
+    forum: str
+    role: str  # "utama" | "pendukung"
+    reason: str
+    basis_text: str
+
 
 class Advisor:
     """What the knowledge base says, for the engine's answers."""
 
-    def __init__(self, methodology: Methodology, guidance: Sequence[GuidanceDoc], index: GuidanceIndex | None) -> None:
+    def __init__(
+        self,
+        methodology: Methodology,
+        guidance: Sequence[GuidanceDoc],
+        index: GuidanceIndex | None,
+        forum_map: ForumMapLike | None = None,
+    ) -> None:
         self.methodology = methodology
         self.index = index
+        self.forum_map = forum_map
         self.docs = {doc.id: doc for doc in guidance}
         self.actions: list[ForumAction] = [action for doc in guidance for action in doc.actions]
+
+    def forum_fit(self, variables: Sequence[str], named: Sequence[str] = ()) -> list[ForumFit]:
+        """The forums the map links to `variables`, best fit first, one entry per forum; only the named
+        forums when the question names some the map links."""
+        if self.forum_map is None:
+            return []
+        fits: dict[str, ForumFit] = {}
+        for link in self.forum_map.forums_for(variables=variables):
+            fits.setdefault(link.forum, ForumFit(link.forum, link.role, link.reason, link.basis_text))
+        chosen = [fit for forum, fit in fits.items() if forum in named]
+        return chosen or list(fits.values())
 
     def forum_actions(self, forums: Sequence[str], variables: Sequence[str], draft: Draft) -> list[ForumAction]:
         """Each forum's actions for `variables` (all of its actions, first ones, when none are given)."""
@@ -120,33 +158,40 @@ class Advisor:
         notes += [m.categories.note] if m.categories.provisional else []
         return [f"<i>{render.escape(note)}</i>" for note in notes]
 
-    def guidance_block(self, query: str, draft: Draft) -> None:
-        """The best guidance passage for the question, with its document's sources."""
+    def guidance_block(self, query: str, draft: Draft) -> str | None:
+        """The guidance section that answers the question, led by its document's title, with the
+        document's sources; returns the document's id (None when nothing answers)."""
         assert self.index is not None
-        hits = list(self.index.search(query, k=3, filters={"level": "guidance"}))
+        hits = list(self.index.sections(query, k=_SECTION_CANDIDATES, filters={"level": "guidance"}))
         if not self.names_other_framework(query):
             # "moderasi beragama" means V7 while the results are 2025, not X10: the other framework's
             # variable pages go after the rest (a stable sort keeps the search order otherwise).
             hits.sort(key=lambda hit: self.about_other_framework(hit.doc_id))
+        named = set(re.findall(r"\b([vx]\d{1,2})\b", query))
+        if named:
+            # "apa itu x10 …": the page about exactly that variable first.
+            hits.sort(key=lambda hit: not self._about_only(hit.doc_id, named))
         draft.facts["index_ready"] = True
         if not hits:
             if not draft.lines:
                 draft.add("Maaf, saya belum menemukan panduan yang menjawab pertanyaan itu.")
-            return
+            return None
         top = hits[0]
+        sections = [hit for hit in hits if hit.doc_id == top.doc_id][:_SECTIONS_SHOWN]
         if draft.lines:
             draft.add("")
-        passage = top.text
-        if len(passage) < _SHORT_PASSAGE and top.doc_id in self.docs:
-            # A one-line introduction says little on its own: show the document from its start instead.
-            passage = self.docs[top.doc_id].body
-        draft.add(f"<b>{render.escape(top.title)}</b>", render.escape(excerpt(passage)))
+        draft.add(f"<b>{render.escape(top.title)}</b>")
+        for hit in sections:
+            heading = hit.metadata.get("heading") or ""
+            body = hit.text.removeprefix(heading).strip() if heading else hit.text
+            if heading:
+                draft.add(f"<b>{render.escape(heading)}</b>")
+            draft.add(render.escape(excerpt(body)))
         seen: set[str] = set()
         for hit in hits:
-            if hit.doc_id in seen:
-                continue
-            seen.add(hit.doc_id)
-            draft.sources.append(Source(hit.doc_id, hit.title, tuple(getattr(hit, "sources", ()) or ())))
+            if hit.doc_id not in seen:
+                seen.add(hit.doc_id)
+                draft.sources.append(Source(hit.doc_id, hit.title, tuple(getattr(hit, "sources", ()) or ())))
         references = [reference_label(ref) for source in draft.sources[:1] for ref in source.references][:4]
         draft.add(
             "Sumber: <i>"
@@ -155,12 +200,27 @@ class Advisor:
             + (f" ({render.escape('; '.join(references))})" if references else "")
         )
         draft.facts["doc_ids"] = [source.doc_id for source in draft.sources]
+        draft.facts["sections"] = [hit.chunk_id for hit in sections]
+        return top.doc_id
+
+    def document_answer(self, doc_id: str) -> Answer | None:
+        """A whole guidance document (a "Selengkapnya" button), its Markdown as readable text."""
+        doc = self.docs.get(doc_id)
+        if doc is None:
+            return None
+        text = f"<b>{render.escape(doc.title)}</b>\n" + render.escape(plain(doc.body))
+        sources = (Source(doc.id, doc.title, tuple(doc.sources)),)
+        return Answer(text=text, intent="dokumen", sources=sources, facts={"doc_id": doc.id})
 
     def names_other_framework(self, query: str) -> bool:
         """The question names another round's year ("2023") or a variable the results do not have ("x10")."""
         years = {int(year) for year in re.findall(r"\b(20\d\d)\b", query)}
         keys = set(re.findall(r"\b([a-z]\d{1,2})\b", query))
         return bool(years - set(self.methodology.years)) or bool(keys - set(self.methodology.variable_keys))
+
+    def _about_only(self, doc_id: str, keys: set[str]) -> bool:
+        doc = self.docs.get(doc_id)
+        return doc is not None and len(doc.variables) == 1 and doc.variables[0] in keys
 
     def about_other_framework(self, doc_id: str) -> bool:
         doc = self.docs.get(doc_id)
@@ -186,17 +246,22 @@ class Advisor:
         return Answer(text="\n".join(lines), intent="sumber", sources=(Source(doc.id, doc.title, doc.sources),))
 
 
+def plain(text: str) -> str:
+    """Guidance Markdown as plain text: headings as "Heading:", bullets as "•", no emphasis marks."""
+    plain_text = re.sub(r"(?m)^#+\s*(.+?)\s*$", r"\1:", text)  # "## Tugas" -> "Tugas:"
+    plain_text = re.sub(r"(?m)^\s*[-*]\s+", "• ", plain_text)
+    plain_text = re.sub(r"[*_`#>]+", "", plain_text)
+    return re.sub(r"\n{3,}", "\n\n", plain_text).strip()
+
+
 def excerpt(text: str) -> str:
-    """Guidance Markdown as plain text, cut at a sentence end near `_EXCERPT_CHARS`."""
-    plain = re.sub(r"(?m)^#+\s*(.+?)\s*$", r"\1:", text)  # "## Tugas" -> "Tugas:"
-    plain = re.sub(r"(?m)^\s*[-*]\s+", "• ", plain)
-    plain = re.sub(r"[*_`#>]+", "", plain)
-    plain = re.sub(r"\n{3,}", "\n\n", plain).strip()
-    if len(plain) <= _EXCERPT_CHARS:
-        return plain
-    cut = plain[:_EXCERPT_CHARS]
+    """A guidance section as plain text, cut at a sentence end near `_EXCERPT_CHARS`."""
+    plain_text = plain(text)
+    if len(plain_text) <= _EXCERPT_CHARS:
+        return plain_text
+    cut = plain_text[:_EXCERPT_CHARS]
     end = max(cut.rfind(". "), cut.rfind(".\n"), cut.rfind("\n"))
     cut = cut[: end + 1] if end > _EXCERPT_CHARS // 2 else cut
-    # A section heading with nothing of its section after it is dropped.
+    # A heading with nothing of its section after it is dropped.
     cut = re.sub(r"\n[^\n]*:\s*$", "", cut.rstrip())
     return cut.rstrip() + " …"

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.storage import Storage, open_storage
 
@@ -35,6 +36,12 @@ class ChatContext:
     pending: Pending | None = None
     # The regions answered before `regions`: "bandingkan keduanya" after asking about one, then another.
     earlier: tuple[str, ...] = ()
+    # The regions the last list showed (a ranking, a category, a comparison), in their order:
+    # "yang paling bawah", "nomor 2" point into it.
+    listed: tuple[str, ...] = ()
+    # What the last followable question asked besides regions (order, n, dimension, variable, category),
+    # kept for "kalau Kaltara?" after "5 terendah di Kalsel".
+    slots: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -49,6 +56,8 @@ class ChatContext:
             forum=data.get("forum"),
             pending=Pending(**pending) if pending else None,
             earlier=tuple(data.get("earlier", ())),
+            listed=tuple(data.get("listed", ())),
+            slots=dict(data.get("slots") or {}),
         )
 
 

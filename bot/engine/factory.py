@@ -1,4 +1,5 @@
-"""Build the one `Engine` a process serves: results, gazetteer, guidance, search index, context store.
+"""Build the one `Engine` a process serves: results, gazetteer, guidance, search index, intent classifier,
+context store.
 
 The search index is optional: without it figure questions work as usual and guidance questions say the
 index is not ready, so a fresh install answers "berapa IHaI Banjarbaru?" before `ihai index` has run.
@@ -11,11 +12,14 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from bot.engine.advice import GuidanceIndex
-from bot.engine.answer import Engine
 from bot.engine.context import ContextStore
+from bot.engine.engine import Engine
+from bot.engine.training.build import load_or_build
+from bot.engine.understand import Understander
 from bot.storage import Storage, storage_target
 from core.config import Settings
 from core.gazetteer import get_gazetteer
+from knowledge.forums import load_forum_map
 from knowledge.guidance import load_guidance
 from scoring.results import load_results
 
@@ -29,13 +33,41 @@ def build_engine(settings: Settings, storage: Storage | None = None) -> Engine:
     """Raises ResultsError (with the command to run) when there are no results yet, StorageError when
     the database cannot be used. Contexts go to `storage`, or else to the storage the settings name."""
     results = load_results(settings.results_dir)
+    gazetteer = get_gazetteer()
     return Engine(
         results=results,
-        gazetteer=get_gazetteer(),
+        gazetteer=gazetteer,
+        classifier=load_or_build(settings.model_dir, results.methodology, gazetteer, settings.data_dir),
         guidance=load_guidance(),
         index=load_index(settings),
         store=ContextStore(storage if storage is not None else storage_target(settings)),
+        forum_map=load_forum_map(),
     )
+
+
+def build_understander(settings: Settings) -> Understander:
+    """Reading messages without answering them (`ihai log review`): the results' framework when there are
+    results, else the configured one."""
+    from bot.engine.resolve import Resolver
+    from bot.engine.slots import SlotReader
+    from scoring.methodology import load_methodology
+    from scoring.results import ResultsError
+
+    try:
+        methodology = load_results(settings.results_dir).methodology
+    except ResultsError:
+        methodology = load_methodology(settings.methodology)
+    gazetteer = get_gazetteer()
+    slots = SlotReader(methodology)
+    classifier = load_or_build(settings.model_dir, methodology, gazetteer, settings.data_dir)
+    return Understander(slots, Resolver(gazetteer, slots.is_known_word), gazetteer, classifier)
+
+
+def build_intent_model(settings: Settings) -> None:
+    """(Re)build the stored intent classifier when its training data changed: run by `ihai index build`."""
+    from scoring.methodology import load_methodology
+
+    load_or_build(settings.model_dir, load_methodology(settings.methodology), get_gazetteer(), settings.data_dir)
 
 
 def load_index(settings: Settings) -> GuidanceIndex | None:

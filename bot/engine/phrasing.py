@@ -12,10 +12,12 @@ from bot.engine import render
 from bot.engine.data import ResultsView, Row
 from core.gazetteer import Gazetteer
 from scoring.methodology import Methodology
-from scoring.results import aspect_column, dimension_column
+from scoring.results import UNWEIGHTED, aspect_column, dimension_column
 
 # Below this chance of lying in its band, a category is flagged as not yet certain.
 _SURE_CATEGORY = 0.9
+# The population variables weighting can use, as officials read them.
+_WEIGHTING_VARIABLES = {"sex": "jenis kelamin", "age_group": "kelompok umur"}
 # Longer lists of names end in "dan N lainnya".
 _LISTED = 10
 
@@ -106,6 +108,20 @@ class RegionPhrasing:
             f"IK {self.confidence} "
             f"{render.interval(row['ihai_ci_low'], row['ihai_ci_high'])} · n = {render.count(row['n_respondents'])}"
         )
+
+    def weighting_lines(self, row: Row) -> list[str]:
+        """How the figures were weighted to the population, when they were ("raking: sex, age_group")."""
+        value = row.get("weighting")
+        if not value or value == UNWEIGHTED:
+            return []
+        method, _, rest = str(value).partition(":")
+        variables, _, reason = rest.partition("(")
+        names = [_WEIGHTING_VARIABLES.get(name.strip(), name.strip()) for name in variables.split(",") if name.strip()]
+        how = {"raking": "raking", "pascastratifikasi": "pascastratifikasi"}.get(method.strip(), method.strip())
+        line = f"Pembobotan: angka dibobot ke jumlah penduduk menurut {' dan '.join(names)} ({how})"
+        if reason:
+            line += f"; sebagian tidak dipakai ({reason.rstrip(')').strip()})"
+        return [render.escape(line + ".")]
 
     def caveats(self, row: Row) -> list[str]:
         if row["level"] != "kabkota" or row.get("target_met"):

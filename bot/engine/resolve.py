@@ -16,12 +16,15 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 
 from core.gazetteer import KABKOTA, PROVINSI, Gazetteer, Region
+from core.vocabulary import is_common_word
 
 # rapidfuzz ratio (0–100): at or above, a misspelt name is taken as the region; from SUGGEST_SCORE up
 # it is offered as a suggestion. "banjarmsin" -> "banjarmasin" scores 95, "tapinn" -> "tapin" 91.
 ACCEPT_SCORE = 85.0
+# Beside a region named exactly, a near-miss must be closer still to count as a second region.
+ACCEPT_BESIDE_EXACT = 90.0
 SUGGEST_SCORE = 70.0
-_MIN_FUZZY_LENGTH = 4
+_MIN_FUZZY_LENGTH = 5
 _MAX_FUZZY_WORDS = 3
 # Bounds on the fuzzy work per message (each attempt scans ~1,500 names): a pasted essay stays fast.
 _MAX_FUZZY_RUNS = 3
@@ -34,6 +37,10 @@ QUALIFIERS = {"kabupaten": "kabupaten", "kota": "kota", "provinsi": PROVINSI}
 # Region names that are also everyday words ("batu" = stone, "padang" = field, "buru" = hurry): taken
 # as a region only with a qualifier ("kota batu") or when the message asks about regions at all.
 COMMON_WORD_NAMES = frozenset({"batu", "padang", "batang", "buru", "landak", "kuningan", "metro", "bone", "sabang"})
+# Words before "kabupaten"/"kota" that make it a common noun: "tingkat kabupaten", "setiap kota".
+_NOUN_BEFORE = frozenset({"tingkat", "level", "setiap", "tiap", "semua", "seluruh", "antar", "per", "para", "se"})
+# Words that take back what came before: "maaf, maksud saya …", "ralat", "eh salah, …".
+_CORRECTION = re.compile(r"\b(?:maksud (?:saya|kami|aku)|ralat|salah ketik|eh salah|maaf salah|bukan itu|koreksi)\b")
 # Words allowed between a name and the province that narrows it: "banjar di kalsel", "banjar, kalsel".
 _BETWEEN = frozenset({"di", "provinsi", "prov"})
 _CODE = re.compile(r"\d{2}\.\d{2}")
@@ -49,6 +56,7 @@ class Mention:
     start: int
     end: int
     fuzzy: bool = False
+    score: float = 100.0  # rapidfuzz ratio of a near-miss; 100 for an exact name
 
     @property
     def resolved(self) -> bool:
@@ -61,6 +69,9 @@ class Unknown:
 
     surface: str
     suggestions: tuple[str, ...]
+    start: int = 0
+    end: int = 0
+    qualified: bool = False  # typed after "kabupaten"/"kota": meant as a name for certain
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,7 @@ class Resolver:
         self._max_words = max(len(key.split()) for key in self._index)
         self._one_word_keys = [key for key in self._index if " " not in key]
         self._is_known_word = is_known_word
+        self._everyday = COMMON_WORD_NAMES | gazetteer.everyday_names()
 
     def scan(
         self,
@@ -101,11 +113,20 @@ class Resolver:
         are the provinces of the chat's previous regions."""
         tokens = text.split()
         mentions, residual = self._exact(tokens, expects_region)
+        mentions, settled = _settled(mentions, tokens)
+        residual = sorted(residual + settled)
         mentions = _narrow_by_adjacent_province(mentions, tokens, self._gazetteer)
         mentions = [self._apply_hints(mention, overrides or {}, hint_provinces) for mention in mentions]
         unknown: list[Unknown] = []
         if expects_region:
-            fuzzy, unknown, residual = self._fuzzy(tokens, residual)
+            fuzzy, unknown = self._fuzzy(tokens, [i for i in residual if i not in settled])
+            if mentions:
+                # A region named exactly settles what the message is about: near-misses among its other
+                # words are taken only when very close, never offered as "maksud Anda …?".
+                unknown = []
+                fuzzy = [mention for mention in fuzzy if mention.score >= ACCEPT_BESIDE_EXACT]
+            taken = {i for mention in fuzzy for i in range(mention.start, mention.end)}
+            residual = [i for i in residual if i not in taken]
             mentions = sorted(mentions + [self._apply_hints(m, overrides or {}, hint_provinces) for m in fuzzy],
                               key=lambda mention: mention.start)  # fmt: skip
         return Scan(tuple(mentions), tuple(unknown), " ".join(tokens[index] for index in residual))
@@ -137,7 +158,7 @@ class Resolver:
             words = tokens[start : start + length]
             key = " ".join(words)
             codes = self._lookup(key)
-            if codes and (length > 1 or key not in COMMON_WORD_NAMES or expects_region):
+            if codes and (length > 1 or key not in self._everyday or expects_region):
                 return Mention(key, codes, start, start + length)
             qualifier = QUALIFIERS.get(words[0])
             if qualifier and length > 1:
@@ -162,24 +183,48 @@ class Resolver:
         hinted = tuple(code for code in mention.codes if code.split(".")[0] in hint_provinces)
         return replace(mention, codes=hinted) if len(hinted) == 1 else mention
 
-    def _fuzzy(self, tokens: list[str], residual: list[int]) -> tuple[list[Mention], list[Unknown], list[int]]:
-        """Typos among the words left over: runs of words that are neither known words nor numbers."""
+    def _fuzzy(self, tokens: list[str], residual: list[int]) -> tuple[list[Mention], list[Unknown]]:
+        """Typos among the words left over: runs of words that are neither question words nor ordinary
+        words, and the words right after "kabupaten"/"kota" ("kota nusa indah permai"), which are meant as
+        a name whatever they mean otherwise."""
         mentions: list[Mention] = []
         unknown: list[Unknown] = []
-        kept = list(residual)
-        for run in _runs(residual, lambda i: self._is_candidate(tokens[i]))[:_MAX_FUZZY_RUNS]:
-            run = run[:_MAX_RUN_WORDS]
+        runs = _runs(residual, lambda i: self._is_candidate(tokens[i])) + self._qualified_runs(tokens, residual)
+        # The last runs first: a long message (greeting, context, question) names its region at the end.
+        for run in sorted({tuple(run[:_MAX_RUN_WORDS]) for run in runs}, reverse=True)[:_MAX_FUZZY_RUNS]:
+            if any(mention.start <= run[0] < mention.end for mention in mentions):
+                continue
             qualifier = QUALIFIERS.get(tokens[run[0] - 1]) if run[0] > 0 and run[0] - 1 in residual else None
-            match = self._best_fuzzy(tokens, run, qualifier)
+            match = self._best_fuzzy(tokens, list(run), qualifier)
             if isinstance(match, Mention):
                 mentions.append(match)
-                kept = [i for i in kept if not match.start <= i < match.end]
             elif match is not None:
                 unknown.append(match)
-        return mentions, unknown, kept
+        return mentions, unknown
+
+    def _qualified_runs(self, tokens: list[str], residual: list[int]) -> list[list[int]]:
+        runs = []
+        kept = set(residual)
+        for index in residual:
+            # "tingkat kabupaten", "setiap kota": the word as a noun, not introducing a name.
+            if tokens[index] in QUALIFIERS and (index == 0 or tokens[index - 1] not in _NOUN_BEFORE):
+                run = []
+                for following in range(index + 1, min(index + 1 + _MAX_FUZZY_WORDS, len(tokens))):
+                    if following not in kept or self._is_known_word(tokens[following]) or tokens[following].isdigit():
+                        break
+                    run.append(following)
+                if run:
+                    runs.append(run)
+        return runs
 
     def _is_candidate(self, token: str) -> bool:
-        return len(token) >= _MIN_FUZZY_LENGTH and not token.isdigit() and not self._is_known_word(token)
+        """Only a word that is neither a question word nor an ordinary Indonesian word may be a misspelt name."""
+        return (
+            len(token) >= _MIN_FUZZY_LENGTH
+            and not token.isdigit()
+            and not self._is_known_word(token)
+            and not is_common_word(token)
+        )
 
     def _prefix(self, token: str) -> tuple[str, ...]:
         """Regions whose one-word name starts with a clipped form: "tasik" -> Tasikmalaya (kab and kota)."""
@@ -193,10 +238,12 @@ class Resolver:
 
     def _best_fuzzy(self, tokens: list[str], run: list[int], qualifier: str | None) -> Mention | Unknown | None:
         for index in run:
+            if not self._is_candidate(tokens[index]):
+                continue  # "gunung", "tanah": ordinary words begin many names; they clip none of them
             codes = tuple(code for code in self._prefix(tokens[index]) if not qualifier or self._fits(code, qualifier))
             if codes:
                 start = index - 1 if qualifier and index == run[0] else index
-                return Mention(tokens[index], codes, start, index + 1, fuzzy=True)
+                return Mention(tokens[index], codes, start, index + 1, fuzzy=True, score=ACCEPT_BESIDE_EXACT)
         best: tuple[float, int, int, list[tuple[Region, float]]] | None = None
         for length in range(min(_MAX_FUZZY_WORDS, len(run)), 0, -1):
             for offset in range(len(run) - length + 1):
@@ -206,20 +253,44 @@ class Resolver:
                     found = [(region, score) for region, score in found if qualifier in (region.level, region.kind)]
                 if found and (best is None or found[0][1] > best[0]):
                     best = (found[0][1], start, start + length, found)
+        # The user's words as typed, not only the part that came closest: "antah berantah".
+        words = " ".join(tokens[i] for i in run)
+        span = (run[0] - 1 if qualifier else run[0], run[-1] + 1)
         if best is None:
-            surface = " ".join(tokens[i] for i in run)
-            return Unknown(surface, ()) if qualifier else None
+            return Unknown(words, (), *span, qualified=True) if qualifier else None
         score, start, end, found = best
         surface = " ".join(tokens[start:end])
-        if score >= ACCEPT_SCORE:
-            codes = tuple(region.code for region, value in found if value == score)
+        codes = tuple(region.code for region, value in found if value == score)
+        # Ordinary words only ("kota bukit indah") are a name we do not know, not a slip of a known one.
+        if score >= ACCEPT_SCORE and self._one_name(codes) and any(self._is_candidate(t) for t in tokens[start:end]):
             # The qualifier word belongs to the name only when it sits right before the matched words.
-            return Mention(surface, codes, start - 1 if qualifier and start == run[0] else start, end, fuzzy=True)
+            start = start - 1 if qualifier and start == run[0] else start
+            return Mention(surface, codes, start, end, fuzzy=True, score=score)
         if score >= SUGGEST_SCORE or qualifier:
-            # The user's words as typed, not only the part that came closest: "antah berantah".
-            words = " ".join(tokens[i] for i in run)
-            return Unknown(words, tuple(region.code for region, _ in found[:SUGGESTION_LIMIT]))
+            suggestions = tuple(region.code for region, _ in found[:SUGGESTION_LIMIT])
+            return Unknown(words, suggestions, *span, qualified=qualifier is not None)
         return None
+
+    def _one_name(self, codes: tuple[str, ...]) -> bool:
+        """Tied candidates are one name ("bandng": Kabupaten and Kota Bandung), not a guess among several."""
+        names = {region.short_name for code in codes if (region := self._gazetteer.get(code)) is not None}
+        return len(names) == 1
+
+
+def _settled(mentions: list[Mention], tokens: list[str]) -> tuple[list[Mention], list[int]]:
+    """The regions a message means, of those it names: after a correction ("… maaf, maksud kami Kabupaten
+    Bangka") only the later ones; beside a real region name, no everyday word that is also a name ("batu
+    loncatan", "metro mini"). Returns the kept mentions and the words of the dropped ones, which go back to
+    the question and are not looked at again as names."""
+    keep = list(mentions)
+    corrections = [match.start() for match in _CORRECTION.finditer(" ".join(tokens))]
+    if corrections:
+        at = len(" ".join(tokens)[: corrections[-1]].split())
+        if any(mention.start >= at for mention in keep):
+            keep = [mention for mention in keep if mention.start >= at]
+    if any(mention.surface not in COMMON_WORD_NAMES for mention in keep):
+        keep = [mention for mention in keep if mention.surface not in COMMON_WORD_NAMES]
+    return keep, [i for mention in mentions if mention not in keep for i in range(mention.start, mention.end)]
 
 
 def _runs(indices: list[int], keep: Callable[[int], bool]) -> list[list[int]]:

@@ -71,6 +71,10 @@ class Storage(ABC):
     def query_stats(self, *, midnight: float, week_ago: float, top_n: int) -> QueryStats: ...
 
     @abstractmethod
+    def questions_since(self, since: float) -> list[QueryRow]:
+        """Logged questions asked from `since` on, oldest first (rows past the text retention have none)."""
+
+    @abstractmethod
     def first_time(self, update_id: int, now: float) -> bool:
         """Remember a Telegram update id; False when some worker already took it."""
 
@@ -189,6 +193,20 @@ class SQLStorage(Storage):
             top_regions=tuple((code, n) for code, n in regions),
             p50_latency_ms=median[0] if median else None,
         )
+
+    def questions_since(self, since: float) -> list[QueryRow]:
+        with self._connection() as connection:
+            rows = connection.execute(
+                self._sql(
+                    "SELECT asked_at, asker, channel, text, intent, regions, latency_ms FROM query_log "
+                    "WHERE asked_at >= ? ORDER BY asked_at"
+                ),
+                (since,),
+            ).fetchall()
+        return [
+            QueryRow(asked_at, asker, channel, text, intent, tuple(json.loads(regions)), latency_ms)
+            for asked_at, asker, channel, text, intent, regions, latency_ms in rows
+        ]
 
     def first_time(self, update_id: int, now: float) -> bool:
         with self._connection() as connection:

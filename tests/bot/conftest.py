@@ -6,10 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.answer import Engine
+from bot.engine.classifier import IntentClassifier
 from bot.engine.context import ContextStore
+from bot.engine.engine import Engine
+from bot.engine.training.build import load_or_build
 from core.gazetteer import get_gazetteer
+from knowledge.forums import load_forum_map
 from knowledge.guidance import load_guidance
+from scoring.methodology import load_methodology
 from scoring.results import Results, load_results
 
 
@@ -19,8 +23,36 @@ def results(sample_results_dir: Path) -> Results:
 
 
 @pytest.fixture(scope="session")
-def engine(results: Results, tmp_path_factory: pytest.TempPathFactory) -> Engine:
+def intent_classifier(tmp_path_factory: pytest.TempPathFactory) -> IntentClassifier:
+    """Trained afresh from the package's training data, exactly as `ihai index build` builds it; it needs
+    the methodology and the gazetteer, not the scored sample."""
+    return load_or_build(tmp_path_factory.mktemp("model"), load_methodology("ihai-2025"), get_gazetteer())
+
+
+@pytest.fixture(scope="session")
+def engine(results: Results, intent_classifier: IntentClassifier, tmp_path_factory: pytest.TempPathFactory) -> Engine:
     """Without a search index: figure answers must never depend on it."""
     store = ContextStore(tmp_path_factory.mktemp("context") / "ihai.sqlite3")
-    return Engine(results, get_gazetteer(), load_guidance(), index=None, store=store)
+    return Engine(results, get_gazetteer(), intent_classifier, load_guidance(), store=store, forum_map=load_forum_map())
 
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The held-out conversation report, printed at the end of every run that scored it."""
+    from tests.bot.test_conversations import REPORT, TRAINING_SECTIONS
+
+    write = terminalreporter.write_line
+    if TRAINING_SECTIONS:
+        terminalreporter.section("training conversation set")
+        write(f"leading section right: {sum(TRAINING_SECTIONS)}/{len(TRAINING_SECTIONS)}")
+    if not REPORT:
+        return
+    terminalreporter.section("held-out conversation set")
+    write(
+        f"{REPORT['questions']} questions · intent accuracy {REPORT['intent']:.1%} · region accuracy "
+        f"{REPORT['regions']:.1%} · full-answer accuracy {REPORT['full']:.1%}"
+    )
+    write(f"leading section right: {REPORT['sections']}/{REPORT['named_sections']}")
+    write("by failure class: " + " · ".join(f"{g} {ok}/{n}" for g, (ok, n) in REPORT["groups"].items()))
+    for failure in REPORT["failures"]:
+        write(f"  ✗ {failure}")

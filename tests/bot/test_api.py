@@ -246,7 +246,7 @@ def test_search_without_an_index_is_empty(client, engine):
 @pytest.fixture(scope="module")
 def indexed_client(tmp_path_factory: pytest.TempPathFactory, results, engine):
     """The API over an engine with a real (small) search index: the three forums' mandate documents."""
-    from bot.engine.answer import Engine
+    from bot.engine.engine import Engine
     from core.gazetteer import get_gazetteer
     from indexing.chunking import chunk_guidance
     from indexing.dense import load_embedding_model
@@ -259,7 +259,10 @@ def indexed_client(tmp_path_factory: pytest.TempPathFactory, results, engine):
     embedder = load_embedding_model()
     directory = tmp_path_factory.mktemp("index")
     build_index([chunk for doc in mandates for chunk in chunk_guidance(doc)], embedder, directory)
-    indexed = Engine(results, get_gazetteer(), guidance, index=SearchIndex.load(directory, embedder), store=engine.store)
+    indexed = Engine(
+        results, get_gazetteer(), engine.understander.classifier, guidance,
+        index=SearchIndex.load(directory, embedder), store=engine.store,
+    )  # fmt: skip
     settings = Settings(data_dir=tmp_path_factory.mktemp("api-index"))
     with TestClient(create_app(settings, Assistant(indexed))) as client:
         yield client

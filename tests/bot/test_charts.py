@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine.answer import Engine
+from bot.engine.engine import Engine
 from bot.engine.model import ChartRequest
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -27,7 +27,7 @@ def test_ask_prints_plain_text_and_suggestions(engine, querylog):
     print_answer(engine, querylog, "IHaI Kota Banjarbaru &", "cli-1", out)
     text = out.getvalue()
     assert "Kota Banjarbaru" in text and "<b>" not in text and "&amp;" not in text
-    assert "Tanya lanjut: dimensi terlemah 63.72" in text
+    assert "Tanya lanjut: Dimensi terlemah | Saran forum" in text
 
 
 def test_jsonl_keeps_context_per_session_and_survives_bad_lines(engine, querylog):

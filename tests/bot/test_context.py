@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.answer import Engine
 from bot.engine.context import ChatContext, ContextStore, Pending
+from bot.engine.engine import Engine
 from core.gazetteer import get_gazetteer
 from scoring.results import Results
 from tests.bot.pgcluster import postgres_url  # noqa: F401 (a fixture)
@@ -45,13 +45,13 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(tmp_path / "ihai.sqlite3") if request.param == "sqlite" else request.getfixturevalue("postgres_url")
 
 
-def test_engine_follow_up_survives_a_restart(results: Results, database: str) -> None:
+def test_engine_follow_up_survives_a_restart(results: Results, intent_classifier, database: str) -> None:
     """A follow-up asked after the process restarted (new engine, same database) still finds its region;
     with PostgreSQL the second engine may as well be another worker on another host."""
-    first = Engine(results, get_gazetteer(), store=ContextStore(database))
+    first = Engine(results, get_gazetteer(), intent_classifier, store=ContextStore(database))
     asked = first.ask("berapa ihai kota banjarbaru", "chat-7")
     first.store.close()
-    second = Engine(results, get_gazetteer(), store=ContextStore(database))
+    second = Engine(results, get_gazetteer(), intent_classifier, store=ContextStore(database))
     follow_up = second.ask("kalau dimensi terlemahnya?", "chat-7")
     other_chat = second.ask("kalau dimensi terlemahnya?", "chat-8")
     assert asked.regions == follow_up.regions == ("63.72",)

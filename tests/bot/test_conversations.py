@@ -1,190 +1,143 @@
-"""Every question of conversations.yaml through the real engine on the real sample results.
+"""The conversation set through the real engine (classifier, search index, sample results).
 
-Expected figures are never typed in the YAML: a case names result columns, and this test reads their
-values for the expected region from the results file, formats them the way an Indonesian reader
-expects ("6,72", "1.302") and looks for them in the answer.
+Two parts. The training part (`bot/engine/training/conversations.yaml`, which the classifier also learns
+from) must pass case by case — intent, regions, every fact — except the section that leads a guidance
+answer, which is scored over the part (section ranking is retrieval, judged as a rate). The held-out part (`tests/bot/conversations_heldout.yaml`) was written
+independently, before the engine was tuned, and is never trained on: it is scored — intent accuracy,
+region accuracy and full-answer accuracy (intent, regions and every fact checked against the results
+file) — printed at the end of the run, and CI fails below 95% full-answer accuracy. A held-out question
+that fails stays in the set.
 """
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
+from collections import Counter, defaultdict
 from typing import Any
 
-import pandas as pd
 import pytest
-import yaml
 
-from bot.engine.answer import Engine
-from bot.engine.model import Answer
+from bot.engine.engine import Engine
+from bot.engine.normalise import normalise
 from core.gazetteer import Region, get_gazetteer
-from scoring.results import Results, dimension_column
+from knowledge.forums import load_forum_map
+from knowledge.guidance import load_guidance
+from scoring.results import Results
+from tests.bot.conversation_checks import HELDOUT_FILE, TRAINING_FILE, Checker, Verdict, load_cases
 
-CASES_FILE = Path(__file__).with_name("conversations.yaml")
-SYNTHETIC_LINE = "<i>Data sampel sintetis, bukan hasil resmi.</i>"
-FIGURE_INTENTS = {"profil", "provinsi", "terlemah", "saran", "cakupan", "selisih_kategori", "bandingkan", "peringkat"}
-# Intents about one region that become "belum_diukur" when the region has no results row.
-SINGLE_REGION_INTENTS = FIGURE_INTENTS - {"bandingkan", "peringkat"}
-COUNT_COLUMNS = {
-    "n_respondents", "rank_in_province", "rank_national",
-    "n_kabkota_total", "n_kabkota_measured", "n_kabkota_at_target",
-}  # fmt: skip
-_TAG = re.compile(r"</?([a-zA-Z]+)[^>]*>")
-
-
-def _cases() -> list[Any]:
-    cases = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))["cases"]
-    return [
-        pytest.param(case.get("turns") or [case], id=f"{number:03d}-{(case.get('turns') or [case])[0]['ask'][:40]}")
-        for number, case in enumerate(cases)
-    ]
+TRAINING = load_cases(TRAINING_FILE)
+HELDOUT = load_cases(HELDOUT_FILE)
+FULL_ANSWER_FLOOR = 0.95
+# The share of the training part's guidance questions whose named section leads the answer, just under the
+# measured 0.71 (README); below it, section ranking has regressed.
+TRAINING_SECTION_FLOOR = 0.65
+GROUPS = ("forum", "gap", "weakness", "definition", "noise", "two_asks", "guidance", "list_followup")
+# Filled by the held-out test, printed by tests/bot/conftest.py at the end of the run.
+REPORT: dict[str, Any] = {}
+TRAINING_SECTIONS: list[bool] = []
 
 
-def _decimal(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",")
-
-
-def _score(value: float, edges: list[float]) -> str:
-    """An IHaI as the answers show it: 5.996 lies below the 6.00 edge, so it is not "6,00"."""
-    decimals = 2
-    while any(float(f"{value:.{decimals}f}") >= edge > value for edge in edges):
-        decimals += 1
-    return f"{value:.{decimals}f}".replace(".", ",")
-
-
-def _count(value: int) -> str:
-    return f"{int(value):,}".replace(",", ".")
+def _questions(cases: list[list[dict]]) -> list[dict]:
+    return [turn for turns in cases for turn in turns]
 
 
 @pytest.fixture(scope="module")
-def table(results: Results) -> pd.DataFrame:
-    return results.table.set_index("code", drop=False).rename_axis(None)
-
-
-@pytest.fixture(scope="module")
-def unmeasured(table: pd.DataFrame) -> Region:
+def unmeasured(results: Results) -> Region:
     """A kab/kota of the gazetteer without a results row whose name no other region shares."""
     gazetteer = get_gazetteer()
+    codes = set(results.table["code"])
     return next(
         region
         for region in gazetteer.kabkota()
-        if region.code not in table.index and [r.code for r in gazetteer.lookup(region.name)] == [region.code]
+        if region.code not in codes and [r.code for r in gazetteer.lookup(region.name)] == [region.code]
     )
 
 
-def test_the_set_is_large_enough() -> None:
-    questions = sum(len(case.values[0]) for case in _cases())
-    assert questions >= 200
+@pytest.fixture(scope="module")
+def checker(results: Results, unmeasured: Region) -> Checker:
+    return Checker(results, unmeasured)
 
 
-@pytest.mark.parametrize("turns", _cases())
-def test_conversation(
-    turns: list[dict],
-    engine: Engine,
-    results: Results,
-    table: pd.DataFrame,
-    unmeasured: Region,
-    request: pytest.FixtureRequest,
-) -> None:
-    session = f"yaml-{request.node.callspec.id}"
+@pytest.fixture(scope="module")
+def indexed_engine(results: Results, search_index, intent_classifier, tmp_path_factory) -> Engine:
+    from bot.engine.context import ContextStore
+
+    store = ContextStore(tmp_path_factory.mktemp("conversations") / "ihai.sqlite3")
+    return Engine(results, get_gazetteer(), intent_classifier, load_guidance(), search_index, store, load_forum_map())
+
+
+def run_case(engine: Engine, checker: Checker, turns: list[dict], session: str) -> list[Verdict]:
+    verdicts = []
+    shown: dict | list | None = None  # the last list: a ranking's spec or the regions compared
     for turn in turns:
-        question = _substitute(turn["ask"], unmeasured)
-        answer = engine.ask(question, session)
-        context = f"{question!r} -> {answer.intent} {answer.regions}\n{answer.text}"
-        _check_turn(turn, answer, unmeasured, table, results, context)
+        answer = engine.ask(checker.substitute(turn["ask"]), session)
+        verdict = checker.judge(turn, answer, shown)
+        if verdict.problems or verdict.notes:
+            verdict.notes.append(f"answer: {answer.intent} {answer.regions}\n{answer.text}")
+        verdicts.append(verdict)
+        if "ranking" in turn:
+            shown = turn["ranking"]
+        elif turn["intent"] == "bandingkan" and turn.get("regions"):
+            shown = turn["regions"]
+    return verdicts
 
 
-def _check_turn(
-    turn: dict, answer: Answer, unmeasured: Region, table: pd.DataFrame, results: Results, context: str
+def test_the_sets_are_large_enough_and_cover_every_failure_class() -> None:
+    training, heldout = _questions(TRAINING), _questions(HELDOUT)
+    assert len(training) + len(heldout) >= 1000
+    assert len(heldout) >= 300
+    groups = Counter(turn.get("group") for turn in heldout)
+    assert all(groups[group] >= 15 for group in GROUPS), groups
+    assert sum("section" in turn for turn in heldout) >= 40
+    # Held-out means held out: no held-out question is among the training questions, as the engine reads
+    # them (an empty message is no text to learn from).
+    training_texts = {normalise(turn["ask"]) for turn in training} - {""}
+    assert not [turn["ask"] for turn in heldout if normalise(turn["ask"]) in training_texts]
+
+
+@pytest.mark.parametrize("cases", [TRAINING, HELDOUT], ids=["training", "heldout"])
+def test_every_case_can_check_what_it_claims(cases: list[list[dict]], checker: Checker) -> None:
+    problems = [problem for turns in cases for problem in checker.case_problems(turns)]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "turns", TRAINING, ids=[f"{n:03d}-{turns[0]['ask'][:40]}" for n, turns in enumerate(TRAINING)]
+)
+def test_training_conversation(
+    turns: list[dict], indexed_engine: Engine, checker: Checker, request: pytest.FixtureRequest
 ) -> None:
-    regions = [_substitute(code, unmeasured) for code in turn.get("regions", [])]
-    intent = turn["intent"]
-    if intent in SINGLE_REGION_INTENTS and regions and not any(code in table.index for code in regions):
-        intent = "belum_diukur"
-    assert answer.intent == intent, context
-    assert answer.text.strip(), context
-    _assert_telegram_html(answer.text)
-    if "regions" in turn:
-        assert list(answer.regions) == regions, context
-    if "choices" in turn:
-        assert {button.payload.removeprefix("wilayah ") for button in answer.choices} == set(turn["choices"]), context
-    for code in regions:
-        _check_facts(turn.get("facts", []), code, table, results, answer.text, context)
-    if "ranking" in turn:
-        _check_ranking(turn["ranking"], table, answer.text, context)
-    for snippet in turn.get("contains", []):
-        assert snippet in answer.text, context
-    if "chart" in turn and answer.intent != "belum_diukur":
-        assert answer.chart is not None and answer.chart.kind == turn["chart"], context
-    if results.synthetic and answer.intent in FIGURE_INTENTS:
-        assert answer.text.endswith(SYNTHETIC_LINE), context
+    for verdict in run_case(indexed_engine, checker, turns, f"train-{request.node.callspec.id}"):
+        assert verdict.intent_ok and verdict.regions_ok is not False and not verdict.problems, (
+            f"{verdict.question!r}: " + "\n".join(verdict.problems + verdict.notes)
+        )
+        if verdict.section_ok is not None:
+            TRAINING_SECTIONS.append(verdict.section_ok)
 
 
-def _check_facts(facts: list[str], code: str, table: pd.DataFrame, results: Results, text: str, context: str) -> None:
-    if code not in table.index:
-        return
-    row = table.loc[code]
-    if not row["publishable"]:
-        assert _count(row["n_respondents"]) in text, context  # no figure published, but the n is said
-        return
-    for fact in facts:
-        for snippet in _expected(fact, row, results):
-            assert snippet in text, f"{fact} of {code}: {snippet!r} missing in\n{context}"
+def test_training_sections_lead_guidance_answers() -> None:
+    """Runs after the training cases (pytest keeps file order) and scores the sections they named."""
+    assert len(TRAINING_SECTIONS) >= 40, "the training cases did not run before this test"
+    assert sum(TRAINING_SECTIONS) / len(TRAINING_SECTIONS) >= TRAINING_SECTION_FLOOR
 
 
-def _expected(fact: str, row: pd.Series, results: Results) -> list[str]:
-    """The text a fact must show: formatted numbers, and names for the weakest dimension/variable."""
-    methodology = results.methodology
-    if fact == "weakest_dimension":
-        key = row["weakest_dimension"]
-        name = next(d.name for d in methodology.dimensions if d.key == key)
-        return [name, _decimal(row[dimension_column(key)])]
-    if fact == "weakest_variable":
-        key = row["weakest_variable"]
-        return [key.upper(), _decimal(row[key])]
-    if fact == "gap":
-        higher = [band.lower for band in methodology.categories.bands if band.lower > row["ihai"]]
-        return [_decimal(higher[0] - row["ihai"])] if higher else []
-    value = row[fact]
-    if pd.isna(value):
-        return []
-    if isinstance(value, str):
-        return [value]
-    if fact == "ihai":
-        return [_score(value, [band.lower for band in methodology.categories.bands])]
-    return [_count(value) if fact in COUNT_COLUMNS else _decimal(value)]
-
-
-def _check_ranking(spec: dict, table: pd.DataFrame, text: str, context: str) -> None:
-    metric, scope = spec["metric"], spec["scope"]
-    if scope == "provinsi":
-        rows = table[(table["level"] == "provinsi") & table["publishable"]]
-    else:
-        rows = table[(table["level"] == "kabkota") & table["publishable"]]
-        if scope:
-            rows = rows[rows["province_code"] == scope]
-    ordered = rows.dropna(subset=[metric]).sort_values([metric, "code"], ascending=[False, True])
-    chosen = ordered.head(spec["n"]) if spec["order"] == "top" else ordered.tail(spec["n"]).iloc[::-1]
-    position = 0
-    for _, row in chosen.iterrows():
-        found = re.compile(rf"{re.escape(row['name'])}(?!\w)").search(text, position)
-        assert found is not None, f"{row['name']} missing or out of order in\n{context}"
-        position = found.end()
-        assert _decimal(row[metric]) in text[position : position + 40], context
-
-
-def _assert_telegram_html(text: str) -> None:
-    """Only <b> and <i>, balanced and properly nested."""
-    stack: list[str] = []
-    for match in _TAG.finditer(text):
-        name = match.group(1)
-        assert name in ("b", "i"), f"unsupported tag {match.group(0)}"
-        if match.group(0).startswith("</"):
-            assert stack and stack.pop() == name, f"unbalanced </{name}> in {text!r}"
-        else:
-            stack.append(name)
-    assert not stack, f"unclosed tags {stack} in {text!r}"
-
-
-def _substitute(text: str, unmeasured: Region) -> str:
-    return text.replace("{unmeasured.code}", unmeasured.code).replace("{unmeasured}", unmeasured.name)
+def test_heldout_accuracy(indexed_engine: Engine, checker: Checker) -> None:
+    verdicts: list[tuple[dict, Verdict]] = []
+    for number, turns in enumerate(HELDOUT):
+        for turn, verdict in zip(turns, run_case(indexed_engine, checker, turns, f"heldout-{number}"), strict=True):
+            verdicts.append((turn, verdict))
+    with_regions = [v for _, v in verdicts if v.regions_ok is not None]
+    by_group: dict[str, list[bool]] = defaultdict(list)
+    for turn, verdict in verdicts:
+        if turn.get("group"):
+            by_group[turn["group"]].append(verdict.full_ok)
+    REPORT.update(
+        questions=len(verdicts),
+        intent=sum(v.intent_ok for _, v in verdicts) / len(verdicts),
+        regions=sum(bool(v.regions_ok) for v in with_regions) / len(with_regions),
+        full=sum(v.full_ok for _, v in verdicts) / len(verdicts),
+        groups={group: (sum(oks), len(oks)) for group, oks in sorted(by_group.items())},
+        sections=sum(bool(v.section_ok) for _, v in verdicts if v.section_ok is not None),
+        named_sections=sum(v.section_ok is not None for _, v in verdicts),
+        failures=[f"{v.question!r}: {(v.problems + v.notes)[0]}" for _, v in verdicts if not v.full_ok],
+    )
+    assert REPORT["full"] >= FULL_ANSWER_FLOOR, "\n".join(REPORT["failures"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from types import SimpleNamespace
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -13,7 +13,9 @@ import pandas as pd
 import pytest
 
 from bot.engine import render
-from bot.engine.answer import SYNTHETIC_LINE, Engine
+from bot.engine.classifier import IntentClassifier
+from bot.engine.compose.kit import SYNTHETIC_LINE
+from bot.engine.engine import Engine
 from core.gazetteer import get_gazetteer
 from knowledge.guidance import load_guidance
 from scoring.methodology import load_methodology
@@ -22,24 +24,15 @@ from scoring.report import write_outputs
 from scoring.results import Results, aspect_column, load_results
 
 
-class FakeIndex:
-    """Stands in for indexing's SearchIndex: returns one guidance passage and records the query."""
+@pytest.fixture
+def make_engine(intent_classifier: IntentClassifier) -> Callable[..., Engine]:
+    """Engines these tests build themselves. One classifier serves every framework: it reads mask tokens
+    ("_variabel"), which each engine's own methodology produces."""
 
-    def __init__(self) -> None:
-        self.queries: list[str] = []
+    def make(results: Results, **changes: Any) -> Engine:
+        return Engine(results, get_gazetteer(), intent_classifier, load_guidance(), **changes)
 
-    def search(self, query: str, k: int = 5, filters: dict[str, Any] | None = None) -> list[SimpleNamespace]:
-        self.queries.append(query)
-        hit = SimpleNamespace(
-            chunk_id="moderasi-1", doc_id="variabel-v7", title="Moderasi Beragama <V7>", kind="guidance", score=1.0,
-            text="**Moderasi beragama** adalah cara pandang yang moderat. " * 40, metadata={},
-            sources=("Peraturan Presiden Nomor 58 Tahun 2023",),
-        )  # fmt: skip
-        return [hit]
-
-
-def _engine(results: Results, **changes: Any) -> Engine:
-    return Engine(results, get_gazetteer(), load_guidance(), **changes)
+    return make
 
 
 def _first_kabkota(results: Results, **where: Any) -> pd.Series:
@@ -50,16 +43,21 @@ def _first_kabkota(results: Results, **where: Any) -> pd.Series:
     return rows.sort_values("code").iloc[0]
 
 
-def test_guidance_answer_comes_from_the_index_with_its_sources(results: Results) -> None:
-    index = FakeIndex()
-    answer = _engine(results, index=index).ask("apa itu moderasi beragama?", "g")
+def test_guidance_answer_leads_with_the_section_that_answers_and_cites_its_sources(
+    results: Results, search_index, make_engine
+) -> None:
+    engine = make_engine(results, index=search_index)
+    answer = engine.ask("apa saja tugas fkub?", "g")
     assert answer.intent == "metodologi"
-    assert index.queries == ["apa itu moderasi beragama"]
-    assert "Moderasi Beragama &lt;V7&gt;" in answer.text  # titles are escaped like any other text
-    assert "Peraturan Presiden Nomor 58 Tahun 2023" in answer.text
-    assert answer.sources[0].doc_id == "variabel-v7"
-    assert len(answer.text) < 1500  # an excerpt, not the whole document
-    assert SYNTHETIC_LINE not in answer.text
+    assert answer.facts["sections"][0] == "fkub-mandat#tugas"  # the duties, not the introduction
+    doc = next(d for d in load_guidance() if d.id == "fkub-mandat")
+    assert answer.text.startswith(f"<b>{render.escape(doc.title)}</b>\n<b>Tugas</b>")
+    assert answer.sources[0].doc_id == "fkub-mandat" and SYNTHETIC_LINE not in answer.text
+    [more] = [b for b in answer.followups if b.label == "Selengkapnya"]
+    whole = engine.ask(more.payload, "g")
+    assert whole.intent == "dokumen" and "Susunan" in whole.text and len(whole.text) > len(answer.text)
+    # The whole document is an aside: the conversation goes on where it was.
+    assert engine.ask("kalau fpk?", "g").intent != "dokumen"
 
 
 def test_without_index_guidance_says_so_and_figures_still_work(engine: Engine) -> None:
@@ -84,14 +82,14 @@ def test_region_under_target_is_marked_indicative(engine: Engine, results: Resul
     assert answer.facts["target_met"] is False
 
 
-def test_region_below_publication_minimum_shows_no_figure(results: Results) -> None:
+def test_region_below_publication_minimum_shows_no_figure(results: Results, make_engine) -> None:
     row = _first_kabkota(results)
     table = results.table.copy()
     mask = table["code"] == row["code"]
     figures = ["ihai", "ihai_se", "ihai_ci_low", "ihai_ci_high", "category", "rank_in_province", "rank_national"]
     table.loc[mask, figures] = pd.NA
     table.loc[mask, ["n_respondents", "publishable"]] = [12, False]
-    engine = _engine(dataclasses.replace(results, table=table))
+    engine = make_engine(dataclasses.replace(results, table=table))
     answer = engine.ask(f"ihai {row['code']}", "small")
     assert answer.intent == "profil"
     assert "12" in answer.text and "tidak dipublikasikan" in answer.text
@@ -99,9 +97,9 @@ def test_region_below_publication_minimum_shows_no_figure(results: Results) -> N
     assert answer.chart is None
 
 
-def test_real_results_carry_no_sample_line(results: Results) -> None:
+def test_real_results_carry_no_sample_line(results: Results, make_engine) -> None:
     real = dataclasses.replace(results, manifest={**results.manifest, "synthetic": False})
-    answer = _engine(real).ask("ihai kota banjarbaru", "real")
+    answer = make_engine(real).ask("ihai kota banjarbaru", "real")
     assert answer.intent == "profil" and SYNTHETIC_LINE not in answer.text
 
 
@@ -133,8 +131,10 @@ def test_profile_says_how_sure_the_category_is_and_shows_the_aspects(engine: Eng
     assert "Keyakinan kategori: lebih dari 99%" in engine.ask(f"ihai {sure['code']}", "certainty").text
 
 
-def test_guidance_prefers_the_results_framework_unless_another_is_named(results: Results, search_index) -> None:
-    engine = _engine(results, index=search_index)
+def test_guidance_prefers_the_results_framework_unless_another_is_named(
+    results: Results, search_index, make_engine
+) -> None:
+    engine = make_engine(results, index=search_index)
     assert results.methodology.id == "ihai-2025"
     plain = engine.ask("apa itu moderasi beragama?", "fw")
     named = engine.ask("apa itu x10 moderasi beragama?", "fw")
@@ -142,15 +142,16 @@ def test_guidance_prefers_the_results_framework_unless_another_is_named(results:
     assert named.sources[0].doc_id == "variabel-x10"
 
 
-def test_a_one_line_introduction_is_shown_with_the_document_that_follows(results: Results, search_index) -> None:
-    engine = _engine(results, index=search_index)
-    answer = engine.ask("apa peran fkub", "intro")
-    assert answer.sources[0].doc_id == "fkub-mandat"
-    assert "Dasar hukum:" in answer.text and "• Peraturan Bersama Menteri Agama" in answer.text
-    assert "##" not in answer.text and "**" not in answer.text
+def test_how_to_questions_lead_with_the_steps(results: Results, search_index, make_engine) -> None:
+    engine = make_engine(results, index=search_index)
+    rpjmd = engine.ask("bagaimana memasukkan IHaI ke RPJMD?", "steps")
+    assert rpjmd.facts["sections"][0] == "ihai-dalam-rpjmd#langkah-yang-disarankan"
+    coverage = engine.ask("responden kami kurang, gimana cara naikin partisipasi survei?", "steps")
+    assert coverage.intent == "metodologi"
+    assert coverage.facts["sections"][0].startswith("meningkatkan-cakupan-survei#")
 
 
-def test_results_of_the_2023_framework_are_answered_in_its_terms(tmp_path) -> None:
+def test_results_of_the_2023_framework_are_answered_in_its_terms(tmp_path, make_engine) -> None:
     """Nothing in the engine is tied to the 2025 framework: score a small 2023/2024-style export with the
     real pipeline and ask about it."""
     methodology = load_methodology("ihai-2023")
@@ -165,7 +166,7 @@ def test_results_of_the_2023_framework_are_answered_in_its_terms(tmp_path) -> No
     export.to_csv(tmp_path / "ekspor-2024.csv", index=False)
     write_outputs(run_scoring([tmp_path / "ekspor-2024.csv"], methodology, get_gazetteer()), tmp_path / "hasil")
     results = load_results(tmp_path / "hasil")
-    engine = _engine(results)
+    engine = make_engine(results)
     row = results.row("63.03")
 
     profile = engine.ask("ihai kab banjar", "2023")
@@ -232,3 +233,12 @@ def test_figures_for_another_year_say_which_year_is_loaded(engine: Engine, resul
     assert other.text.startswith(f"<i>Asisten ini memuat hasil IHaI {year} saja; angka tahun {year - 1}")
     assert "Asisten ini memuat" not in engine.ask(f"ihai kalsel {year}", "tahun").text
     assert "Asisten ini memuat" not in engine.ask(f"apa itu perpres 58 tahun {year - 2}", "tahun").text
+
+
+def test_a_weighted_profile_says_how_it_was_weighted(results: Results, make_engine) -> None:
+    row = _first_kabkota(results)
+    table = results.table.copy()
+    table.loc[table["code"] == row["code"], "weighting"] = "raking: sex, age_group"
+    weighted = make_engine(dataclasses.replace(results, table=table)).ask(f"ihai {row['code']}", "bobot")
+    assert "dibobot ke jumlah penduduk menurut jenis kelamin dan kelompok umur (raking)" in weighted.text
+    assert "Pembobotan" not in make_engine(results).ask(f"ihai {row['code']}", "bobot").text

@@ -7,7 +7,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine.answer import Engine
+from bot.engine.engine import Engine
 from bot.engine.model import Answer
 from tests.bot.html_checks import assert_balanced
 

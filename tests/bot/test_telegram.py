@@ -105,11 +105,11 @@ def expected_buttons(answer: Answer) -> list[tuple[str, str]]:
 @pytest.fixture
 def assistant(engine, results):
     """The real engine; a reload builds a new one on the same results and context store."""
-    from bot.engine.answer import Engine
+    from bot.engine.engine import Engine
     from core.gazetteer import get_gazetteer
     from knowledge.guidance import load_guidance
 
-    return Assistant(engine, rebuild=lambda: Engine(results, get_gazetteer(), load_guidance(), store=engine.store))
+    return Assistant(engine, rebuild=lambda: Engine(results, get_gazetteer(), engine.understander.classifier, load_guidance(), store=engine.store))
 
 
 @pytest.fixture(scope="module")

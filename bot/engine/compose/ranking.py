@@ -1,0 +1,148 @@
+"""Rankings (top, bottom or both ends; of kab/kota nationally or in a province, or of provinces; by IHaI,
+a dimension or a variable) and the regions of one category band."""
+
+from __future__ import annotations
+
+from bot.engine import render
+from bot.engine.compose.kit import Kit, button
+from bot.engine.data import PROVINCES_SCOPE, Row
+from bot.engine.decide import Decision
+from bot.engine.draft import Draft
+from bot.engine.intents import Intent
+from bot.engine.model import Answer, Button, ChartRequest
+from bot.engine.payloads import Payload
+from bot.engine.phrasing import band_text, display_name
+from bot.engine.slots import BOTH, BOTTOM, TOP
+from scoring.results import dimension_column
+
+DEFAULT_TOP_N = 5
+_LISTED_IN_CATEGORY = 20
+
+
+def ranking(decision: Decision, kit: Kit) -> Answer:
+    slots, scope = decision.slots, decision.scope
+    metric = slots.variables[0] if slots.variables else (
+        dimension_column(slots.dimensions[0]) if slots.dimensions else "ihai"
+    )  # fmt: skip
+    ranked = kit.view.ranking(metric, scope)
+    if not ranked:
+        draft = Draft()
+        if scope in ("", PROVINCES_SCOPE):
+            draft.add("Belum ada kab/kota dengan angka yang dipublikasikan.")
+        else:
+            kit.not_measured(scope, draft)
+        return kit.finish(draft, Intent.BELUM_DIUKUR, (scope,) if draft.facts else ())
+    n = min(slots.n or DEFAULT_TOP_N, len(ranked))
+    draft = Draft(figures=True)
+    order = slots.order or TOP
+    ends = (TOP, BOTTOM) if order == BOTH else (order,)
+    shown: list[Row] = []
+    below_target = False
+    for end in ends:
+        if end == TOP:
+            chosen = ranked[:n]
+        else:
+            # Alone, the weakest first, where attention is needed most; beside the top, in ranking order.
+            chosen = ranked[-n:] if order == BOTH else list(reversed(ranked[-n:]))
+        chosen = [row for row in chosen if row not in shown]
+        if shown:
+            draft.add("")
+        draft.add(_title(n, metric, end == BOTTOM, scope, kit))
+        for row in chosen:
+            below_target |= _line(row, metric, scope, draft, kit)
+        shown += chosen
+    unit = "provinsi" if scope == PROVINCES_SCOPE else "kab/kota"
+    draft.add("", f"Dari {len(ranked)} {unit} yang angkanya dipublikasikan.")
+    if below_target:
+        draft.add(
+            f"* Di bawah target {render.count(kit.methodology.survey.target_respondents)} responden: angka indikatif, "
+            "bukan hasil yang dilaporkan Kemendagri."
+        )
+    draft.facts.update(scope=scope, metric=metric, order=order, codes=[row["code"] for row in shown],
+                       listed=[row["code"] for row in shown])  # fmt: skip
+    regions = (scope,) if scope not in ("", PROVINCES_SCOPE) else ()
+    followups = () if order == BOTH else (_flipped(n, metric, order == BOTTOM, scope, kit),)
+    chart = ChartRequest("province_ranking", scope) if regions else None
+    return kit.finish(draft, Intent.PERINGKAT, regions, followups, chart)
+
+
+def _line(row: Row, metric: str, scope: str, draft: Draft, kit: Kit) -> bool:
+    """One ranked region; returns whether it is a kab/kota under the respondent target."""
+    place = kit.view.position(row, metric, scope)
+    figure = kit.phrasing.ihai(row[metric]) if metric == "ihai" else render.number(row[metric])
+    line = f"{place}. {render.escape(display_name(row))} — <b>{figure}</b>"
+    if metric == "ihai":
+        line += (
+            f" · {render.escape(row['category'])} · IK {kit.phrasing.confidence} "
+            f"{render.interval(row['ihai_ci_low'], row['ihai_ci_high'])}"
+        )
+    line += f" · n = {render.count(row['n_respondents'])}"
+    under = row["level"] == "kabkota" and not row.get("target_met")
+    draft.add(line + (" *" if under else ""))
+    return under
+
+
+def _title(n: int, metric: str, bottom: bool, scope: str, kit: Kit) -> str:
+    what = "provinsi dengan rata-rata" if scope == PROVINCES_SCOPE else "kab/kota dengan"
+    measure = "IHaI" if metric == "ihai" else kit.phrasing.metric_label(metric)
+    if scope == PROVINCES_SCOPE:
+        where = ""
+    else:
+        where = " secara nasional" if not scope else f" di {kit.view.rows[scope]['name']}"
+    return f"<b>{n} {what} {render.escape(measure)} {'terendah' if bottom else 'tertinggi'}{render.escape(where)}</b>"
+
+
+def _flipped(n: int, metric: str, bottom: bool, scope: str, kit: Kit) -> Button:
+    """The same ranking from the other end, as a button."""
+    payload = Payload(
+        Intent.PERINGKAT,
+        n=n,
+        order=TOP if bottom else BOTTOM,
+        scope=scope,
+        dimension=metric.removeprefix("dim_") if metric.startswith("dim_") else None,
+        variable=metric if metric in kit.methodology.variable_keys else None,
+    )
+    unit = "provinsi " if scope == PROVINCES_SCOPE else ""
+    return button(f"{n} {unit}{'tertinggi' if bottom else 'terendah'}", payload)
+
+
+def category(decision: Decision, kit: Kit) -> Answer:
+    """The kab/kota (or provinces) of one category band, within a province or nationally."""
+    label, scope = decision.slots.category, decision.scope
+    ranked = kit.view.ranking("ihai", scope)
+    chosen = [row for row in ranked if row["category"] == label]
+    if label == kit.methodology.categories.bands[0].label:
+        chosen.reverse()  # the lowest band: the weakest regions first, where attention is needed most
+    unit = "provinsi" if scope == PROVINCES_SCOPE else "kab/kota"
+    where = {"": " secara nasional", PROVINCES_SCOPE: ""}.get(scope)
+    if where is None:
+        where = f" di {kit.view.rows[scope]['name']}" if scope in kit.view.rows else ""
+    draft = Draft(figures=True)
+    draft.add(
+        f"<b>{render.count(len(chosen))} dari {render.count(len(ranked))} {unit}{render.escape(where)} "
+        f"berkategori {render.escape(label or '')}</b>"
+    )
+    draft.add(
+        *(
+            f"• {render.escape(display_name(row))} — {kit.phrasing.ihai(row['ihai'])} · "
+            f"keyakinan kategori {render.chance(row['category_probability'])}"
+            for row in chosen[:_LISTED_IN_CATEGORY]
+        )
+    )
+    if len(chosen) > _LISTED_IN_CATEGORY:
+        draft.add(f"… dan {render.count(len(chosen) - _LISTED_IN_CATEGORY)} lainnya.")
+    bands = kit.methodology.categories.bands
+    band = next(b for b in bands if b.label == label)
+    upper = next((b.lower for b in bands if b.lower > band.lower), None)
+    draft.add(
+        "",
+        f"Batas kategori: {band_text(band.label, band.lower, upper)}"
+        + (" (sementara)." if kit.methodology.categories.provisional else "."),
+    )
+    shown = [row["code"] for row in chosen[:_LISTED_IN_CATEGORY]]
+    draft.facts.update(scope=scope, category=label, codes=[row["code"] for row in chosen], listed=shown)
+    regions = (scope,) if scope not in ("", PROVINCES_SCOPE) else ()
+    return kit.finish(draft, Intent.KATEGORI, regions)
+
+
+COMPOSERS = {Intent.PERINGKAT: ranking, Intent.KATEGORI: category}

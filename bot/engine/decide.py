@@ -1,0 +1,383 @@
+"""The one place an intent is chosen: an `Understanding` and the chat's context in, a `Decision` out.
+
+Rules only where the answer must be exact (tapped buttons and replies to a question back are taken care
+of by `dialogue.py` before this), then the classifier's reading, refined by the slots:
+several regions asked for figures are compared, a province's profile is its summary, a ranking that
+names one kab/kota is that kab/kota's profile, an elliptical follow-up repeats the last question, and a
+position in the last list ("yang paling bawah") is that list's region. When the classifier is unsure,
+the likeliest readings are offered as buttons instead of a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from bot.engine import lexicon
+from bot.engine.context import ChatContext
+from bot.engine.intents import Intent, spec
+from bot.engine.slots import Slots
+from bot.engine.understand import Understander, Understanding
+from core.constants import KABKOTA, NATIONAL_CODE, PROVINSI
+
+MAX_REGIONS = 5
+# Below this probability of its best reading, the classifier's guess is offered, not answered.
+CONFIDENT = 0.45
+# ... unless the best reading leads the second by this much.
+CLEAR_LEAD = 0.25
+READINGS = 3
+# "kota", "kabupaten" (or "kotanya") in a reply that picks between regions sharing a name.
+KINDS = {"kota": "kota", "kabupaten": "kabupaten", "provinsi": PROVINSI, "prov": PROVINSI}
+PROVINCES_SCOPE = "provinsi"
+Level = Callable[[str], str]  # region code -> "kabkota" | "provinsi" | "nasional"
+# Intents a message needs no region for; everything else about regions falls back to the chat's.
+_GENERAL = frozenset({Intent.SAPAAN, Intent.BANTUAN, Intent.METODOLOGI, Intent.DI_LUAR_CAKUPAN})
+# A mention starting with one of these names its region on purpose ("kab. klaten", "kota malang").
+QUALIFIED = frozenset({"kabupaten", "kota", "provinsi", "kabkota", "wilayah"})
+_CODE = re.compile(r"\d{2}(?:\.\d{2})?")
+# Answers that are themselves lists: "urutan 4 terbawah" asks a new list, it does not point into the last.
+_LISTS = frozenset({Intent.PERINGKAT, Intent.KATEGORI})
+
+
+@dataclass(frozen=True)
+class Decision:
+    intent: Intent
+    regions: tuple[str, ...] = ()
+    slots: Slots = field(default_factory=Slots)
+    query: str = ""  # the normalised question, for the guidance search
+    forums: tuple[str, ...] = ()
+    scope: str = ""  # peringkat/kategori: a province code, "" nationally, "provinsi" for provinces
+    choices: tuple[str, ...] = ()  # pilih_wilayah: candidate codes; tidak_dikenal: suggestions
+    surface: str = ""  # the ambiguous or unknown name as typed (normalised)
+    pending_text: str = ""  # the question to finish once the user picks a region
+    asked: Intent | None = None  # pilih_wilayah: what waits for a region
+    readings: tuple[Intent, ...] = ()  # pilih_maksud: the likeliest readings
+    doc: str = ""  # sumber/dokumen: the guidance document
+    confidence: float = 1.0
+
+
+def decide(u: Understanding, context: ChatContext, world: Understander) -> Decision:
+    """The intent of a message (not a button) in the light of the conversation; `world` knows the regions."""
+    level = world.level
+    if not u.query and not u.extra:
+        return Decision(Intent.BANTUAN)
+    intent = _effective(u.intent or Intent.DI_LUAR_CAKUPAN, u, context, level)
+    if u.only_regions:
+        intent = _followed(u, context, level)  # a region alone is a follow-up whatever the classifier leans to
+    elif u.slots.list_position is not None and context.listed and _list_reference_only(u):
+        intent = _followed(u, context, level)  # "yg kelima?"
+    elif _unknown_region_asked(u):
+        intent = _first_regional(u)  # "kota cendrawasih berapa?": a region we do not know, whatever else is asked
+    elif u.slots.forums and u.slots.asks_mandate and not u.regions:
+        intent = Intent.METODOLOGI  # "tugas FKDM", "anggota FKUB ada berapa": what the forum is and does
+    elif not _sure(u, context, level):
+        if not (u.question_scores and _sure(replace(u, scores=u.question_scores), context, level)):
+            return _readings(u)
+        # A greeting and a paragraph of context, then the question: read the question alone.
+        intent = _effective(u.question_scores[0][0], u, context, level)
+    intent = _refined(intent, u)
+    u = _focused(replace(u, slots=_carried(u, intent, context)), intent, world)
+    slots = u.slots
+    if intent in _GENERAL:
+        return Decision(intent, u.regions, slots, query=u.query, confidence=u.confidence)
+    if u.scan.ambiguous and (asked := _ambiguous(u, intent, level)) is not None:
+        return asked
+    regions = tuple(dict.fromkeys(_with_list_reference(u, intent, context) + _province_readings(u, intent, level)))
+    regions = _its_region(_sibling(u, regions, context, world), u, context, level)
+    if not regions and u.scan.unknown and (spec(intent).needs_region or intent == Intent.FORUM_COCOK):
+        unknown = u.scan.unknown[0]
+        return Decision(Intent.TIDAK_DIKENAL, slots=slots, choices=unknown.suggestions, surface=unknown.surface,
+                        pending_text=u.text, query=u.query, asked=intent)  # fmt: skip
+    defining_band = slots.category and not (slots.asks_gap or slots.nation or regions or context.regions)
+    if intent in (Intent.PROFIL, Intent.SELISIH_KATEGORI) and defining_band:
+        intent = Intent.METODOLOGI  # "harmoni tinggi minimal skornya berapa": the band itself, no region in sight
+    if intent == Intent.TERLEMAH and slots.ranking_subject and not any(level(c) == KABKOTA for c in regions):
+        intent = Intent.PERINGKAT  # "kab/kota mana di Sumut yang dimensi itu paling rendah": a ranking
+    if intent in (Intent.PERINGKAT, Intent.KATEGORI):
+        if intent == Intent.PERINGKAT and _one_region_ranked(u, regions, level):
+            return _decided(Intent.PROFIL, regions, u, context, level)
+        if intent == Intent.KATEGORI and slots.category is None:
+            intent = Intent.PERINGKAT
+        scope = _scope(u, regions, context, level)
+        return Decision(intent, (scope,) if scope not in ("", PROVINCES_SCOPE) else (), slots, query=u.query,
+                        scope=scope, confidence=u.confidence)  # fmt: skip
+    if intent != Intent.BANDINGKAN:
+        regions = _without_enclosing_provinces(regions, level)
+    if intent == Intent.PROFIL and len(regions) >= 2:
+        intent = Intent.BANDINGKAN  # several regions and nothing more specific: compare them
+    return _decided(intent, regions, u, context, level)
+
+
+def _refined(intent: Intent, u: Understanding) -> Intent:
+    """Two asks in one message get the answer that covers both: a region's score with its respondents is
+    coverage (which shows the score), with the gap to the next category the gap, with its weak spots the
+    weakest parts; advice for all three forums at once is advice, not a choice between them."""
+    slots = u.slots
+    if intent == Intent.BANDINGKAN and len(set(u.regions)) == 1 and len(u.scan.mentions) >= 2:
+        # "IHaI kab. wajo dan responden kab. wajo": one region named twice is no comparison.
+        intent = next((i for i, _ in u.scores if i not in (Intent.BANDINGKAN, Intent.LANJUTAN)), Intent.PROFIL)
+    if intent in (Intent.PROFIL, Intent.CAKUPAN) and slots.asks_gap and not (intent == Intent.CAKUPAN and slots.asks_coverage):
+        return Intent.SELISIH_KATEGORI
+    if intent == Intent.PROFIL:
+        if slots.asks_coverage:
+            return Intent.CAKUPAN
+        if slots.asks_weakness:
+            return Intent.TERLEMAH
+    if intent == Intent.PROFIL and slots.n is not None and slots.order is not None:
+        return Intent.PERINGKAT  # "bottom 5 riau": a count and an end make a ranking
+    if intent == Intent.FORUM_COCOK and slots.all_forums:
+        return Intent.SARAN
+    if intent == Intent.BANDINGKAN and slots.trend and len(u.regions) < 2:
+        return Intent.PROFIL  # "dibanding tahun lalu": one round is loaded, the profile says so
+    return intent
+
+
+def _focused(u: Understanding, intent: Intent, world: Understander) -> Understanding:
+    """The regions a message is about, of those it names. For anything but a comparison: a qualified name
+    ("kab. klaten") beats bare words that happen to be names ("nasib lagi malang"), and the question's own
+    sentence beats its preamble ("asli Tegal, dinas di Brebes. Berapa IHaI Brebes?")."""
+    mentions = u.scan.mentions
+    if intent == Intent.BANDINGKAN or len(mentions) < 2:
+        return u
+    qualified = [m for m in mentions if m.surface.split()[0] in QUALIFIED or _CODE.fullmatch(m.surface)]
+    kept = qualified if qualified and len(qualified) < len(mentions) else list(mentions)
+    asked = [m for m in kept if m.start >= u.question_start]
+    if asked and len(asked) < len(kept):
+        kept = asked
+    if len(kept) == len(mentions):
+        return u
+    resolved = tuple(dict.fromkeys(m.codes[0] for m in kept if m.resolved))
+    return replace(u, scan=replace(u.scan, mentions=tuple(kept)), regions=tuple(dict.fromkeys(resolved + u.extra)))
+
+
+def _list_reference_only(u: Understanding) -> bool:
+    words = [w for w in u.residual.split() if w not in lexicon.FILLER and not lexicon.LIST_WORD.fullmatch(w)]
+    return not words
+
+
+def _unknown_region_asked(u: Understanding) -> bool:
+    """A name we do not know, typed as a region ("kab. sukamakmur jaya") or close to one, with nothing known
+    named beside it: the question is about that region, whatever else it asks."""
+    if not u.scan.unknown or u.regions or u.intent in (Intent.SAPAAN, Intent.BANTUAN):
+        return False
+    return any(unknown.qualified for unknown in u.scan.unknown) or any(spec(i).needs_region for i, _ in u.scores[:2])
+
+
+def _first_regional(u: Understanding) -> Intent:
+    return next((intent for intent, _ in u.scores if spec(intent).needs_region), Intent.PROFIL)
+
+
+def _its_region(regions: tuple[str, ...], u: Understanding, context: ChatContext, level: Level) -> tuple[str, ...]:
+    """ "peringkatnya di Sumbar": "-nya" is the chat's kab/kota, placed in the province the message names."""
+    if len(regions) != 1 or level(regions[0]) != PROVINSI or not re.search(r"\w+nya\b", u.residual):
+        return regions
+    inside = [code for code in context.regions if level(code) == KABKOTA and code.split(".")[0] == regions[0]]
+    return tuple(inside[:1]) or regions
+
+
+def _decided(
+    intent: Intent, regions: tuple[str, ...], u: Understanding, context: ChatContext, level: Level
+) -> Decision:
+    """Regions from the chat where the message names none, then the question back if there are still none."""
+    slots = u.slots
+    forums = slots.forums
+    if intent == Intent.SARAN and not forums and context.forum and (not regions or u.only_regions):
+        forums = (context.forum,)  # "kalau Tapin?" after advice for FKUB: still FKUB
+    if slots.nation and NATIONAL_CODE not in regions and (not regions or intent == Intent.BANDINGKAN):
+        regions = (*regions, NATIONAL_CODE)
+    if intent == Intent.BANDINGKAN and len(regions) < 2 and slots.own_province:
+        # "dibanding rata-rata provinsinya?": the chat's kab/kota beside its own province.
+        kabkota = [code for code in (*regions, *context.regions) if level(code) == KABKOTA][:1]
+        regions = tuple(dict.fromkeys((*regions, *kabkota, *(code.split(".")[0] for code in kabkota))))
+    if intent == Intent.BANDINGKAN and len(regions) < 2:
+        regions = tuple(dict.fromkeys(context.regions + regions))
+        if len(regions) < 2:  # "bandingkan keduanya": the region before this one too
+            regions = tuple(dict.fromkeys(context.earlier + regions))
+    if not regions:
+        regions = _from_context(intent, u, context)
+    regions = regions[:MAX_REGIONS]
+    common = {"slots": slots, "query": u.query, "forums": forums, "confidence": u.confidence}
+    if intent == Intent.SARAN and not regions:
+        # Advice needs no region to be useful: general actions now, tailored ones once a region is named.
+        return Decision(Intent.SARAN_UMUM, pending_text=u.text, **common)
+    if (spec(intent).needs_region and not regions) or (intent == Intent.BANDINGKAN and len(regions) < 2):
+        return Decision(Intent.PILIH_WILAYAH, regions, pending_text=u.text, asked=intent, **common)
+    return Decision(by_level(intent, regions, level), regions, **common)
+
+
+def _from_context(intent: Intent, u: Understanding, context: ChatContext) -> tuple[str, ...]:
+    """The regions a message that names none is about: the chat's, or the nation for overall coverage."""
+    slots = u.slots
+    if intent == Intent.CAKUPAN and (slots.provinces or slots.ranking_subject):
+        return (NATIONAL_CODE,)  # "provinsi mana saja yang layak lapor": all of them
+    if intent == Intent.FORUM_COCOK:
+        # "forum mana yang cocok menangani itu?" is about the chat's region; with a dimension named, not.
+        return context.regions if slots.followup or slots.anaphora or not (slots.dimensions or slots.variables) else ()
+    if spec(intent).needs_region or slots.followup or u.only_regions:
+        if context.regions:
+            return context.regions
+        if intent == Intent.CAKUPAN and not slots.followup:
+            return (NATIONAL_CODE,)  # "berapa total responden?" — but "respondennya?" asks about something
+    return ()
+
+
+def _effective(intent: Intent, u: Understanding, context: ChatContext, level: Level) -> Intent:
+    """A reading as the answer would take it: an elliptical follow-up becomes the question it repeats."""
+    return _followed(u, context, level) if intent == Intent.LANJUTAN else intent
+
+
+def _followed(u: Understanding, context: ChatContext, level: Level) -> Intent:
+    """What an elliptical follow-up asks: the chat's last question, for the regions it names."""
+    previous = Intent(context.intent) if context.intent else None
+    if u.slots.list_position is not None and context.listed and not u.regions:
+        # "yg nomor 10?" after a list of regions under target asks the same of that region.
+        regional = previous is not None and spec(previous).needs_region and previous not in _LISTS
+        return previous if regional else Intent.PROFIL
+    if previous is not None and spec(previous).followable:
+        provinces_only = u.regions and all(level(code) == PROVINSI for code in u.regions)
+        if previous not in (Intent.PERINGKAT, Intent.KATEGORI) or provinces_only or not u.regions:
+            return previous
+    if u.regions or u.scan.mentions:
+        return Intent.SARAN if u.slots.forums else Intent.PROFIL
+    if u.slots.forums:
+        return Intent.SARAN if context.regions else Intent.METODOLOGI
+    if u.slots.nation:
+        return Intent.PROVINSI
+    if context.regions:
+        return previous if previous is not None and spec(previous).needs_region else Intent.PROFIL
+    return Intent.BANTUAN
+
+
+def _carried(u: Understanding, intent: Intent, context: ChatContext) -> Slots:
+    """What a follow-up keeps of the last question where it names none itself: the order, count, dimension,
+    variable and category when it repeats that question ("kalau Kaltara?" after "5 terendah di Kalsel"), and
+    the dimension or variable talked about when it points back at it ("saran FKUB untuk itu")."""
+    slots, previous = u.slots, context.slots
+    same = context.intent is not None and intent.value == context.intent and (slots.followup or u.only_regions)
+    listed = slots.list_position is not None and bool(context.listed) and intent not in _LISTS
+    kept: dict = {}
+    if (same or listed or slots.anaphora) and not (slots.dimensions or slots.variables):
+        kept["dimensions"] = tuple(previous.get("dimensions", ()))
+        kept["variables"] = tuple(previous.get("variables", ()))
+    if same:
+        kept["order"] = previous.get("order") if slots.order is None else slots.order
+        kept["n"] = previous.get("n") if slots.n is None else slots.n
+        kept["category"] = slots.category or slots.bare_category or previous.get("category")
+    return replace(slots, **kept) if kept else slots
+
+
+def _sure(u: Understanding, context: ChatContext, level: Level) -> bool:
+    """Whether the best reading stands out, counting readings that lead to the same answer together
+    (a region alone read as a profile or as a follow-up of a profile is one answer)."""
+    if len(u.scores) < 2:
+        return True
+    totals: dict[Intent, float] = {}
+    for intent, probability in u.scores:
+        effective = _effective(intent, u, context, level)
+        totals[effective] = totals.get(effective, 0.0) + probability
+    ranked = sorted(totals.values(), reverse=True)
+    first, second = ranked[0], (ranked[1] if len(ranked) > 1 else 0.0)
+    return first >= CONFIDENT or first - second >= CLEAR_LEAD
+
+
+def _readings(u: Understanding) -> Decision:
+    """The likeliest readings as buttons; the follow-up and out-of-scope readings are no choice to offer."""
+    offered = tuple(
+        intent for intent, _ in u.scores if intent not in (Intent.LANJUTAN, Intent.DI_LUAR_CAKUPAN)
+    )[:READINGS]
+    return Decision(Intent.PILIH_MAKSUD, u.regions, u.slots, query=u.query, readings=offered,
+                    pending_text=u.text, confidence=u.confidence)  # fmt: skip
+
+
+def _with_list_reference(u: Understanding, intent: Intent, context: ChatContext) -> tuple[str, ...]:
+    """ "yang paling bawah itu …", "nomor 2": the region at that place of the last list shown."""
+    position = u.slots.list_position if intent not in _LISTS else None
+    if u.slots.both_listed and context.regions:
+        # "bandingkan keduanya dengan rata-rata Kalsel": the two regions just talked about (a comparison's,
+        # or the one before the last and the last), and what the message adds.
+        both = context.regions if len(context.regions) >= 2 else context.earlier[-1:] + context.regions
+        if len(both) >= 2:
+            return tuple(dict.fromkeys(both + u.regions))
+    if u.regions or not context.listed:
+        return u.regions
+    if position is not None and -len(context.listed) <= (position - 1 if position > 0 else position) < len(
+        context.listed
+    ):
+        return (context.listed[position - 1 if position > 0 else position],)
+    return u.regions
+
+
+def _sibling(u: Understanding, regions: tuple[str, ...], context: ChatContext, world: Understander) -> tuple[str, ...]:
+    """ "kalau kotanya?" after Kabupaten Bima: Kota Bima, the region of that kind sharing the name."""
+    kinds = [KINDS[word.removesuffix("nya")] for word in u.residual.split() if word.removesuffix("nya") in KINDS]
+    if regions or not kinds or not context.regions:
+        return regions
+    return world.namesakes(context.regions[0], kinds[0]) or regions
+
+
+def _without_enclosing_provinces(regions: tuple[str, ...], level: Level) -> tuple[str, ...]:
+    """ "Kota Sibolga peringkat berapa di Sumut?": a province named beside one of its kab/kota places it."""
+    inside = {code.split(".")[0] for code in regions if level(code) == KABKOTA}
+    return tuple(code for code in regions if not (level(code) == PROVINSI and code in inside))
+
+
+def _ambiguous(u: Understanding, intent: Intent, level: Level) -> Decision | None:
+    """A shared name the message and chat did not settle: ask, unless a ranking means the province."""
+    if intent in (Intent.PERINGKAT, Intent.KATEGORI, Intent.PROVINSI) and _province_readings(u, intent, level):
+        return None
+    mention = u.scan.ambiguous[0]
+    return Decision(Intent.PILIH_WILAYAH, u.regions, u.slots, query=u.query, choices=mention.codes,
+                    surface=mention.surface, pending_text=u.text, asked=intent)  # fmt: skip
+
+
+def _province_readings(u: Understanding, intent: Intent, level: Level) -> tuple[str, ...]:
+    """ "peringkat di jambi": of Provinsi Jambi and Kota Jambi, a ranking is about the province."""
+    if intent not in (Intent.PERINGKAT, Intent.KATEGORI, Intent.PROVINSI):
+        return ()
+    return tuple(code for mention in u.scan.ambiguous for code in mention.codes if level(code) == PROVINSI)
+
+
+def _one_region_ranked(u: Understanding, regions: tuple[str, ...], level: Level) -> bool:
+    """ "peringkat banjarbaru": one kab/kota's rank, which its profile shows."""
+    return (
+        len(regions) == 1
+        and level(regions[0]) == KABKOTA
+        and not u.slots.ranking_subject
+        and not u.slots.provinces
+        and u.slots.n is None
+    )
+
+
+def _scope(u: Understanding, regions: tuple[str, ...], context: ChatContext, level: Level) -> str:
+    position = u.slots.list_position
+    if position is not None and context.listed and not regions:
+        index = position - 1 if position > 0 else position
+        if -len(context.listed) <= index < len(context.listed) and level(context.listed[index]) == PROVINSI:
+            return context.listed[index]  # "yang ketiga, ada kab/kota yang harmoni rendah di sana?"
+    provinces = [code for code in regions if level(code) == PROVINSI]
+    if provinces:
+        return provinces[0]
+    kabkota = [code for code in regions if level(code) == KABKOTA]
+    if kabkota:
+        return kabkota[0].split(".")[0]  # "peringkat kab/kota sekitar Tapin": its province
+    if u.slots.provinces:
+        return PROVINCES_SCOPE
+    if u.slots.nation:
+        return ""
+    if context.slots.get("scope") is not None and (u.slots.followup or u.only_regions) and not regions:
+        return str(context.slots["scope"])  # "kalau dari bawah?": the same list from the other end
+    previous = [code for code in context.regions if level(code) == PROVINSI]
+    if previous and (u.slots.followup or not u.slots.ranking_subject):
+        return previous[0]
+    return ""
+
+
+def by_level(intent: Intent, regions: tuple[str, ...], level: Level) -> Intent:
+    """A profile of a province is its summary, and a summary of a kab/kota its profile."""
+    levels = {level(code) for code in regions}
+    if intent == Intent.PROFIL and KABKOTA not in levels:
+        return Intent.PROVINSI
+    if intent == Intent.PROVINSI and levels == {KABKOTA}:
+        return Intent.PROFIL
+    return intent

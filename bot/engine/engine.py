@@ -1,0 +1,171 @@
+"""The conversation engine: text in, a structured `Answer` out, whatever the channel.
+
+`Engine.ask` loads the chat's context, lets `decide.py` choose what is asked (from `understand.py`'s
+reading of the message), hands the decision to the composer the intent registry names, and stores the
+new context. It never raises: an internal error becomes an apology.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from bot.engine import charts
+from bot.engine.advice import Advisor, ForumMapLike, GuidanceIndex
+from bot.engine.classifier import IntentClassifier
+from bot.engine.compose.kit import Kit, example_buttons
+from bot.engine.context import ChatContext, ContextStore, Pending
+from bot.engine.data import ResultsView
+from bot.engine.decide import Decision
+from bot.engine.dialogue import Dialogue
+from bot.engine.intents import Intent, figure_intents, registry, spec
+from bot.engine.model import Answer, ChartRequest
+from bot.engine.phrasing import RegionPhrasing
+from bot.engine.resolve import Resolver
+from bot.engine.slots import SlotReader
+from bot.engine.understand import Understander
+from core.gazetteer import Gazetteer
+from knowledge.forums import load_forum_map
+from knowledge.guidance import GuidanceDoc
+from scoring.results import Results
+
+logger = logging.getLogger(__name__)
+
+# Longer messages are cut before reading: no question needs more, and it bounds the work per message.
+MAX_INPUT_CHARS = 2000
+Composer = Callable[[Decision, Kit], Answer]
+
+
+def composers() -> dict[Intent, Composer]:
+    """Every intent's composer, from the module the registry names for it."""
+    table: dict[Intent, Composer] = {}
+    for intent, entry in registry().items():
+        if entry.composer != "-":
+            module = importlib.import_module(f"bot.engine.compose.{entry.composer}")
+            table[intent] = module.COMPOSERS[intent]
+    return table
+
+
+class Engine:
+    """Answers questions about one results set; build it with `bot.engine.factory.build_engine`."""
+
+    def __init__(
+        self,
+        results: Results,
+        gazetteer: Gazetteer,
+        classifier: IntentClassifier,
+        guidance: Sequence[GuidanceDoc] = (),
+        index: GuidanceIndex | None = None,
+        store: ContextStore | None = None,
+        forum_map: ForumMapLike | None = None,
+    ) -> None:
+        view = ResultsView(results)
+        self.view = view
+        self.methodology = results.methodology
+        self.gazetteer = gazetteer
+        self.advisor = Advisor(self.methodology, guidance, index, forum_map if forum_map is not None else load_forum_map())
+        self.kit = Kit(view, self.methodology, RegionPhrasing(view, self.methodology, gazetteer), gazetteer, self.advisor)
+        self.store = store if store is not None else ContextStore(":memory:")
+        slots = SlotReader(self.methodology)
+        resolver = Resolver(gazetteer, slots.is_known_word)
+        self.understander = Understander(slots, resolver, gazetteer, classifier)
+        self.dialogue = Dialogue(self.understander, gazetteer)
+        self._composers = composers()
+
+    @property
+    def index(self) -> GuidanceIndex | None:
+        """The search index guidance answers come from; None until `ihai index build` has run."""
+        return self.advisor.index
+
+    def ask(self, text: str, session: str) -> Answer:
+        """The answer to one message of chat `session`; never raises."""
+        try:
+            context = self.store.load(session)
+            decision = self.dialogue.turn(str(text)[:MAX_INPUT_CHARS], context)
+            answer = self._with_year_note(self._composers[decision.intent](decision, self.kit), decision)
+            if decision.intent not in (Intent.SUMBER, Intent.DOKUMEN):
+                # Sources and whole documents are asides: the conversation goes on as before.
+                self.store.save(session, remember(context, decision, answer))
+            return answer
+        except Exception:  # the promise to every channel: an apology, never a traceback
+            logger.exception("engine failed on a message of session %s", session)
+            return Answer(
+                text="Maaf, terjadi kesalahan saat menyiapkan jawaban. Silakan coba lagi sebentar lagi "
+                "atau ajukan pertanyaan dengan kalimat lain.",
+                intent=Intent.GALAT.value,
+                followups=example_buttons(3),
+            )
+
+    def _with_year_note(self, answer: Answer, decision: Decision) -> Answer:
+        """Figures asked for another year, or for a change over time, come with what is loaded: say so."""
+        other_years = [year for year in decision.slots.years if year != self.view.year]
+        shown = Intent(answer.intent) in figure_intents()
+        if not shown or not (other_years or decision.slots.trend):
+            return answer
+        if other_years:
+            missing = " dan ".join(str(year) for year in other_years)
+            note = f"Asisten ini memuat hasil IHaI {self.view.year} saja; angka tahun {missing} tidak tersedia di sini."
+        else:
+            note = (
+                f"Asisten ini memuat hasil IHaI {self.view.year} saja, jadi naik-turunnya antartahun belum bisa "
+                "ditunjukkan. Perhatikan juga bahwa kerangka IHaI berganti pada 2025."
+            )
+        return replace(answer, text=f"<i>{note} Berikut hasil {self.view.year}.</i>\n\n{answer.text}")
+
+    def chart_png(self, request: ChartRequest) -> bytes:
+        """PNG bytes of a chart an answer attached. Raises ValueError for a region without figures."""
+        row = self.view.row(request.code)
+        if row is None or row.get("ihai") is None:
+            raise ValueError(f"tidak ada angka untuk wilayah {request.code}")
+        if request.kind == "region_dimensions":
+            province = self.view.row(row["province_code"]) if row["level"] == "kabkota" else None
+            return charts.region_dimensions_png(row, province, self.view.nation, self.methodology, self.view.synthetic)
+        kabkota = self.view.kabkota_of(request.code)
+        return charts.province_ranking_png(row, kabkota, self.methodology, self.view.synthetic)
+
+
+def remember(context: ChatContext, decision: Decision, answer: Answer) -> ChatContext:
+    """The context after this answer: the question waiting for a region, or what was just answered."""
+    answered = Intent(answer.intent)
+    if answered in (Intent.PILIH_WILAYAH, Intent.TIDAK_DIKENAL, Intent.SARAN_UMUM):
+        surface = decision.surface if answered == Intent.PILIH_WILAYAH and decision.choices else None
+        return replace(context, pending=Pending(decision.pending_text, surface))
+    asked = decision.intent
+    followable = spec(asked).followable
+    forums = decision.forums or decision.slots.forums
+    if len(forums) == 1:
+        forum: str | None = forums[0]
+    else:  # advice for all forums resets the chat's forum; other answers keep it
+        forum = None if answered in (Intent.SARAN, Intent.FORUM_COCOK) else context.forum
+    # A region named in a general question ("Bappeda Kab. Grobogan mau …") is still the chat's region.
+    regions = answer.regions or decision.regions or context.regions
+    listed = answer.facts.get("listed")
+    return ChatContext(
+        regions=regions,
+        intent=asked.value if followable else context.intent,
+        forum=forum,
+        pending=None,
+        earlier=context.regions if context.regions and regions != context.regions else context.earlier,
+        listed=tuple(listed) if isinstance(listed, list) and listed else context.listed,
+        slots=_remembered_slots(decision, answer) if followable or _names_topic(decision) else context.slots,
+    )
+
+
+def _names_topic(decision: Decision) -> bool:
+    """A question about a dimension or variable ("V7 itu apa?") sets the topic "untuk itu" points back at."""
+    return bool(decision.slots.dimensions or decision.slots.variables)
+
+
+def _remembered_slots(decision: Decision, answer: Answer) -> dict[str, object]:
+    """What a follow-up keeps of this question: "kalau Kaltara?" after "5 terendah di Kalsel"; and after a
+    region's weakest parts, that dimension as the topic ("kab/kota mana yang paling rendah dimensi itu?")."""
+    slots = decision.slots
+    if answer.intent == Intent.TERLEMAH.value and not (slots.dimensions or slots.variables):
+        weakest = answer.facts.get("weakest_dimension")
+        slots = replace(slots, dimensions=(weakest,)) if isinstance(weakest, str) else slots
+    kept = {"order": slots.order, "n": slots.n, "dimensions": list(slots.dimensions),
+            "variables": list(slots.variables), "category": slots.category,
+            "scope": decision.scope if decision.intent in (Intent.PERINGKAT, Intent.KATEGORI) else None}  # fmt: skip
+    return {key: value for key, value in kept.items() if value not in (None, [], "top")}

@@ -1,0 +1,149 @@
+"""The words slots are read from, in Indonesian as users write it (after `normalise`).
+
+These lists say WHAT a message names (a forum, an order, a list position, the nation), never which
+intent it has: that is the classifier's and `decide.py`'s business. A trailing "*" allows suffixes
+("terendah*" matches "terendahnya").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+
+def pattern(phrases: Iterable[str]) -> re.Pattern[str]:
+    """One regex for a word group; a trailing "*" allows suffixes."""
+    alternatives = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        body = re.escape(phrase.rstrip("*")).replace(r"\ ", r"\s+")
+        alternatives.append(body + (r"\w*" if phrase.endswith("*") else r"\b"))
+    return re.compile(r"\b(?:" + "|".join(alternatives) + ")")
+
+
+FORUM_WORDS = {"fkub": "FKUB", "fpk": "FPK", "fkdm": "FKDM"}
+ALL_FORUMS_WORDS = ("semua forum", "ketiga forum", "tiga forum", "seluruh forum", "setiap forum", "masing masing forum",
+     "forum forum", "ketiganya")  # fmt: skip
+ALL_FORUMS = pattern(ALL_FORUMS_WORDS)
+
+BOTTOM_WORDS = ("terendah*", "terburuk*", "terjelek*", "paling rendah", "paling buruk", "paling jelek", "paling tidak harmonis",
+     "terbawah", "paling bawah", "rendah", "lemah*", "terlemah*", "lowest", "worst", "bottom", "buncit", "jeblok",
+     "bawahnya", "ujung bawah", "yang bawah",
+     "dari bawah")  # fmt: skip
+BOTTOM = pattern(BOTTOM_WORDS)
+TOP_WORDS = ("tertinggi*", "terbaik*", "teratas", "paling tinggi", "paling baik", "paling harmonis", "terharmonis*",
+     "paling bagus", "terbagus", "juara", "top", "unggul*", "tinggi", "highest", "best", "paling atas", "atasnya",
+     "ujung atas", "yang atas", "dari atas")  # fmt: skip
+TOP = pattern(TOP_WORDS)
+# "kabupaten mana", "daerah apa yang paling …": the message asks for a list of regions, not about one.
+RANKING_SUBJECT_WORDS = ("kabupaten mana", "kota mana", "kabkota mana", "daerah mana", "wilayah mana", "provinsi mana",
+     "kabupaten apa", "kota apa", "daerah apa", "wilayah apa", "provinsi apa", "kabupaten yang", "kota yang",
+     "kabkota yang", "daerah yang", "wilayah yang", "provinsi yang", "kabupaten dengan", "kota dengan",
+     "kabkota dengan", "daerah dengan", "provinsi dengan", "kabkota", "antar provinsi", "antarprovinsi",
+     "peringkat provinsi", "provinsi terbaik", "provinsi tertinggi", "provinsi terendah", "provinsi paling",
+     "daerah paling", "kabupaten paling", "kota paling", "wilayah paling", "semua kabupaten", "semua kota",
+     "seluruh kabupaten", "kab kota")  # fmt: skip
+RANKING_SUBJECT = pattern(RANKING_SUBJECT_WORDS)
+PROVINCES_SUBJECT_WORDS = ("provinsi mana", "provinsi apa", "provinsi yang", "provinsi dengan", "antar provinsi", "antarprovinsi",
+     "peringkat provinsi", "provinsi terbaik", "provinsi tertinggi", "provinsi terendah", "provinsi paling",
+     "semua provinsi", "daftar provinsi", "provinsi terharmonis", "seluruh provinsi", "tiap provinsi",
+     "urutan provinsi", "ranking provinsi", "provinsi provinsi", "provinsi terbawah", "provinsi teratas",
+     "provinsi terburuk", "provinsi terjelek", "provinsi terharmonis")  # fmt: skip
+PROVINCES_SUBJECT = pattern(PROVINCES_SUBJECT_WORDS)
+NATION_WORDS = ("nasional", "indonesia", "seluruh indonesia", "se indonesia", "nusantara", "tingkat pusat")
+NATION = pattern(NATION_WORDS)
+METHOD_WORDS = ("dihitung", "menghitung", "perhitungan", "hitungan", "rumus*", "bobot*", "metodologi", "metode",
+     "cara hitung", "cara ngitung", "cara mengukur", "pengukuran", "diukur", "skala", "batas kategori",
+     "batasnya", "ambang", "variabel apa saja", "apa saja variabel", "variabel ihai", "daftar variabel",
+     "dimensi apa saja", "apa saja dimensi", "daftar dimensi", "aspek apa saja", "apa saja aspek", "jumlah variabel",
+     "berapa variabel", "berapa dimensi", "responden minimal", "minimal responden", "batas minimal",
+     "kategori apa saja", "kategorinya apa", "sebutkan variabel", "sebutkan dimensi")  # fmt: skip
+METHOD = pattern(METHOD_WORDS)
+TREND_WORDS = ("tahun lalu", "tahun sebelumnya", "naik atau turun", "naik turun", "tren*", "perkembangan",
+     "dari tahun ke tahun", "antartahun", "antar tahun", "dibanding tahun")  # fmt: skip
+TREND = pattern(TREND_WORDS)
+# A position in the last list the assistant showed: "yang paling bawah", "yang nomor 2", "urutan ketiga".
+LIST_LAST_WORDS = ("yang paling bawah", "yang terbawah", "yang terakhir", "paling bawah itu", "urutan terakhir", "yang buncit",
+     "nomor terakhir", "yang paling akhir", "yang paling rendah itu", "yang terendah itu", "yang terendah tadi",
+     "yang paling rendah tadi", "yang bawah sendiri", "peringkat terakhir")  # fmt: skip
+LIST_LAST = pattern(LIST_LAST_WORDS)
+LIST_FIRST_WORDS = ("yang pertama", "yang paling atas", "yang teratas", "urutan pertama", "nomor satu", "peringkat pertama",
+     "yang tertinggi itu", "yang tertinggi tadi", "yang paling tinggi itu", "yang paling tinggi tadi", "juaranya")  # fmt: skip
+LIST_FIRST = pattern(LIST_FIRST_WORDS)
+LIST_NUMBER = re.compile(
+    r"\b(?:nomor|urutan|yang)\s+(?:ke\s*)?(\d{1,2}|satu|dua|tiga|empat|lima|kedua|ketiga|keempat|kelima)\b"
+)
+# The words of a bare list reference ("yg kelima?", "nomor 3 dong").
+LIST_WORD = re.compile(r"nomor|urutan|ke|\d{1,2}|satu|dua|tiga|empat|lima|kedua|ketiga|keempat|kelima|pertama|terakhir|"
+                       r"paling|bawah|atas|teratas|terbawah|tadi|itu")
+BOTH_REFERENCE_WORDS = ("keduanya", "kedua wilayah", "kedua daerah", "dua wilayah itu", "dua daerah itu",
+                        "dua duanya", "duanya", "kedua duanya", "masing masing",
+                          "kedua kabupaten", "kedua kota", "kedua provinsi")  # fmt: skip
+BOTH_REFERENCE = pattern(BOTH_REFERENCE_WORDS)
+ORDINALS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "kedua": 2, "ketiga": 3, "keempat": 4,
+            "kelima": 5}  # fmt: skip
+
+# Question words that ask about a region without saying what; the chat's previous intent decides.
+FOLLOWUP_WORDS = ("kalau", "bagaimana dengan", "terus", "lalu", "trus", "sedangkan", "gimana dengan", "kalo",
+                  "di sana", "di situ", "tersebut", "daerah itu", "wilayah itu", "provinsi itu", "kabupaten itu",
+                  "kota itu", "yang tadi", "di atas")  # fmt: skip
+# "untuk itu", "soal tersebut": pointing back at what was just talked about.
+ANAPHORA_WORDS = ("untuk itu", "soal itu", "hal itu", "masalah itu", "terkait itu", "tentang itu", "soal tersebut",
+                  "hal tersebut", "masalah tersebut", "isu itu", "isu tersebut", "untuk hal itu", "itu tadi",
+                  "dimensi itu", "dimensi tersebut", "variabel itu", "variabel tersebut", "aspek itu", "dimensi tadi",
+                  "variabel tadi")  # fmt: skip
+ANAPHORA = pattern(ANAPHORA_WORDS)
+FOLLOWUP = pattern(FOLLOWUP_WORDS)
+NUMBER_WORDS = {
+    "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
+    "sembilan": 9, "sepuluh": 10, "sebelas": 11, "lima belas": 15, "dua puluh": 20, "tiga puluh": 30,
+}  # fmt: skip
+NUMBER_WORD = pattern(NUMBER_WORDS)
+# Colloquial names of the dimensions, mapped to words of the methodology's own dimension keys.
+DIMENSION_SYNONYMS = {
+    "agama": "keberagamaan", "keagamaan": "keberagamaan", "religi": "keberagamaan", "religius": "keberagamaan",
+    "beragama": "keberagamaan", "kebudayaan": "budaya", "perekonomian": "ekonomi", "ekonominya": "ekonomi",
+    "kemasyarakatan": "sosial",
+}  # fmt: skip
+# Words of a message that carry no topic: greetings, politeness, pronouns, particles. A message made of
+# these and a region name is the region alone.
+FILLER = frozenset(
+    """
+    yang di ke dari dan atau untuk pada dalam ini itu apa apakah mengapa siapa mana saya kami kita anda kamu
+    tolong mohon dong ya yah kak min bang pak bu mas mbak sih deh nih tuh kah lah pun saja sudah belum masih
+    akan bisa boleh ingin mau minta tahu lihat cek info informasi data tentang soal terkait jika bila kemudian
+    sekarang tahun adalah ialah merupakan ada tidak bukan sama seperti hanya lebih kurang paling sangat sekali
+    agar supaya biar karena oleh sebagai para semua setiap tiap bagi tersebut hal nya provinsi kabupaten kota
+    kabkota daerah wilayah sebutkan tampilkan tunjukkan kasih beri berikan jawab coba lagi gan sis bro kakak
+    bapak ibu punya milik sana situ sini the of and what is how berapakah bagaimanakah per versi izin bertanya
+    tanya nanya halo hai selamat pagi siang sore malam assalamualaikum terimakasih admin berdasarkan menurut
+    terhadap sebagai mengenai
+    """.split()
+)
+
+# Every word group slots are read from: such words are question words, never misspelt region names.
+WORD_GROUPS = (ALL_FORUMS_WORDS, BOTTOM_WORDS, TOP_WORDS, RANKING_SUBJECT_WORDS, PROVINCES_SUBJECT_WORDS,
+               NATION_WORDS, METHOD_WORDS, TREND_WORDS, LIST_LAST_WORDS, LIST_FIRST_WORDS, BOTH_REFERENCE_WORDS,
+               FOLLOWUP_WORDS, ANAPHORA_WORDS, tuple(NUMBER_WORDS), tuple(DIMENSION_SYNONYMS), tuple(FORUM_WORDS))  # fmt: skip
+
+# Problems that name their forum without naming a dimension: early warning is FKDM's, houses of worship
+# FKUB's, relations between ethnic groups FPK's (their regulations' wording; see knowledge/forum_map.toml).
+FORUM_TOPICS = {
+    "FKDM": pattern(("deteksi dini", "kewaspadaan dini", "peringatan dini", "potensi konflik", "gesekan",
+                     "kerawanan", "rawan konflik", "ancaman", "hoaks", "pilkades", "pilkada", "pemilu")),
+    "FKUB": pattern(("rumah ibadat", "rumah ibadah", "tempat ibadah", "pendirian gereja", "pendirian masjid",
+                     "antarumat", "antar umat", "lintas agama", "lintas iman", "penistaan agama")),
+    "FPK": pattern(("antaretnis", "antar etnis", "antarsuku", "antar suku", "pembauran", "kesukuan", "etnis")),
+}  # fmt: skip
+
+# A second ask inside a question about a region's figures: the answer that covers both is chosen.
+ASKS_COVERAGE = pattern(("responden*", "cakupan", "sampel*", "pengisi*", "yang mengisi", "capai target",
+                         "mencapai target", "tembus"))  # fmt: skip
+ASKS_GAP = pattern(("kurang berapa", "berapa lagi", "naik kategori", "biar naik", "agar naik", "supaya naik",
+                    "jarak ke", "selisih ke", "menuju harmoni", "butuh naik", "poin lagi", "gap", "sisa berapa",
+                    "next category", "distance to", "tinggal berapa"))  # fmt: skip
+ASKS_WEAKNESS = pattern(("terlemah*", "paling lemah", "kelemahan*", "titik lemah", "paling kurang", "dibenahi",
+                         "paling rendah dimensi", "dimensi terendah*", "variabel terendah*", "weakest", "bottleneck*",
+                         "kendala*", "masalahnya"))  # fmt: skip
+# "tugas FKDM", "anggota FKUB": what a forum is and does, which the guidance answers.
+ASKS_MANDATE = pattern(("tugas*", "fungsi*", "wewenang*", "kewenangan*", "mandat*", "dasar hukum", "anggota*",
+                        "susunan", "dibentuk", "pembentukan", "kepanjangan*", "singkatan"))  # fmt: skip

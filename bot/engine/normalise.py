@@ -1,0 +1,57 @@
+"""One canonical form of a chat message, computed once per message.
+
+"Brp IHaI Kab./Kota Banjar?" -> "berapa ihai kabkota banjar": lower case, no accents or punctuation, chat
+spellings spelt out, multi-word names folded into one token. Region names are found in this form
+(`resolve.py`), slots are read from what is left (`slots.py`), and the classifier sees it with the
+regions masked (`understand.py`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.informal import CHAT_WORDS
+from core.text import fold
+
+# Chat spellings -> the standard word. Applied token by token after folding.
+SLANG = {
+    **CHAT_WORDS,
+    "kot": "kota", "kabkot": "kabkota", "prop": "provinsi", "kep": "kepulauan", "resp": "responden",
+    "ranking": "peringkat", "rangking": "peringkat", "rank": "peringkat", "vs": "versus",
+    "tertinggi2": "tertinggi", "trendah": "terendah", "trtinggi": "tertinggi",
+    "makasih": "terimakasih", "makasi": "terimakasih", "trims": "terimakasih", "mksh": "terimakasih",
+    "thx": "terimakasih", "thanks": "terimakasih", "tq": "terimakasih", "ty": "terimakasih",
+    "rekom": "rekomendasi", "rekomendasikan": "rekomendasi", "bndingkan": "bandingkan",
+    "rata2": "rata rata", "ratarata": "rata rata", "hi": "hai", "hallo": "halo", "helo": "halo",
+    "no": "nomor", "nmr": "nomor", "nomer": "nomor", "bgmana": "bagaimana", "gimna": "bagaimana",
+    "nangkep": "menangkap", "buatin": "buatkan", "bikinin": "buatkan", "sampe": "sampai", "nyampe": "sampai",
+    "bandingin": "bandingkan", "dibandingin": "dibandingkan", "bandingkn": "bandingkan", "compare": "bandingkan",
+}  # fmt: skip
+
+# Multi-word forms folded into one token.
+PHRASES = (
+    ("indeks harmoni indonesia", "ihai"),
+    ("indeks harmoni", "ihai"),
+    ("forum kerukunan umat beragama", "fkub"),
+    ("forum pembauran kebangsaan", "fpk"),
+    ("forum kewaspadaan dini masyarakat", "fkdm"),
+    ("terima kasih", "terimakasih"),
+    ("d i yogyakarta", "diy"),
+)
+_PHRASES = [(re.compile(rf"\b{phrase}\b"), token) for phrase, token in PHRASES]
+
+_KABKOTA = re.compile(r"\bkab(?:upaten)?\.?\s*/\s*kot(?:a)?\b")
+# Chat reduplication: "dua2nya" -> "dua duanya", "kota2" -> "kota kota".
+_REDUPLICATION = re.compile(r"\b([a-z]{2,})2(nya)?\b")
+# A Kemendagri kab/kota code ("63.03") survives tokenisation whole; everything else splits on non-words.
+_WORD = re.compile(r"\d{2}\.\d{2}(?!\d)|[^\W_]+")
+
+
+def normalise(text: str) -> str:
+    """Canonical form of a chat message: "Brp IHaI Kab./Kota Banjar?" -> "berapa ihai kabkota banjar"."""
+    folded = _REDUPLICATION.sub(r"\1 \1\2", _KABKOTA.sub(" kabkota ", fold(text)))
+    joined = " ".join(SLANG.get(token, token) for token in _WORD.findall(folded))
+    for pattern, token in _PHRASES:
+        joined = pattern.sub(token, joined)
+    # Single letters carry nothing here (stray markup "<b>", "a.", initials) and would only confuse.
+    return " ".join(token for token in joined.split() if len(token) > 1 or token.isdigit())

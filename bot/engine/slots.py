@@ -1,0 +1,224 @@
+"""Slots: what a message names besides regions — forums, dimensions, variables, a category, numbers,
+years, an order, a position in the last list — and the masked text the classifier reads.
+
+`SlotReader` knows the loaded methodology, so "moderasi" is V7 in the 2025 framework and X10 in the
+2023 one; nothing here decides the intent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA, Levenshtein
+
+from bot.engine import lexicon
+from bot.engine.intents import registry
+from core.text import fold
+from core.vocabulary import is_common_word
+from scoring.methodology import Methodology
+
+TOP, BOTTOM, BOTH = "top", "bottom", "both"
+MAX_TOP_N = 30
+# Words shorter than this are too easily another word when a letter slips.
+_MIN_TYPO_LENGTH = 5
+_VARIABLE_KEY = re.compile(r"\b([vx]\d{1,2})\b")
+_YEAR = re.compile(r"\b(20\d\d)\b")
+_NUMBER = re.compile(r"\b(\d{1,3})\b")
+_N_BESAR = re.compile(r"\b(\d{1,2})\s+besar\b")
+# "5 provinsi", "bottom 5 provinsi", "top provinsi": the provinces are ranked.
+_N_PROVINCES = re.compile(r"\b(?:\d{1,2}|top|bottom|lima|tiga|sepuluh)\s+provinsi\b")
+# The classifier's view of a slot: one token that is no word ("_" keeps the spelling corrector and the
+# word "kabkota" of "kab/kota" away from it), so it generalises across names.
+MASKS = {
+    "region": "_wilayah", "kabkota": "_kabkota", "provinsi": "_provinsi", "nasional": "_nasional",
+    "forum": "_forum", "dimension": "_dimensi", "variable": "_variabel", "category": "_kategori",
+    "number": "_angka", "year": "_tahun",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Slots:
+    forums: tuple[str, ...] = ()
+    dimensions: tuple[str, ...] = ()
+    variables: tuple[str, ...] = ()
+    category: str | None = None  # a band label named: "Harmoni Tinggi"
+    years: tuple[int, ...] = ()
+    n: int | None = None
+    order: str | None = None  # TOP, BOTTOM or BOTH; None when the message names no end
+    provinces: bool = False  # a ranking of provinces rather than of kab/kota
+    ranking_subject: bool = False  # "kab/kota mana …": asks for a list of regions
+    nation: bool = False
+    method: bool = False  # how a figure is computed: show the framework block
+    trend: bool = False
+    list_position: int | None = None  # a position in the last list: 1-based, -1 for the last
+    both_listed: bool = False  # "keduanya": the regions of the last answer
+    followup: bool = False  # "kalau", "terus", "-nya": leans on the conversation
+    anaphora: bool = False  # "untuk itu", "soal tersebut": points back at what was just talked about
+    bare_category: str | None = None  # "yang tinggi": a band by its last word alone, for a follow-up
+    aspects: tuple[str, ...] = ()
+    own_province: bool = False  # "rata-rata provinsinya": the province of the region talked about
+    all_forums: bool = False  # "ketiga forum", "semua forum": every forum named at once
+    asks_coverage: bool = False  # a second ask inside a figures question: respondents
+    asks_gap: bool = False  # … the gap to the next category
+    asks_weakness: bool = False  # … the weakest parts
+    asks_mandate: bool = False  # what a forum is and does: duties, legal basis, members
+    topic_forums: tuple[str, ...] = ()  # forums whose mandate the problem named belongs to ("rumah ibadat": FKUB)
+
+
+class SlotReader:
+    """Slots and the masked text of a message's residual (its words without the region names)."""
+
+    def __init__(self, methodology: Methodology) -> None:
+        self._dimensions = {key: key for key in methodology.dimension_keys}
+        for dimension in methodology.dimensions:
+            self._dimensions[fold(dimension.name)] = dimension.key
+        self._dimensions.update(
+            {word: key for word, key in lexicon.DIMENSION_SYNONYMS.items() if key in methodology.dimension_keys}
+        )
+        self._dimension_pattern = _words(self._dimensions, suffix="(?:nya)?")
+        self._variable_keys = frozenset(methodology.variable_keys)
+        self._variable_words = {fold(word): v.key for v in methodology.variables for word in v.keywords}
+        self._variable_words.update({fold(v.name): v.key for v in methodology.variables})
+        self._variable_pattern = _words(self._variable_words, suffix="(?:nya)?")
+        # "harmoni tinggi", "kategori rendah" -> the band labelled "Harmoni Tinggi".
+        bands = methodology.categories.bands
+        self._categories = {fold(band.label).split()[-1]: band.label for band in bands}
+        prefixes = {"kategori", "kategorinya", "berkategori", *(fold(band.label).split()[0] for band in bands)}
+        self._category_pattern = re.compile(
+            r"\b(?:" + "|".join(map(re.escape, sorted(prefixes))) + r")\s+(" + "|".join(self._categories) + r")\b"
+        )
+        self._aspects = {fold(aspect.name): aspect.key for aspect in methodology.aspects}
+        self._aspect_pattern = _words(self._aspects)
+        self.vocabulary = frozenset(
+            word
+            for text in (*self._dimensions, *self._variable_words, *self._categories, *self._aspects,
+                         *(band.label for band in bands), *_lexicon_words(), *_signal_words())
+            for word in fold(text).split()
+        )  # fmt: skip
+        self._spellings = sorted(w for w in self.vocabulary if len(w) >= _MIN_TYPO_LENGTH and w.isalpha())
+
+    # --- spelling -----------------------------------------------------------------------------------
+
+    def is_known_word(self, token: str) -> bool:
+        """Vocabulary of the questions themselves: never a misspelt region name."""
+        stem = re.sub(r"(nya|kah|lah|pun)$", "", token)
+        return token in self.vocabulary or stem in self.vocabulary or token in lexicon.FILLER
+
+    def correct(self, text: str) -> str:
+        """The question words spelt right when typed with a slip ("terlmah", "peringat", "moderas")."""
+        return " ".join(self._corrected(word) for word in text.split())
+
+    def _corrected(self, word: str) -> str:
+        """Only a letter dropped, doubled or swapped counts as a slip: a changed letter often makes another
+        real word ("pertandingan" is not "perbandingan"), and a real word is never changed."""
+        if len(word) < _MIN_TYPO_LENGTH or not word.isalpha() or self.is_known_word(word) or is_common_word(word):
+            return word
+        for candidate in self._spellings:
+            if abs(len(candidate) - len(word)) > 1:
+                continue
+            if len(candidate) != len(word):
+                if Levenshtein.distance(word, candidate, score_cutoff=1) <= 1:
+                    return candidate
+            elif OSA.distance(word, candidate, score_cutoff=1) <= 1 and sorted(word) == sorted(candidate):
+                return candidate
+        return word
+
+    # --- slots ---------------------------------------------------------------------------------------
+
+    def read(self, text: str) -> Slots:
+        forums = tuple(dict.fromkeys(lexicon.FORUM_WORDS[w] for w in re.findall(r"\b(fkub|fpk|fkdm)\b", text)))
+        if lexicon.ALL_FORUMS.search(text):
+            forums = tuple(lexicon.FORUM_WORDS.values())
+        variables = [key for key in _VARIABLE_KEY.findall(text) if key in self._variable_keys]
+        variables += [self._variable_words[m.group(1)] for m in self._variable_pattern.finditer(text)]
+        category = self._category_pattern.search(text)
+        return Slots(
+            forums=forums,
+            dimensions=tuple(dict.fromkeys(self._dimensions[m.group(1)] for m in self._dimension_pattern.finditer(text))),
+            variables=tuple(dict.fromkeys(variables)),
+            category=self._categories[category.group(1)] if category else None,
+            years=tuple(sorted({int(year) for year in _YEAR.findall(text)})),
+            n=_top_n(text),
+            order=_order(text),
+            provinces=bool(lexicon.PROVINCES_SUBJECT.search(text) or _N_PROVINCES.search(text)),
+            ranking_subject=bool(lexicon.RANKING_SUBJECT.search(text)),
+            nation=bool(lexicon.NATION.search(text)),
+            method=bool(lexicon.METHOD.search(text)),
+            trend=bool(lexicon.TREND.search(text)),
+            list_position=_list_position(text),
+            both_listed=bool(lexicon.BOTH_REFERENCE.search(text)),
+            followup=bool(lexicon.FOLLOWUP.search(text)) or bool(re.search(r"\w+nya\b", text)),
+            anaphora=bool(lexicon.ANAPHORA.search(text)),
+            bare_category=self._bare_category(text),
+            own_province=bool(re.search(r"\bprovinsinya\b|\brata rata provinsi\b", text)),
+            all_forums=bool(lexicon.ALL_FORUMS.search(text)) or len(forums) == len(lexicon.FORUM_WORDS),
+            asks_coverage=bool(lexicon.ASKS_COVERAGE.search(text)),
+            asks_gap=bool(lexicon.ASKS_GAP.search(text)),
+            asks_weakness=bool(lexicon.ASKS_WEAKNESS.search(text)),
+            asks_mandate=bool(lexicon.ASKS_MANDATE.search(text)),
+            topic_forums=tuple(forum for forum, words in lexicon.FORUM_TOPICS.items() if words.search(text)),
+            aspects=tuple(dict.fromkeys(self._aspects[m.group(1)] for m in self._aspect_pattern.finditer(text))),
+        )
+
+    def _bare_category(self, text: str) -> str | None:
+        words = set(text.split())
+        named = [label for word, label in self._categories.items() if word in words]
+        return named[0] if len(named) == 1 else None
+
+    def mask(self, text: str) -> str:
+        """`text` with every slot replaced by its mask token (regions are masked by the caller)."""
+        text = self._category_pattern.sub(MASKS["category"], text)
+        text = self._variable_pattern.sub(MASKS["variable"], text)
+        text = _VARIABLE_KEY.sub(lambda m: MASKS["variable"] if m.group(1) in self._variable_keys else m.group(0), text)
+        text = self._dimension_pattern.sub(MASKS["dimension"], text)
+        text = re.sub(r"\b(?:fkub|fpk|fkdm)\b", MASKS["forum"], text)
+        text = _YEAR.sub(MASKS["year"], text)
+        return re.sub(r"\b\d+\b", MASKS["number"], text)
+
+
+def _words(words: Iterable[str], suffix: str = "") -> re.Pattern[str]:
+    ordered = sorted(words, key=len, reverse=True)  # "moderasi beragama" before "moderasi"
+    return re.compile(r"\b(" + "|".join(re.escape(word) for word in ordered) + r")" + suffix + r"\b")
+
+
+def _lexicon_words() -> list[str]:
+    return [phrase.rstrip("*") for group in lexicon.WORD_GROUPS for phrase in group]
+
+
+def _signal_words() -> list[str]:
+    """The intents' signal words as the registry declares them (not their examples, which name regions)."""
+    return [phrase for entry in registry().values() for phrase in entry.signals]
+
+
+def _order(text: str) -> str | None:
+    """ "tertinggi dan terendah", "10 besar dan 10 terbawah": both ends; else the end named, if any."""
+    top = bool(lexicon.TOP.search(text) or _N_BESAR.search(text))
+    bottom = bool(lexicon.BOTTOM.search(text))
+    if top and bottom:
+        return BOTH
+    return BOTTOM if bottom else (TOP if top else None)
+
+
+def _top_n(text: str) -> int | None:
+    if besar := _N_BESAR.search(text):
+        return int(besar.group(1))
+    for match in _NUMBER.finditer(text):
+        value = int(match.group(1))
+        if 1 <= value <= MAX_TOP_N:
+            return value
+    if word := lexicon.NUMBER_WORD.search(text):
+        return lexicon.NUMBER_WORDS[re.sub(r"\s+", " ", word.group(0))]
+    return None
+
+
+def _list_position(text: str) -> int | None:
+    if lexicon.LIST_LAST.search(text):
+        return -1
+    if lexicon.LIST_FIRST.search(text):
+        return 1
+    if match := lexicon.LIST_NUMBER.search(text):
+        value = match.group(1)
+        return int(value) if value.isdigit() else lexicon.ORDINALS[value]
+    return None

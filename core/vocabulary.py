@@ -1,0 +1,53 @@
+"""Ordinary Indonesian words: what a chat message is made of besides names.
+
+A word of the language ("tinggal", "sedikit", "cuma", "respondennya") is never taken for a misspelt
+region name: only words the language does not know are worth a fuzzy look-up. The vocabulary is
+PySastrawi's list of about 30,000 root words; inflected forms count through Sastrawi's stemmer.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+# Loanwords and chat words common in questions about the index, which the root list lacks.
+EXTRA_WORDS = frozenset(
+    """
+    admin responden survei survey online daring link data info update ok oke sip mantap thanks please
+    target rating ranking skor score index indeks provinsi kabupaten kota forum dimensi variabel aspek
+    persepsi partisipasi akseptabilitas harmoni harmonis moderasi toleransi kategori interval rekomendasi
+    weakest lowest highest best worst compare versus average please help hello pak bu mas mbak kak bang
+    min gan sis bro dear tim staf staff operator rapat meeting zoom grup group wa whatsapp telegram bot
+    ikub kemenag kemendagri kesbangpol bakesbangpol bappeda polpum ditjen bps bpk ipm ikn iko fkub fpk fkdm
+    rpjmd rpjmn renstra rkpd renja sakip iku dprd pemda pemkab pemkot pemprov asn ormas jdih perpres permendagri
+    pbm uu pp tni polri pilkada pilkades pemilu hoaks sara likert kuesioner esurvei asta cita wellbeing apbd
+    """.split()
+)
+_SUFFIXES = ("nya", "kah", "lah", "pun", "ku", "mu")
+
+
+@cache
+def _roots() -> frozenset[str]:
+    path = resources.files("Sastrawi.Stemmer").joinpath("data/kata-dasar.txt")
+    return frozenset(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+
+
+@cache
+def _stemmer():
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer()
+
+
+@cache
+def is_common_word(token: str) -> bool:
+    """Whether `token` (lower case, folded) is an ordinary word: a root, a root with affixes, or a chat word."""
+    if not token.isalpha():
+        return False
+    roots = _roots()
+    if token in roots or token in EXTRA_WORDS:
+        return True
+    bare = next((token.removesuffix(s) for s in _SUFFIXES if token.endswith(s) and len(token) > len(s) + 2), token)
+    if bare in roots or bare in EXTRA_WORDS:
+        return True
+    return _stemmer().stem(token) in roots and len(token) > 3

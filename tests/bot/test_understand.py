@@ -1,0 +1,147 @@
+"""Understanding and deciding, with only the methodology, the gazetteer and the classifier (no scored sample):
+every intent the dialogue can reach and every slot, read from messages as officials type them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.engine.classifier import IntentClassifier
+from bot.engine.context import ChatContext, Pending
+from bot.engine.decide import Decision
+from bot.engine.dialogue import Dialogue
+from bot.engine.intents import Intent
+from bot.engine.payloads import Payload, encode
+from bot.engine.resolve import Resolver
+from bot.engine.slots import BOTH, BOTTOM, TOP, SlotReader
+from bot.engine.understand import Understander
+from core.gazetteer import get_gazetteer
+from scoring.methodology import load_methodology
+
+NO_CONTEXT = ChatContext()
+
+
+@pytest.fixture(scope="module")
+def dialogue(intent_classifier: IntentClassifier) -> Dialogue:
+    gazetteer = get_gazetteer()
+    slots = SlotReader(load_methodology("ihai-2025"))
+    return Dialogue(Understander(slots, Resolver(gazetteer, slots.is_known_word), gazetteer, intent_classifier), gazetteer)
+
+
+def decide(dialogue: Dialogue, text: str, context: ChatContext = NO_CONTEXT) -> Decision:
+    return dialogue.turn(text, context)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "regions"),
+    [
+        ("brp ihai kab tapin skrg", Intent.PROFIL, ("63.05",)),
+        ("ringkasan ihai kalsel", Intent.PROVINSI, ("63",)),
+        ("apa yang harus dibenahi dulu di sleman", Intent.TERLEMAH, ("34.04",)),
+        ("saran fkdm utk kota banjarbaru", Intent.SARAN, ("63.72",)),
+        ("saran fkub untuk moderasi beragama", Intent.SARAN_UMUM, ()),
+        ("forum apa yang cocok kalau budaya rendah di sleman", Intent.FORUM_COCOK, ("34.04",)),
+        ("hst vs hsu", Intent.BANDINGKAN, ("63.07", "63.08")),
+        ("5 kab/kota terendah di jabar", Intent.PERINGKAT, ("32",)),
+        ("kab/kota mana yang harmoni tinggi di jateng", Intent.KATEGORI, ("33",)),
+        ("berapa responden kota bogor", Intent.CAKUPAN, ("32.71",)),
+        ("kurangnya berapa lagi biar tinggi kab banjar", Intent.SELISIH_KATEGORI, ("63.03",)),
+        ("IHaI itu mengukur apa saja", Intent.METODOLOGI, ()),
+        ("selamat pagi admin", Intent.SAPAAN, ()),
+        ("kamu bisa apa", Intent.BANTUAN, ()),
+        ("resep rendang padang dong", Intent.DI_LUAR_CAKUPAN, ()),
+        ("ihai bandung", Intent.PILIH_WILAYAH, ()),
+        ("ihai kota sukamaju", Intent.TIDAK_DIKENAL, ()),
+        ("", Intent.BANTUAN, ()),
+    ],
+)
+def test_every_intent_from_a_message(dialogue: Dialogue, text: str, intent: Intent, regions: tuple) -> None:
+    decision = decide(dialogue, text)
+    assert (decision.intent, decision.regions) == (intent, regions)
+
+
+def test_slots(dialogue: Dialogue) -> None:
+    slots = decide(dialogue, "peran FKUB, FPK dan FKDM masing-masing utk ekonomi di Tabanan").slots
+    assert slots.forums == ("FKUB", "FPK", "FKDM") and slots.dimensions == ("ekonomi",) and slots.all_forums
+    assert decide(dialogue, "saran fkub untuk moderasi di tapin").slots.variables == ("v7",)
+    assert decide(dialogue, "saran fkub untuk v8 di tapin").slots.variables == ("v8",)
+    assert decide(dialogue, "kab/kota mana yang harmoni rendah di jatim").slots.category == "Harmoni Rendah"
+    assert decide(dialogue, "ihai kalsel 2024").slots.years == (2024,)
+    assert decide(dialogue, "ihai kalsel naik atau turun dibanding tahun lalu").slots.trend
+    ranking = decide(dialogue, "10 besar dan 10 terbawah nasional")
+    assert (ranking.intent, ranking.slots.n, ranking.slots.order, ranking.scope) == (Intent.PERINGKAT, 10, BOTH, "")
+    assert decide(dialogue, "3 terendah di bali").slots.order == BOTTOM
+    assert decide(dialogue, "top 3 provinsi").slots.order == TOP and decide(dialogue, "top 3 provinsi").scope == "provinsi"
+    assert decide(dialogue, "yang paling bawah itu dimensi terlemahnya apa").slots.list_position == -1
+    assert decide(dialogue, "yg nomor 2 gimana").slots.list_position == 2
+    assert decide(dialogue, "bandingkan keduanya").slots.both_listed
+    assert decide(dialogue, "bagaimana ihai dihitung").slots.method
+    assert decide(dialogue, "aspek persepsi sleman").slots.aspects == ("persepsi",)
+    assert decide(dialogue, "ihai nasional").regions == ("00",)
+    assert decide(dialogue, "siapa yang menangani penolakan rumah ibadat").slots.topic_forums == ("FKUB",)
+
+
+def test_two_asks_get_the_answer_that_covers_both(dialogue: Dialogue) -> None:
+    assert decide(dialogue, "ihai kota bogor brp, respondennya brp").intent == Intent.CAKUPAN
+    assert decide(dialogue, "brp ihai muara enim, trus kurang brp biar sedang").intent == Intent.SELISIH_KATEGORI
+    assert decide(dialogue, "skor sleman dan dimensi terlemahnya").intent == Intent.TERLEMAH
+    assert decide(dialogue, "kontribusi ketiga forum di tabanan").intent == Intent.SARAN
+
+
+def test_noise_words_never_become_regions(dialogue: Dialogue) -> None:
+    # Ordinary words are no region candidates, and a region named exactly wins over near-misses.
+    assert decide(dialogue, "respondennya cuma sedikit ya, kab tapin").regions == ("63.05",)
+    assert decide(dialogue, "tinggal sedikit lagi ke tinggi?").intent != Intent.TIDAK_DIKENAL
+    long = (
+        "Selamat pagi admin, saya staf yang sedang menyiapkan bahan rapat koordinasi. Sebagai batu loncatan "
+        "diskusi, mohon IHaI Kabupaten Jombang."
+    )
+    assert decide(dialogue, long).regions == ("35.17",)
+    corrected = "mohon nilai IHaI Kabupaten Banggai... maaf, maksud kami Kabupaten Bangka"
+    assert decide(dialogue, corrected).regions == ("19.01",)
+
+
+def test_follow_ups_use_the_conversation(dialogue: Dialogue) -> None:
+    weakest = ChatContext(regions=("34.04",), intent="terlemah")
+    assert (decide(dialogue, "kalau bantul?", weakest).intent, decide(dialogue, "kalau bantul?", weakest).regions) == (
+        Intent.TERLEMAH, ("34.02",),
+    )  # fmt: skip
+    listed = ChatContext(regions=("51",), intent="peringkat", listed=("51.07", "51.06", "51.01"),
+                         slots={"order": "bottom", "n": 3, "scope": "51"})  # fmt: skip
+    assert decide(dialogue, "yang paling bawah itu dimensi terlemahnya apa", listed).regions == ("51.01",)
+    assert decide(dialogue, "yang nomor 2", listed).regions == ("51.06",)
+    repeated = decide(dialogue, "kalau kaltara?", listed)
+    assert (repeated.intent, repeated.scope, repeated.slots.order, repeated.slots.n) == (
+        Intent.PERINGKAT, "65", BOTTOM, 3,
+    )  # fmt: skip
+    two = ChatContext(regions=("63.06",), earlier=("63.07",), intent="profil")
+    assert decide(dialogue, "bandingkan keduanya", two).regions == ("63.07", "63.06")
+
+
+def test_a_waiting_question_is_finished_by_typing(dialogue: Dialogue) -> None:
+    waiting = ChatContext(pending=Pending("dimensi terlemah banjar", "banjar"))
+    assert decide(dialogue, "yang di jawa barat", waiting).regions == ("32.79",)
+    assert decide(dialogue, "kabupatennya", waiting).regions == ("63.03",)
+    tapped = decide(dialogue, "wilayah 63.03", waiting)
+    assert (tapped.intent, tapped.regions) == (Intent.TERLEMAH, ("63.03",))
+
+
+def test_buttons_carry_intent_and_slots_exactly(dialogue: Dialogue) -> None:
+    payload = Payload(Intent.PERINGKAT, n=5, order=BOTTOM, scope="63", dimension="budaya")
+    decision = decide(dialogue, encode(payload))
+    assert (decision.intent, decision.scope, decision.slots.order, decision.slots.dimensions) == (
+        Intent.PERINGKAT, "63", BOTTOM, ("budaya",),
+    )  # fmt: skip
+    advice = decide(dialogue, encode(Payload(Intent.SARAN, forums=("FKDM",))), ChatContext(regions=("63.72",)))
+    assert (advice.intent, advice.regions, advice.forums) == (Intent.SARAN, ("63.72",), ("FKDM",))
+
+
+def test_an_unsure_reading_is_offered_not_guessed(dialogue: Dialogue) -> None:
+    understanding = dialogue.understander.understand("ihai tapin", NO_CONTEXT)
+    even = tuple((intent, 1 / 3) for intent in (Intent.PROFIL, Intent.SARAN, Intent.CAKUPAN))
+    from bot.engine.decide import decide as decide_one
+
+    offered = decide_one(replace(understanding, scores=even, only_regions=False), NO_CONTEXT, dialogue.understander)
+    assert offered.intent == Intent.PILIH_MAKSUD and offered.readings == (Intent.PROFIL, Intent.SARAN, Intent.CAKUPAN)
+    assert offered.regions == ("63.05",)
