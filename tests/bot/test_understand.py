@@ -80,6 +80,13 @@ def test_slots(dialogue: Dialogue) -> None:
     assert decide(dialogue, "aspek persepsi sleman").slots.aspects == ("persepsi",)
     assert decide(dialogue, "ihai nasional").regions == ("00",)
     assert decide(dialogue, "siapa yang menangani penolakan rumah ibadat").slots.topic_forums == ("FKUB",)
+    assert decide(dialogue, "saran fkub untuk itu di tapin").slots.anaphora
+    assert decide(dialogue, "dibanding rata-rata provinsinya?").slots.own_province
+    assert decide(dialogue, "kalau yang tinggi di jatim?").slots.bare_category == "Harmoni Tinggi"
+    assert decide(dialogue, "kabupaten mana yang paling harmonis").slots.ranking_subject
+    assert decide(dialogue, "kalau dimensi terlemahnya?").slots.followup
+    asks = decide(dialogue, "skor sleman, respondennya, dan kurang berapa lagi ke tinggi").slots
+    assert asks.asks_coverage and asks.asks_gap
 
 
 def test_two_asks_get_the_answer_that_covers_both(dialogue: Dialogue) -> None:
