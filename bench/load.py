@@ -109,11 +109,14 @@ class Replies:
 
 
 def update_payload(update_id: int, chat: dict, user: dict, text: str) -> dict:
-    return {
-        "update_id": update_id,
-        "message": {"message_id": update_id % 1_000_000, "from": user, "chat": chat, "date": int(time.time()),
-                    "text": text},
-    }
+    message = {"message_id": update_id % 1_000_000, "from": user, "chat": chat, "date": int(time.time()), "text": text}
+    if chat["type"] != "private":
+        # In a group the bot answers only what mentions it (or replies to it, or commands it).
+        from tests.bot.botapi import BOT_USER
+
+        mention = f"@{BOT_USER['username']}"
+        message.update(text=f"{mention} {text}", entities=[{"offset": 0, "length": len(mention), "type": "mention"}])
+    return {"update_id": update_id, "message": message}
 
 
 def private_chat(number: int) -> tuple[dict, dict]:

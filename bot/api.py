@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import anyio
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -35,6 +36,7 @@ from bot.querylog import QueryLog, ask_logged
 from bot.storage import Storage, StorageError, open_storage, storage_target
 from bot.storage.retention import Retention, purge_daily
 from core.config import Settings
+from core.deeplink import bot_username, region_link
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -129,6 +131,11 @@ class RegionDetailOut(RegionOut):
     weakest_dimension: str | None
     synthetic: bool
     chart_url: str | None
+    telegram_url: str | None = Field(
+        description="https://t.me/<bot>?start=<code>: opens the Telegram bot on this region; null when the bot's "
+        "username is not known (IHAI_TELEGRAM_BOT_USERNAME, or the bot running in this server)"
+    )
+    telegram_qr_url: str | None = Field(description="that link as a QR code (SVG; .png also served)")
 
 
 class HitOut(BaseModel):
@@ -237,6 +244,7 @@ def create_app(
     app.state.assistant = assistant
     app.state.engine_slots = anyio.CapacityLimiter(ENGINE_THREADS)
     app.state.telegram = None
+    app.state.bot_username = bot_username(settings.telegram_bot_username)
     app.state.link = None
     app.state.processor = None
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
@@ -288,6 +296,18 @@ def _start_telegram(app: FastAPI, settings: Settings) -> None:
     link.start(telegram, "webhook" if webhook else "polling", attempt)
 
 
+def telegram_username(app: FastAPI) -> str | None:
+    """The bot's username for deep links: configured, else the one Telegram gave the bot running in this
+    server (None until it has connected)."""
+    if app.state.bot_username:
+        return app.state.bot_username
+    telegram: Application | None = app.state.telegram
+    try:
+        return bot_username(telegram.bot.username) if telegram is not None else None
+    except RuntimeError:  # not initialised yet: Telegram has not answered getMe
+        return None
+
+
 def service_unavailable(detail: str, retry_after: int) -> HTTPException:
     return HTTPException(status_code=503, detail=detail, headers={"Retry-After": str(retry_after)})
 
@@ -326,11 +346,36 @@ def _add_routes(app: FastAPI) -> None:
         return assistant.regions(level)
 
     @app.get("/v1/regions/{code}", response_model=RegionDetailOut, tags=["wilayah"])
-    def region(code: str, assistant: AssistantDep) -> dict:
+    def region(code: str, request: Request, assistant: AssistantDep) -> dict:
         found = assistant.region(code)
         if found is None:
             raise not_found(code)
-        return found
+        username = telegram_username(request.app)
+        linked = username is not None and found["level"] != "nasional"
+        return {
+            **found,
+            "telegram_url": region_link(found["code"], username).url if linked else None,
+            "telegram_qr_url": f"/v1/regions/{found['code']}/qr.svg" if linked else None,
+        }
+
+    @app.get(
+        "/v1/regions/{code}/qr.{kind}",
+        response_class=Response,
+        responses={200: {"content": {"image/svg+xml": {}, "image/png": {}}}},
+        tags=["wilayah"],
+    )
+    def region_qr(code: str, kind: Annotated[str, PathParam(pattern="^(svg|png)$")], request: Request,
+                  assistant: AssistantDep) -> Response:  # fmt: skip
+        """A QR code of the Telegram deep link to the region, for slides and printouts."""
+        found = assistant.region(code)
+        if found is None or found["level"] == "nasional":
+            raise not_found(code)
+        username = telegram_username(request.app)
+        if username is None:
+            raise HTTPException(status_code=404, detail="Nama pengguna bot Telegram belum diketahui.")
+        link = region_link(found["code"], username)
+        body, media = (link.svg(), "image/svg+xml") if kind == "svg" else (link.png(), "image/png")
+        return Response(body, media_type=media, headers={"Cache-Control": "public, max-age=300"})
 
     @app.get(
         "/v1/regions/{code}/chart.png",

@@ -40,6 +40,16 @@ class Settings(BaseSettings):
     telegram_api_url: str | None = Field(
         default=None, description="another Bot API server (a local one), as its base URL ending in /bot"
     )
+    telegram_bot_username: str | None = Field(
+        default=None,
+        description="the bot's @username, for deep links and QR codes on the page and in reports; default: "
+        "what Telegram says when the bot runs in this process",
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="this server's public base URL (https://…), for chart thumbnails in Telegram's inline "
+        "mode; default: IHAI_TELEGRAM_WEBHOOK_URL",
+    )
     admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     flood_max_messages: int = 8
     flood_window_seconds: float = 10.0

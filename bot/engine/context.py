@@ -42,6 +42,9 @@ class ChatContext:
     # What the last followable question asked besides regions (order, n, dimension, variable, category),
     # kept for "kalau Kaltara?" after "5 terendah di Kalsel".
     slots: dict[str, Any] = field(default_factory=dict)
+    # The provinces the chat is focused on (a coordination meeting's, set by the channel): a name shared
+    # by several regions is read as the one there, and a list that names no place is of that province.
+    focus: tuple[str, ...] = ()
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -58,6 +61,7 @@ class ChatContext:
             earlier=tuple(data.get("earlier", ())),
             listed=tuple(data.get("listed", ())),
             slots=dict(data.get("slots") or {}),
+            focus=tuple(data.get("focus", ())),
         )
 
 

@@ -370,6 +370,8 @@ def _scope(u: Understanding, regions: tuple[str, ...], context: ChatContext, lev
     previous = [code for code in context.regions if level(code) == PROVINSI]
     if previous and (u.slots.followup or not u.slots.ranking_subject):
         return previous[0]
+    if context.focus:
+        return context.focus[0]  # in a meeting on a province, "5 kab/kota terendah" means its kab/kota
     return ""
 
 

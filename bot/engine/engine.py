@@ -150,6 +150,7 @@ def remember(context: ChatContext, decision: Decision, answer: Answer) -> ChatCo
         earlier=context.regions if context.regions and regions != context.regions else context.earlier,
         listed=tuple(listed) if isinstance(listed, list) and listed else context.listed,
         slots=_remembered_slots(decision, answer) if followable or _names_topic(decision) else context.slots,
+        focus=context.focus,
     )
 
 

@@ -39,6 +39,7 @@ class Intent(StrEnum):
     BELUM_DIUKUR = "belum_diukur"
     SUMBER = "sumber"
     DOKUMEN = "dokumen"
+    RAPAT = "rapat"
     GALAT = "galat"
 
 

@@ -87,7 +87,7 @@ class Understander:
     ) -> Understanding:
         payload = parse_payload(text)
         query = normalise(text) if payload is None else ""
-        hints = {code.split(".")[0] for code in context.regions}
+        hints = {code.split(".")[0] for code in context.regions} | set(context.focus)
         scan = self.resolver.scan(
             query, expects_region=bool(extra) or _expects_region(query), overrides=overrides, hint_provinces=hints
         )

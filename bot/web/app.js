@@ -130,7 +130,23 @@ async function showRegion(code, chartUrl) {
     chart.removeAttribute("src");
     chart.hidden = true;
   }
+  showTelegramLink(region);
   $("card").hidden = false;
+}
+
+// The region's Telegram deep link and its QR code (drawn by the server), so a projected page or a
+// printout leads a phone straight to the region in the bot. Hidden when the bot's name is unknown.
+function showTelegramLink(region) {
+  const box = $("card-telegram");
+  if (!region.telegram_url || !region.telegram_qr_url) {
+    box.hidden = true;
+    return;
+  }
+  const link = $("card-link");
+  link.href = region.telegram_url;
+  link.textContent = region.telegram_url.replace(/^https:\/\//, "");
+  $("card-qr").src = region.telegram_qr_url;
+  box.hidden = false;
 }
 
 async function ask(text, shownText) {

@@ -21,7 +21,14 @@ from urllib.parse import parse_qs
 TOKEN = "7000000001:AAFakeTokenForOfflineTests_0123456789"
 BOT_USER = {"id": 7000000001, "is_bot": True, "first_name": "Asisten IHaI", "username": "ihai_uji_bot"}
 # Parameters Telegram receives JSON-encoded; everything else (text, captions) arrives as a raw string.
-JSON_PARAMETERS = {"chat_id", "message_id", "reply_markup", "allowed_updates", "offset", "limit", "timeout", "commands"}
+JSON_PARAMETERS = {
+    "chat_id", "message_id", "reply_markup", "allowed_updates", "offset", "limit", "timeout", "commands", "scope",
+    "reply_parameters", "message_thread_id", "results", "button", "cache_time", "is_personal", "show_alert",
+    "disable_notification", "user_id",
+}  # fmt: skip
+FORBIDDEN = "Forbidden: bot can't initiate conversation with a user"
+NO_PIN_RIGHTS = "Bad Request: not enough rights to manage pinned messages in the chat"
+CHAT_NOT_FOUND = "Bad Request: chat not found"
 
 
 @dataclass
@@ -43,6 +50,10 @@ class BotApiStandIn:
         self.proxied: list[str] = []  # absolute-form request lines: the stand-in was used as a proxy
         # chat id -> seconds: the next sendMessage to that chat gets a 429 "retry after" (once)
         self.retry_after: dict[int, int] = {}
+        # (method, chat id) -> (status, description): Telegram refusing that call for that chat, e.g. a
+        # user who never started the bot (403), a group where the bot may not pin (400). A scoped
+        # setMyCommands counts as a call for its scope's chat.
+        self.refusals: dict[tuple[str, int], tuple[int, str]] = {}
         self.pending_updates: queue.Queue[dict] = queue.Queue()
         self._message_ids = itertools.count(5000)
         self._lock = threading.Lock()
@@ -93,6 +104,12 @@ class BotApiStandIn:
                 self.calls.append(Call("429", params))
             return 429, {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {wait}",
                          "parameters": {"retry_after": wait}}
+        target = params.get("chat_id") or (params.get("scope") or {}).get("chat_id")
+        refusal = self.refusals.get((method, target))
+        if refusal is not None:
+            with self._lock:
+                self.calls.append(Call(f"{refusal[0]}", {"method": method, **params}))
+            return refusal[0], {"ok": False, "error_code": refusal[0], "description": refusal[1]}
         result = self._result(method, params, files)
         call = Call(method, params, files, result)
         with self._lock:
@@ -106,26 +123,28 @@ class BotApiStandIn:
     def _result(self, method: str, params: dict, files: dict[str, bytes]) -> object:
         if method == "getMe":
             return {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False,
-                    "supports_inline_queries": False}
+                    "supports_inline_queries": True}
         if method in ("sendMessage", "editMessageText"):
             return self._message(params, text=strip_tags(params["text"]))
         if method == "sendPhoto":
             size = len(files.get("photo", b""))
             return self._message(params, photo=[{"file_id": "AgACAgUAAxkBAAI", "file_unique_id": "AQADq",
                                                  "file_size": size, "width": 825, "height": 462}])
-        if method in ("sendChatAction", "answerCallbackQuery", "setWebhook", "deleteWebhook", "setMyCommands"):
+        if method in ("sendChatAction", "answerCallbackQuery", "setWebhook", "deleteWebhook", "setMyCommands",
+                      "answerInlineQuery", "pinChatMessage"):
             return True
         return None
 
     def _message(self, params: dict, **content: object) -> dict:
         message_id = params.get("message_id") or next(self._message_ids)
-        message = {
-            "message_id": message_id,
-            "from": BOT_USER,
-            "chat": {"id": params["chat_id"], "type": "private", "first_name": "Siti"},
-            "date": int(time.time()),
-            **content,
-        }
+        chat_id = params["chat_id"]
+        # Negative ids are groups (as Telegram numbers them); positive ones private chats.
+        chat = {"id": chat_id, "type": "supergroup", "title": "Grup uji"} if isinstance(chat_id, int) and chat_id < 0 \
+            else {"id": chat_id, "type": "private", "first_name": "Siti"}
+        message = {"message_id": message_id, "from": BOT_USER, "chat": chat, "date": int(time.time()), **content}
+        if "message_thread_id" in params:
+            message["message_thread_id"] = params["message_thread_id"]
+            message["is_topic_message"] = True
         if "reply_markup" in params:
             message["reply_markup"] = params["reply_markup"]
         return message

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import queue
+import re
 import shutil
 import socket
 import subprocess
@@ -27,23 +28,38 @@ from telegram import Update
 
 from bot.api import WEBHOOK_SECRET_REQUIRED, create_app
 from bot.assistant import Assistant
+from bot.engine.compose.kit import SYNTHETIC_LINE
+from bot.engine.context import ContextStore
+from bot.engine.intents import Intent
 from bot.engine.model import Answer, Button
-from bot.engine.render import split_message
+from bot.engine.payloads import Payload, encode
+from bot.engine.render import score, split_message
 from bot.querylog import QueryLog
 from bot.telegram import (
     ALLOWED_UPDATES,
     FLOOD_NOTICE,
+    FULL_BUTTON,
+    FULL_GONE,
+    FULL_SENT,
+    MEETING_ENDED,
+    MEETING_UNKNOWN,
     NOT_ADMIN,
+    PIN_NEEDS_RIGHTS,
+    SHARED_CARD,
     SORRY,
+    USAGE,
     FloodGate,
     Verdict,
     attach,
     build_application,
+    publish_menu,
 )
 from bot.telegram_flow import ChatOrderedProcessor
+from bot.telegram_group import FULL_CALLBACK, FULL_START, GROUP_SHORT_CHARS, shorten
+from bot.telegram_inline import ASK_MORE, NOT_PUBLISHED
 from bot.telegram_link import REDACTED
 from core.config import Settings
-from tests.bot.botapi import BOT_USER, TOKEN, BotApiStandIn, Call
+from tests.bot.botapi import BOT_USER, CHAT_NOT_FOUND, FORBIDDEN, NO_PIN_RIGHTS, TOKEN, BotApiStandIn, Call
 
 pytestmark = pytest.mark.anyio
 
@@ -189,7 +205,11 @@ async def test_free_text_gets_typing_html_answer_buttons_and_chart(bot, stand_in
     ("command", "engine_text"),
     [
         ("/start", "halo"),
+        ("/start bukan-kode-wilayah", "halo"),
+        ("/start 63_03", "§profil r=63.03"),  # a deep link t.me/<bot>?start=63_03: that region's card
+        ("/start 63", "§profil r=63"),  # a province: its summary
         ("/help", "bantuan"),
+        ("/bantuan", "bantuan"),
         ("/wilayah Tanah Laut", "ihai Tanah Laut"),
         ("/saran FKUB Banjarbaru", "saran FKUB Banjarbaru"),
         ("/bandingkan Banjarbaru, Tanah Laut", "bandingkan Banjarbaru dengan Tanah Laut"),
@@ -261,6 +281,7 @@ class ScriptedEngine:
 
     def __init__(self, answer: Answer | Exception) -> None:
         self.answer = answer
+        self.store = ContextStore()  # the conversation store the channel steers (replies, meetings)
 
     def ask(self, text: str, session: str) -> Answer:
         if isinstance(self.answer, Exception):
@@ -378,9 +399,8 @@ OTHER = {"id": 55501234, "is_bot": False, "first_name": "Budi", "language_code":
 
 
 def group_update(text: str) -> dict:
-    payload = text_update(text, user=OTHER)
-    payload["message"]["chat"] = GROUP
-    return payload
+    """A group message that mentions the bot (the rest of a group's talk is not for it)."""
+    return group_message(f"@{BOT_USER['username']} {text}", OTHER)
 
 
 class GatedEngine:
@@ -391,6 +411,7 @@ class GatedEngine:
     index = None
 
     def __init__(self) -> None:
+        self.store = ContextStore()
         self.release = threading.Event()
         self.started: queue.Queue[str] = queue.Queue()
 
@@ -474,13 +495,15 @@ def test_webhook_requires_secret_and_drops_retries(stand_in, webhook_settings, a
     with TestClient(create_app(webhook_settings, assistant, bot=True)) as client:
         health = wait_for_bot(client, "ok")
         assert health["telegram_mode"] == "webhook"
-        (menu,) = stand_in.sent("setMyCommands")
-        assert {command["command"] for command in menu.params["commands"]} >= {"wilayah", "saran", "bandingkan"}
-        assert not {"reload", "stats"} & {command["command"] for command in menu.params["commands"]}
+        menus = {call.params["scope"]["type"]: call for call in stand_in.sent("setMyCommands")}
+        assert set(menus) == {"default", "all_private_chats", "all_group_chats", "chat"}  # see test_command_menus
+        private = {command["command"] for command in menus["all_private_chats"].params["commands"]}
+        assert private >= {"wilayah", "saran", "bandingkan"} and not {"reload", "stats"} & private
         (webhook,) = stand_in.sent("setWebhook")
         assert webhook.params["url"] == "https://ihai.example.go.id/telegram/webhook"
         assert webhook.params["secret_token"] == WEBHOOK_SECRET
-        assert webhook.params["allowed_updates"] == ALLOWED_UPDATES == ["message", "callback_query"]
+        assert webhook.params["allowed_updates"] == ALLOWED_UPDATES == [
+            "message", "callback_query", "inline_query", "chosen_inline_result"]
         stand_in.clear()
 
         assert client.post("/telegram/webhook", json=update).status_code == 403
@@ -705,3 +728,342 @@ def test_a_second_webhook_worker_without_a_configured_secret_refuses_to_start(tm
     finally:
         first_worker.close()
     assert capsys.readouterr().err.strip() == f"Galat: {WEBHOOK_SECRET_REQUIRED}"
+
+
+# --- Groups: privacy mode, per-member contexts, replies, buttons, short answers ---------------------
+
+THIRD = {"id": 66601234, "is_bot": False, "first_name": "Dewi", "language_code": "id"}
+MENTION = f"@{BOT_USER['username']}"
+
+
+def group_message(text: str, user: dict = USER, *, reply_to: dict | None = None, topic: int | None = None,
+                  via_bot: dict | None = None) -> dict:  # fmt: skip
+    """A message in GROUP as Telegram sends it, with its command and mention entities."""
+    message = {"message_id": next(_update_ids) % 100000, "from": user, "chat": GROUP, "date": int(time.time()),
+               "text": text}  # fmt: skip
+    entities = []
+    if text.startswith("/"):
+        entities.append({"offset": 0, "length": len(text.split()[0]), "type": "bot_command"})
+    entities += [{"offset": m.start(), "length": len(m.group()), "type": "mention"} for m in re.finditer(r"@\w+", text)]
+    if entities:
+        message["entities"] = entities
+    if reply_to is not None:
+        message["reply_to_message"] = reply_to
+    if topic is not None:
+        message.update(message_thread_id=topic, is_topic_message=True)
+    if via_bot is not None:
+        message["via_bot"] = via_bot
+    return {"update_id": next(_update_ids), "message": message}
+
+
+def in_group(answer: Answer) -> str:
+    """What the group sees of an answer: a long one cut short (the rest behind "Selengkapnya")."""
+    return shorten(answer.text) or answer.text
+
+
+def group_texts(stand_in: BotApiStandIn) -> str:
+    return "".join(call.params["text"] for call in stand_in.sent("sendMessage") if call.params["chat_id"] == GROUP["id"])
+
+
+def session_of(querylog: QueryLog, user: dict) -> str:
+    return querylog.pseudonym("tg", f"{GROUP['id']}:{user['id']}")
+
+
+async def test_group_talk_not_for_the_bot_is_ignored_and_never_counted(bot, stand_in, settings):
+    talk = [
+        group_message("berapa ihai kota banjarbaru ya, ada yang tahu?"),  # no mention: members talking
+        group_message("/wilayah@bot_lain_bot Banjarbaru"),  # a command for another bot
+        group_message("@bot_lain_bot halo"),
+        # A card someone posted through the bot's inline mode ("via @ihai_uji_bot") is no question.
+        group_message("Kabupaten Banjar (Kalimantan Selatan)\nIHaI 2025: …", via_bot=BOT_USER),
+        group_message("setuju", reply_to=group_message("usul rapat", OTHER)["message"]),  # a reply, not to the bot
+    ]
+    for payload in talk * settings.flood_max_messages:
+        await feed(bot, payload)
+    assert stand_in.calls == []
+    # None of it used the group's flood budget: every addressed message is still answered.
+    for _ in range(settings.flood_max_messages):
+        await feed(bot, group_message(f"{MENTION} halo"))
+    texts = [call.params["text"] for call in stand_in.sent("sendMessage")]
+    assert len(texts) == settings.flood_max_messages
+    assert not any(text.startswith(FLOOD_NOTICE[:30]) for text in texts)
+
+
+async def test_mentions_and_commands_with_the_bots_name_are_answered_in_their_thread(bot, stand_in, engine):
+    expected = engine.ask("berapa ihai kota banjarbaru?", "pembanding-grup-1")
+    assert len(expected.text) <= GROUP_SHORT_CHARS and expected.chart is not None  # a profile stays whole
+
+    question = group_message(f"{MENTION} berapa ihai kota banjarbaru?", topic=77)
+    await feed(bot, question)
+
+    action, message = stand_in.calls[0], stand_in.sent("sendMessage")[0]
+    assert action.method == "sendChatAction" and action.params["message_thread_id"] == 77
+    assert message.params["chat_id"] == GROUP["id"] and message.params["message_thread_id"] == 77
+    assert message.params["reply_parameters"]["message_id"] == question["message"]["message_id"]
+    assert message.params["text"] == expected.text  # the mention is not part of the question
+    photo = stand_in.sent("sendPhoto")[0]
+    assert photo.params["reply_parameters"]["message_id"] == question["message"]["message_id"]
+    assert buttons(photo) == expected_buttons(expected)
+
+    stand_in.clear()
+    await feed(bot, group_message(f"/wilayah@{BOT_USER['username']} Tanah Laut", OTHER))
+    assert group_texts(stand_in) == in_group(engine.ask("ihai Tanah Laut", "pembanding-grup-2"))
+
+
+async def test_a_long_answer_in_a_group_is_cut_short_with_a_button_for_the_rest(bot, stand_in, engine):
+    expected = engine.ask("saran fkub untuk tapin", "pembanding-grup-3")
+    assert len(expected.text) > GROUP_SHORT_CHARS
+
+    await feed(bot, group_message(f"{MENTION} saran fkub untuk tapin"))
+
+    (message,) = stand_in.sent("sendMessage")
+    assert message.params["text"] == shorten(expected.text)
+    # The short answer is the full one's beginning, cut at a line, and still says it is sample data.
+    head = message.params["text"].split("\n…\n")[0]
+    assert expected.text.startswith(head) and len(head) <= GROUP_SHORT_CHARS
+    assert message.params["text"].endswith(f"<i>{SYNTHETIC_LINE}</i>")
+    assert buttons(message)[:-1] == expected_buttons(expected) and buttons(message)[-1][0] == FULL_BUTTON
+
+
+async def test_two_members_asking_at_once_keep_their_own_contexts(bot, stand_in, engine):
+    await feed(bot, group_message(f"{MENTION} berapa ihai kota banjarbaru", USER))
+    await feed(bot, group_message(f"{MENTION} berapa ihai tanah laut", OTHER))
+    stand_in.clear()
+    await feed(bot, group_message(f"{MENTION} dimensi terlemahnya?", USER))
+    siti = group_texts(stand_in)
+    stand_in.clear()
+    await feed(bot, group_message(f"{MENTION} dimensi terlemahnya?", OTHER))
+    budi = group_texts(stand_in)
+
+    for session, first, answer in (("ref-siti", "berapa ihai kota banjarbaru", siti),
+                                   ("ref-budi", "berapa ihai tanah laut", budi)):  # fmt: skip
+        engine.ask(first, session)
+        assert answer == in_group(engine.ask("dimensi terlemahnya?", session))
+    assert "Banjarbaru" in siti and "Tanah Laut" not in siti
+    assert "Tanah Laut" in budi and "Banjarbaru" not in budi
+
+
+async def test_a_reply_to_an_answer_continues_that_answer_whoever_replies(bot, stand_in, engine):
+    await feed(bot, group_message(f"{MENTION} berapa ihai kota banjarbaru", USER))
+    banjarbaru = stand_in.sent("sendMessage")[0].result
+    await feed(bot, group_message(f"{MENTION} berapa ihai tanah laut", USER))  # Siti moves on
+    engine.ask("berapa ihai kota banjarbaru", "ref-balasan")
+    expected = in_group(engine.ask("dimensi terlemahnya?", "ref-balasan"))
+
+    for user in (USER, THIRD):  # the asker going back to her earlier answer, and a member new to the talk
+        stand_in.clear()
+        reply = group_message("dimensi terlemahnya?", user, reply_to=banjarbaru)  # no mention: the reply is enough
+        await feed(bot, reply)
+        assert group_texts(stand_in) == expected
+        assert stand_in.sent("sendMessage")[0].params["reply_parameters"]["message_id"] == reply["message"]["message_id"]
+
+
+async def test_a_button_in_a_group_acts_for_whoever_taps_it(bot, stand_in, engine, querylog, assistant):
+    await feed(bot, group_message(f"{MENTION} berapa ihai kota banjarbaru", USER))
+    photo = stand_in.sent("sendPhoto")[-1]
+    label, payload = buttons(photo)[0]
+    assert label == "Dimensi terlemah"
+    stand_in.clear()
+
+    await feed(bot, callback_update(payload, photo.result, user=OTHER))
+
+    methods = [call.method for call in stand_in.calls]
+    assert methods[:3] == ["answerCallbackQuery", "sendChatAction", "sendMessage"]
+    sent = stand_in.sent("sendMessage")[0]
+    assert sent.params["reply_parameters"]["message_id"] == photo.result["message_id"]  # in the button's thread
+    assert sent.params["text"] == in_group(engine.ask(payload, "ref-tombol"))
+    # Budi's conversation now continues from the answer he asked for; the log has it as his question.
+    assert assistant.engine.store.load(session_of(querylog, OTHER)).regions == ("63.72",)
+    assert querylog.questions(0)[-1].asker == session_of(querylog, OTHER)
+
+
+async def test_selengkapnya_sends_the_full_answer_privately_or_through_a_deep_link(bot, stand_in, engine):
+    expected = engine.ask("saran fkub untuk tapin", "ref-lengkap")
+    await feed(bot, group_message(f"{MENTION} saran fkub untuk tapin", USER))
+    shortened = stand_in.sent("sendMessage")[-1]
+    label, data = buttons(shortened)[-1]
+    assert label == FULL_BUTTON and len(data.encode()) <= 64
+    stand_in.clear()
+
+    # Siti has started the bot: the full answer arrives in her private chat.
+    await feed(bot, callback_update(data, shortened.result, user=USER))
+    private = [call for call in stand_in.sent("sendMessage") if call.params["chat_id"] == USER["id"]]
+    assert "".join(call.params["text"] for call in private) == expected.text
+    assert buttons(private[-1]) == expected_buttons(expected)
+    assert stand_in.sent("answerCallbackQuery")[-1].params["text"] == FULL_SENT
+    assert group_texts(stand_in) == ""
+
+    # Budi has not: Telegram refuses the private message, and the tap opens the bot through a deep link.
+    stand_in.clear()
+    stand_in.refusals[("sendMessage", OTHER["id"])] = (403, FORBIDDEN)
+    try:
+        await feed(bot, callback_update(data, shortened.result, user=OTHER))
+    finally:
+        del stand_in.refusals[("sendMessage", OTHER["id"])]
+    url = stand_in.sent("answerCallbackQuery")[-1].params["url"]
+    start = data.removeprefix(FULL_CALLBACK)
+    assert url == f"https://t.me/{BOT_USER['username']}?start={FULL_START}{start}"
+    stand_in.clear()
+    await feed(bot, text_update(f"/start {FULL_START}{start}", user=OTHER))
+    assert "".join(call.params["text"] for call in stand_in.sent("sendMessage")) == expected.text
+    stand_in.clear()
+    await feed(bot, text_update(f"/start {FULL_START}AAAAAAAAAAAAAAAA", user=OTHER))  # unknown or expired
+    assert [call.params["text"] for call in stand_in.sent("sendMessage")] == [FULL_GONE]
+
+
+# --- Inline mode --------------------------------------------------------------------------------
+
+
+def inline_update(query: str, user: dict = USER) -> dict:
+    return {"update_id": next(_update_ids),
+            "inline_query": {"id": str(next(_update_ids)), "from": user, "query": query, "offset": ""}}  # fmt: skip
+
+
+@pytest.fixture
+async def make_bot(stand_in, settings, assistant, querylog):
+    """Like `bot`, on settings changed for one test: `await make_bot(public_url=…)`."""
+    async with contextlib.AsyncExitStack() as started:
+
+        async def make(**changes):
+            changed = settings.model_copy(update=changes)
+            application = build_application(changed, base_url=stand_in.base_url)
+            attach(application, changed, assistant, querylog)
+            await started.enter_async_context(application)
+            stand_in.clear()
+            return application
+
+        yield make
+
+
+async def test_inline_query_offers_region_cards_best_first(make_bot, stand_in, results):
+    # On a server with a public address, so that the results can show chart thumbnails.
+    public_bot = await make_bot(public_url="https://ihai.example.go.id/")
+    await feed(public_bot, inline_update("banjar"))
+
+    (call,) = stand_in.sent("answerInlineQuery")
+    offered = call.params["results"]
+    ids = [result["id"] for result in offered]
+    assert ids[:2] == ["63.03", "32.79"]  # the shared name: Kabupaten Banjar and Kota Banjar, both offered
+    assert {"63.71", "63.72"} <= set(ids)  # names starting with it: Banjarmasin, Banjarbaru
+    assert call.params["button"]["start_parameter"] == "inline"
+    table = results.table.set_index("code")
+    edges = results.methodology.band_edges
+    for result in offered:
+        code = result["id"]
+        url = f"https://t.me/{BOT_USER['username']}?start={code.replace('.', '_')}"
+        assert result["reply_markup"]["inline_keyboard"] == [[{"text": ASK_MORE, "url": url}]]
+        content = result["input_message_content"]
+        assert content["parse_mode"] == "HTML"
+        if code in table.index and bool(table.loc[code, "publishable"]):
+            row = table.loc[code]
+            figure = score(row["ihai"], edges)
+            assert result["description"] == f"IHaI {figure} · {row['category']}"
+            assert figure in content["message_text"] and row["name"] in content["message_text"]
+            assert result["thumbnail_url"].startswith(f"https://ihai.example.go.id/v1/regions/{code}/chart.png")
+        else:
+            assert result["description"] == NOT_PUBLISHED and "thumbnail_url" not in result
+    assert table.loc["63.03", "publishable"]  # the card this test is mostly about has figures
+
+
+async def test_inline_queries_and_chosen_results_never_touch_the_flood_limit(bot, stand_in, settings, querylog):
+    for query in ["", "tapin", "kalsel", "banjarmsin"] * settings.flood_max_messages:
+        await feed(bot, inline_update(query))
+    answered = stand_in.sent("answerInlineQuery")
+    assert len(answered) == 4 * settings.flood_max_messages
+    assert [result["id"] for result in answered[0].params["results"]] == []  # nothing typed yet: just the button
+    assert answered[1].params["results"][0]["id"] == "63.05"  # Tapin
+    assert answered[2].params["results"][0]["id"] == "63"  # "kalsel": the province
+    assert answered[3].params["results"][0]["id"] == "63.71"  # a typo of Banjarmasin
+    chosen = {"update_id": next(_update_ids),
+              "chosen_inline_result": {"result_id": "63.05", "from": USER, "query": "tapin"}}  # fmt: skip
+    for _ in range(settings.flood_max_messages + 2):
+        await feed(bot, {**chosen, "update_id": next(_update_ids)})
+    assert stand_in.sent("sendMessage") == []
+    # Every shared card is counted (pseudonymously, without what was typed) ...
+    stats = querylog.stats()
+    assert dict(stats.top_intents)[SHARED_CARD] == settings.flood_max_messages + 2
+    assert dict(stats.top_regions)["63.05"] == settings.flood_max_messages + 2
+    assert {row.text for row in querylog.questions(0)} == {""}
+    # ... and the user's chat was never limited by any of it.
+    await feed(bot, text_update("halo"))
+    assert not stand_in.sent("sendMessage")[-1].params["text"].startswith(FLOOD_NOTICE[:30])
+
+
+# --- The command menu ---------------------------------------------------------------------------
+
+
+async def test_command_menus_by_scope(make_bot, stand_in, caplog):
+    stranger = 42424242  # an admin id that never opened a chat with the bot
+    application = await make_bot(admin_user_ids=frozenset({ADMIN["id"], stranger}))
+    stand_in.refusals[("setMyCommands", stranger)] = (400, CHAT_NOT_FOUND)
+    try:
+        await publish_menu(application)
+    finally:
+        del stand_in.refusals[("setMyCommands", stranger)]
+
+    menus = {}
+    for call in stand_in.sent("setMyCommands"):
+        scope = call.params["scope"]
+        menus[(scope["type"], scope.get("chat_id"))] = [command["command"] for command in call.params["commands"]]
+        assert all(re.fullmatch(r"[a-z0-9_]{1,32}", c["command"]) and 3 <= len(c["description"]) <= 256
+                   for c in call.params["commands"])  # fmt: skip
+    private, group, admin = menus[("all_private_chats", None)], menus[("all_group_chats", None)], menus[("chat", ADMIN["id"])]
+    assert menus[("default", None)] == private
+    assert {"wilayah", "saran", "bandingkan", "peringkat", "rapat", "tentang", "bantuan"} == set(private)
+    assert set(group) < set(private) and {"wilayah", "rapat", "bantuan"} <= set(group)
+    assert set(admin) == set(private) | {"stats", "reload"}
+    assert not {"stats", "reload"} & (set(private) | set(group))
+    assert ("chat", stranger) not in menus and "satu admin" in caplog.text  # skipped with a warning, not fatal
+
+
+# --- Meeting mode -------------------------------------------------------------------------------
+
+
+async def test_rapat_pins_the_brief_and_focuses_follow_ups_on_the_province(make_bot, stand_in, engine):
+    bot = await make_bot(flood_max_messages=50)  # a whole meeting's questions in one group
+    brief = engine.ask(encode(Payload(Intent.RAPAT, regions=("63",))), "ref-rapat")
+    await feed(bot, group_message(f"/rapat@{BOT_USER['username']} Kalimantan Selatan", USER))
+
+    first = stand_in.sent("sendMessage")[0]
+    assert first.params["text"] == brief.text  # a brief is never cut short
+    (pin,) = stand_in.sent("pinChatMessage")
+    assert pin.params == {"chat_id": GROUP["id"], "message_id": first.result["message_id"], "disable_notification": True}
+
+    # Anyone in the group, asking without naming the province: "Banjar" is Kabupaten Banjar there ...
+    assert engine.ask("berapa ihai banjar?", "ref-tanpa-rapat").choices  # (elsewhere it is asked back)
+    stand_in.clear()
+    await feed(bot, group_message(f"{MENTION} berapa ihai banjar?", OTHER))
+    focused = group_texts(stand_in)
+    offered = [payload for call in stand_in.calls for _, payload in buttons(call)]
+    assert "Kabupaten Banjar" in focused and "Kota Banjar" not in focused and "wilayah 32.79" not in offered
+    # ... and "the lowest five" are the province's kab/kota.
+    assert "secara nasional" in engine.ask("5 kab/kota terendah", "ref-tanpa-rapat-2").text
+    stand_in.clear()
+    await feed(bot, group_message(f"{MENTION} 5 kab/kota terendah", THIRD))
+    assert "terendah di Kalimantan Selatan" in group_texts(stand_in)
+    stand_in.clear()
+    await feed(bot, group_message("/peringkat", {**THIRD, "id": THIRD["id"] + 2}))  # a bare ranking, too
+    assert "tertinggi di Kalimantan Selatan" in group_texts(stand_in)
+
+    stand_in.clear()
+    await feed(bot, group_message("/rapat selesai", USER))
+    assert group_texts(stand_in) == MEETING_ENDED
+    stand_in.clear()
+    await feed(bot, group_message(f"{MENTION} berapa ihai banjar?", {**THIRD, "id": THIRD["id"] + 1}))
+    offered = [payload for call in stand_in.calls for _, payload in buttons(call)]
+    assert {"wilayah 63.03", "wilayah 32.79"} <= set(offered)  # asked back again: which Banjar?
+
+
+async def test_rapat_explains_what_it_needs(bot, stand_in):
+    stand_in.refusals[("pinChatMessage", GROUP["id"])] = (400, NO_PIN_RIGHTS)
+    try:
+        await feed(bot, group_message("/rapat kalsel", USER))
+    finally:
+        del stand_in.refusals[("pinChatMessage", GROUP["id"])]
+    assert group_texts(stand_in).endswith(PIN_NEEDS_RIGHTS)  # the brief went out, only the pin failed
+    stand_in.clear()
+    await feed(bot, group_message("/rapat Atlantis", USER))
+    assert group_texts(stand_in) == MEETING_UNKNOWN.format(name="Atlantis")
+    stand_in.clear()
+    await feed(bot, group_message("/rapat", USER))
+    assert group_texts(stand_in) == USAGE["rapat"]

@@ -37,7 +37,11 @@ def server_url(tmp_path_factory: pytest.TempPathFactory, sample_results_dir: Pat
     """The app as `ihai serve` runs it: the lifespan builds the engine from the data folder."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("web"), query_log_salt="garam-web")
     shutil.copytree(sample_results_dir, settings.results_dir)
-    app = create_app(settings)
+    yield from serve(create_app(settings))
+
+
+def serve(app):
+    """Serve `app` with uvicorn on a random localhost port in a thread; yields its base URL."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
