@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench bench-load browser postgres clean
+.PHONY: run test bench bench-load browser postgres poppler report-image clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,14 @@ postgres:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	  else echo "PostgreSQL server missing: run 'sudo apt-get install postgresql'" >&2; exit 1; fi; }
 
-test: $(STAMP) browser postgres
+## The report tests read the PDFs back with poppler's pdftotext (and pdfinfo); install Debian's
+## poppler-utils where it is missing (CI runs as root).
+poppler:
+	@command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	  else echo "poppler-utils missing: run 'sudo apt-get install poppler-utils'" >&2; exit 1; fi; }
+
+test: $(STAMP) browser postgres poppler
 	$(BIN)/lint-imports
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python -m pytest -q
 
