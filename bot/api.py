@@ -380,7 +380,7 @@ def _add_routes(app: FastAPI) -> None:
         document = assistant.reportable(code, year)
         if document is None:
             raise HTTPException(status_code=404, detail=f"Belum ada laporan untuk wilayah {code!r}.")
-        # Typesetting takes 0.1–0.3 s of CPU: on the engine's threads, like a question.
+        # Typesetting takes tens of ms of CPU (bench.reports): on the engine's threads, like a question.
         pdf = await anyio.to_thread.run_sync(assistant.report_pdf, document, limiter=request.app.state.engine_slots)
         headers = {
             "Content-Disposition": f'attachment; filename="{document.filename}"',

@@ -61,7 +61,7 @@ class Assistant:
         return charts.get(request, lambda: engine.chart_png(request))
 
     def report_pdf(self, request: DocumentRequest) -> bytes:
-        """A region's PDF report, typeset once per results (0.1–0.3 s of CPU each). Raises ReportError
+        """A region's PDF report, typeset once per results (30–70 ms of CPU each). Raises ReportError
         for a region or year without one."""
         engine, _, reports = self._current
         return reports.get(request, lambda: engine.report_pdf(request))

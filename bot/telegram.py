@@ -185,7 +185,7 @@ async def send_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, answer
     if chart is not None:
         last = await context.bot.send_photo(chat_id, chart, reply_markup=None if answer.document else markup)
     if answer.document is not None:
-        # Typeset off the event loop (0.1–0.3 s of CPU), then sent as a file: printable, forwardable.
+        # Typeset off the event loop (tens of ms of CPU), then sent as a file: printable, forwardable.
         pdf = await anyio.to_thread.run_sync(
             services.assistant.report_pdf, answer.document, limiter=services.engine_slots
         )

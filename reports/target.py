@@ -152,22 +152,7 @@ def _with_rows(plan: TargetPlan, row: Mapping[str, Any], methodology: Methodolog
             source=f"{DATA_SOURCE}; {methodology.name}",
         )
     ]
-    target_n = methodology.survey.target_respondents
-    if plan.level == KABKOTA:
-        rows.append(IndicatorRow(
-            indicator=f"Jumlah responden e-survei IHaI {plan.region}", unit="orang",
-            baseline=f"{count(plan.n)} ({plan.baseline_year})",
-            targets=tuple((year, f"≥ {count(target_n)}") for year, _ in plan.path),
-            source="Rekap responden e-survei IHaI (Kesbangpol)",
-        ))  # fmt: skip
-    else:
-        total = row["n_kabkota_total"]
-        rows.append(IndicatorRow(
-            indicator=f"Kab/kota {plan.region} yang mencapai {count(target_n)} responden", unit="kab/kota",
-            baseline=f"{count(row['n_kabkota_at_target'])} dari {count(total)} ({plan.baseline_year})",
-            targets=tuple((year, f"{count(total)} dari {count(total)}") for year, _ in plan.path),
-            source="Rekap responden e-survei IHaI (Kesbangpol provinsi)",
-        ))  # fmt: skip
+    rows.append(_coverage_row(plan, row, methodology.survey.target_respondents))
     rows += [
         IndicatorRow(
             indicator=f"Skor variabel {key.upper()} {name} {plan.region}",
@@ -179,6 +164,21 @@ def _with_rows(plan: TargetPlan, row: Mapping[str, Any], methodology: Methodolog
         for key, name, value in plan.weakest
     ]
     return replace(plan, rows=tuple(rows))
+
+
+def _coverage_row(plan: TargetPlan, row: Mapping[str, Any], target_n: int) -> IndicatorRow:
+    """Coverage first: a kab/kota's respondents (no official baseline without the target), a province's
+    kab/kota at target (no provincial report without all of them)."""
+    if plan.level == KABKOTA:
+        indicator, unit, source = f"Jumlah responden e-survei IHaI {plan.region}", "orang", "Kesbangpol"
+        baseline, target = count(plan.n), f"≥ {count(target_n)}"
+    else:
+        indicator = f"Kab/kota {plan.region} yang mencapai {count(target_n)} responden"
+        unit, source, total = "kab/kota", "Kesbangpol provinsi", count(row["n_kabkota_total"])
+        baseline, target = f"{count(row['n_kabkota_at_target'])} dari {total}", f"{total} dari {total}"
+    return IndicatorRow(indicator=indicator, unit=unit, baseline=f"{baseline} ({plan.baseline_year})",
+                        targets=tuple((year, target) for year, _ in plan.path),
+                        source=f"Rekap responden e-survei IHaI ({source})")  # fmt: skip
 
 
 def plan_lines(plan: TargetPlan) -> list[str]:

@@ -23,7 +23,8 @@ CONTENTS = (
 
 
 def region_report(decision: Decision, kit: Kit) -> Answer:
-    answer = kit.per_region(decision, lambda row, draft: _section(row, draft, kit), kit.region_followups)
+    # After the report, what to do about it: each forum's actions.
+    answer = kit.per_region(decision, lambda row, draft: _section(row, draft, kit), kit.advice_followups)
     code = next((code for code in decision.regions if reportable(kit.view.row(code))), None)
     if code is None:
         return answer
