@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench bench-load browser postgres clean
+.PHONY: run test bench bench-load browser postgres poppler report-image clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,23 @@ postgres:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	  else echo "PostgreSQL server missing: run 'sudo apt-get install postgresql'" >&2; exit 1; fi; }
 
-test: $(STAMP) browser postgres
+## The report tests read the PDFs back with poppler's pdftotext (and pdfinfo); install Debian's
+## poppler-utils where it is missing (CI runs as root).
+poppler:
+	@command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	  else echo "poppler-utils missing: run 'sudo apt-get install poppler-utils'" >&2; exit 1; fi; }
+
+## The README's picture of a report page: Kabupaten Banjar from the synthetic sample (seed 2025), typeset by
+## `ihai report` and rendered by pdftoppm into docs/laporan-contoh.png.
+report-image: $(STAMP) poppler
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN)/ihai sample --out "$$tmp/sample" --seed 2025 >/dev/null && \
+	$(BIN)/ihai score "$$tmp"/sample/*.parquet --out "$$tmp/hasil" >/dev/null 2>&1 && \
+	$(BIN)/ihai report 63.03 --results "$$tmp/hasil" --out "$$tmp/laporan.pdf" && \
+	pdftoppm -png -gray -r 110 -singlefile "$$tmp/laporan.pdf" docs/laporan-contoh 2>/dev/null
+
+test: $(STAMP) browser postgres poppler
 	$(BIN)/lint-imports
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python -m pytest -q
 
@@ -40,6 +56,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.scoring
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.ask
+	$(BIN)/python -m bench.reports
 
 ## Two `ihai serve` workers sharing a throwaway PostgreSQL, 20,000 mixed requests (see bench/load.py).
 bench-load: $(STAMP) postgres

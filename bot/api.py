@@ -29,7 +29,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from bot.assistant import Assistant, chart_url
+from bot.assistant import Assistant, chart_url, document_url
 from bot.engine.model import Answer, ChartRequest
 from bot.http_guard import ApiGuard, BodySizeLimit, RateLimiter, SecurityHeaders
 from bot.querylog import QueryLog, ask_logged
@@ -70,8 +70,8 @@ def page_path(path: str) -> bool:
 
 
 def open_to_page(method: str, path: str) -> bool:
-    """What the help-desk page calls, hence open without the API key: questions, a region's card and
-    its chart."""
+    """What the help-desk page calls, hence open without the API key: questions, a region's card, its
+    chart and its PDF report."""
     return (method == "POST" and path == "/v1/ask") or (method == "GET" and path.startswith("/v1/regions/"))
 
 
@@ -108,6 +108,7 @@ class AskResponse(BaseModel):
     followups: list[ButtonOut]
     choices: list[ButtonOut]
     chart_url: str | None
+    document_url: str | None = Field(description="the PDF report the answer comes with (a `laporan` answer)")
 
 
 class RegionOut(BaseModel):
@@ -136,6 +137,7 @@ class RegionDetailOut(RegionOut):
         "username is not known (IHAI_TELEGRAM_BOT_USERNAME, or the bot running in this server)"
     )
     telegram_qr_url: str | None = Field(description="that link as a QR code (SVG; .png also served)")
+    report_url: str | None = Field(description="the one-page PDF report; null where there is none")
 
 
 class HitOut(BaseModel):
@@ -176,6 +178,7 @@ def answer_payload(answer: Answer) -> dict:
         "followups": [{"label": button.label, "payload": button.payload} for button in answer.followups],
         "choices": [{"label": button.label, "payload": button.payload} for button in answer.choices],
         "chart_url": chart_url(answer.chart),
+        "document_url": document_url(answer.document),
     }
 
 
@@ -404,6 +407,31 @@ def _add_routes(app: FastAPI) -> None:
             raise HTTPException(status_code=404, detail=f"Belum ada grafik untuk wilayah {code!r}.")
         # Figures change only when results are reloaded; a short cache spares re-rendering on a projector.
         return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=300"})
+
+    @app.get(
+        "/v1/regions/{code}/report.pdf",
+        response_class=Response,
+        responses={200: {"content": {"application/pdf": {}}}},
+        tags=["wilayah"],
+    )
+    async def region_report(
+        code: str,
+        request: Request,
+        assistant: AssistantDep,
+        year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    ) -> Response:
+        """The region's one-page report (PDF, A4): a kab/kota with published figures, or a province with
+        all its kab/kota; `year` omitted: the latest round."""
+        document = assistant.reportable(code, year)
+        if document is None:
+            raise HTTPException(status_code=404, detail=f"Belum ada laporan untuk wilayah {code!r}.")
+        # Typesetting takes tens of ms of CPU (bench.reports): on the engine's threads, like a question.
+        pdf = await anyio.to_thread.run_sync(assistant.report_pdf, document, limiter=request.app.state.engine_slots)
+        headers = {
+            "Content-Disposition": f'attachment; filename="{document.filename}"',
+            "Cache-Control": "public, max-age=300",
+        }
+        return Response(pdf, media_type="application/pdf", headers=headers)
 
     @app.get("/v1/search", response_model=list[HitOut], tags=["asisten"])
     async def search(

@@ -12,14 +12,14 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.compose.kit import SYNTHETIC_LINE
 from bot.engine.context import ChatContext
 from bot.engine.intents import Intent
-from bot.engine.model import Answer, ChartRequest
+from bot.engine.model import Answer, ChartRequest, DocumentRequest
 from bot.engine.payloads import Payload, encode
 from bot.engine.phrasing import title
 from bot.engine.render import count, escape
@@ -54,15 +54,18 @@ class RegionCard:
     text: str  # Telegram HTML: the region, its score line (or why there is none), the sample-data note
     chart: ChartRequest | None
 
+# A report PDF is 50–110 KB; the reports of a meeting's regions stay at hand.
+REPORT_CACHE_SIZE = 64
+
 
 class Assistant:
     """Delegates questions to the current engine; `reload()` replaces it as a whole, so a question
     in flight finishes on the old results and the next one sees the new."""
 
     def __init__(self, engine: Engine, rebuild: Callable[[], Engine] | None = None) -> None:
-        # One attribute for both, so that a reload swaps them in one step: a chart drawn by the old engine
+        # One attribute for all, so that a reload swaps them in one step: a chart drawn by the old engine
         # lands in the old cache, never in the new one.
-        self._current = (engine, ChartCache())
+        self._current = (engine, ChartCache(), ChartCache(REPORT_CACHE_SIZE))
         self._rebuild = rebuild
 
     @classmethod
@@ -87,14 +90,29 @@ class Assistant:
     def chart_png(self, request: ChartRequest) -> bytes:
         """The chart, drawn once per results: drawing costs 80–200 ms of CPU, and a busy help desk or
         group asks for the same few regions again and again."""
-        engine, charts = self._current
+        engine, charts, _ = self._current
         return charts.get(request, lambda: engine.chart_png(request))
+
+    def report_pdf(self, request: DocumentRequest) -> bytes:
+        """A region's PDF report, typeset once per results (30–70 ms of CPU each). Raises ReportError
+        for a region or year without one."""
+        engine, _, reports = self._current
+        return reports.get(request, lambda: engine.report_pdf(request))
+
+    def reportable(self, code: str, year: int | None = None) -> DocumentRequest | None:
+        """The report request for a region, when there is a report for it (a kab/kota with published
+        figures or a province), else None."""
+        reports = self._engine.reports
+        year = year or reports.latest_year
+        if not reports.reportable(code, year):
+            return None
+        return DocumentRequest("region_report", code, year, reports.filename(code, year))
 
     def reload(self) -> None:
         """Reload results and index: build a new engine first, then switch with one assignment."""
         if self._rebuild is None:
             raise RuntimeError("this assistant was given a fixed engine and cannot reload it")
-        self._current = (self._rebuild(), ChartCache())
+        self._current = (self._rebuild(), ChartCache(), ChartCache(REPORT_CACHE_SIZE))
 
     # --- read methods for the API ---------------------------------------------------------------
 
@@ -112,7 +130,7 @@ class Assistant:
         return [_summary(row) for row in rows if level is None or row["level"] == level]
 
     def region(self, code: str) -> dict[str, Any] | None:
-        """A region's card: the summary, interval, ranks, dimension scores and its chart's URL."""
+        """A region's card: the summary, interval, ranks, dimension scores, its chart's and report's URLs."""
         row = self._engine.view.row(code)
         if row is None:
             return None
@@ -130,6 +148,7 @@ class Assistant:
             "weakest_dimension": row.get("weakest_dimension"),
             "synthetic": self.synthetic,
             "chart_url": chart_url(chart),
+            "report_url": document_url(self.reportable(row["code"])),
         }
 
     def search(self, query: str, k: int) -> list[dict[str, Any]]:
@@ -263,14 +282,14 @@ class Assistant:
 
 
 class ChartCache:
-    """The most recently used chart PNGs (about 40 KB each) of one engine."""
+    """The most recently used chart PNGs (about 40 KB each), or report PDFs, of one engine."""
 
     def __init__(self, size: int = CHART_CACHE_SIZE) -> None:
         self.size = size
-        self._items: OrderedDict[ChartRequest, bytes] = OrderedDict()
+        self._items: OrderedDict[Hashable, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: ChartRequest, draw: Callable[[], bytes]) -> bytes:
+    def get(self, key: Hashable, draw: Callable[[], bytes]) -> bytes:
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
@@ -285,6 +304,10 @@ class ChartCache:
 
 def chart_url(chart: ChartRequest | None) -> str | None:
     return None if chart is None else f"/v1/regions/{chart.code}/chart.png?kind={chart.kind}"
+
+
+def document_url(document: DocumentRequest | None) -> str | None:
+    return None if document is None else f"/v1/regions/{document.code}/report.pdf?year={document.year}"
 
 
 def _region_order(row: dict[str, Any]) -> tuple[int, str]:

@@ -68,6 +68,9 @@ def print_answer(engine, querylog, text: str, session: str, out: TextIO) -> None
 
     answer = ask_logged(engine, querylog, channel="cli", asker=querylog.pseudonym("cli", session), text=text)
     print(plain_text(answer.text), file=out)
+    if answer.document is not None:
+        document = answer.document
+        print(f"\nLaporan PDF: ihai report {document.code} --year {document.year} --out {document.filename}", file=out)
     if answer.choices:
         print("\nMaksud Anda: " + " | ".join(button.label for button in answer.choices), file=out)
     if answer.followups:

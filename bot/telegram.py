@@ -283,6 +283,7 @@ async def send_answer(
     thread = thread or thread_of(update)
     parts = split_message(answer.text)
     markup = keyboard(answer)
+    attached = answer.chart is not None or answer.document is not None
     # The chart is drawn while the text goes out: the reader starts on the figures tens of ms sooner.
     drawing = asyncio.create_task(
         anyio.to_thread.run_sync(services.assistant.chart_png, answer.chart, limiter=services.engine_slots)
@@ -291,7 +292,7 @@ async def send_answer(
     last: Message | bool | None = None
     try:
         for index, part in enumerate(parts):
-            part_markup = markup if index == len(parts) - 1 and drawing is None else None
+            part_markup = markup if index == len(parts) - 1 and not attached else None
             if edit and index == 0:
                 last = await update.callback_query.edit_message_text(part, reply_markup=part_markup)
             else:
@@ -302,7 +303,19 @@ async def send_answer(
     finally:
         chart = await drawing if drawing is not None else None
     if chart is not None:
-        last = await context.bot.send_photo(thread.chat_id, chart, reply_markup=markup, **thread.options())
+        last = await context.bot.send_photo(
+            thread.chat_id, chart, reply_markup=None if answer.document else markup, **thread.options()
+        )
+        sent.append(last)
+    if answer.document is not None:
+        # Typeset off the event loop (tens of ms of CPU), then sent as a file: printable, forwardable.
+        pdf = await anyio.to_thread.run_sync(
+            services.assistant.report_pdf, answer.document, limiter=services.engine_slots
+        )
+        last = await context.bot.send_document(
+            thread.chat_id, pdf, filename=answer.document.filename,
+            caption=f"Laporan IHaI {answer.document.year} (PDF, A4)", reply_markup=markup, **thread.options(),
+        )  # fmt: skip
         sent.append(last)
     if answer.choices and isinstance(last, Message) and last.text:
         remembered = context.chat_data.setdefault(CHOICE_MESSAGES_KEY, deque(maxlen=CHOICE_MEMORY))
@@ -424,6 +437,11 @@ async def ranking(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         _services(context).assistant.focus_of, _pseudonym(context, meeting_key(update.effective_chat.id))
     )
     await answer_text(update, context, "peringkat kab/kota" if meeting_province else "peringkat provinsi")
+
+
+async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    # "/laporan Banjarbaru" sends that region's PDF; without arguments, the chat's current region's.
+    await answer_text(update, context, " ".join(["laporan pdf", *context.args]))
 
 
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -637,6 +655,7 @@ COMMANDS = {
     "saran": advice,
     "bandingkan": compare,
     "peringkat": ranking,
+    "laporan": report,
     "tentang": about,
     "rapat": meeting,
     "reload": reload,
@@ -651,6 +670,7 @@ MENU = (
     ("saran", "Saran forum, mis. /saran FKUB Banjarbaru"),
     ("bandingkan", "Bandingkan dua wilayah, mis. /bandingkan Banjarbaru, Tanah Laut"),
     ("peringkat", "Peringkat kab/kota di provinsi, mis. /peringkat Kalimantan Selatan"),
+    ("laporan", "Laporan PDF satu halaman, mis. /laporan Banjarbaru"),
     ("rapat", "Mode rapat: ringkasan provinsi, mis. /rapat Kalimantan Selatan"),
     ("tentang", "Apa itu Indeks Harmoni Indonesia"),
     ("bantuan", "Cara bertanya dan contoh pertanyaan"),

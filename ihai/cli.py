@@ -16,6 +16,7 @@ from bot import log_commands
 from core.config import Settings, get_settings
 from ihai import run as run_command
 from indexing import cli as indexing_cli
+from reports import cli as reports_cli
 from scoring import cli as scoring_cli
 
 EXIT_USER_ERROR = 2
@@ -29,6 +30,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH")
     scoring_cli.register(subcommands, settings)
     indexing_cli.register(subcommands, settings, after_build=(_build_intent_model,))
+    reports_cli.register(subcommands, settings)
     bot_commands.register(subcommands, settings)
     log_commands.register(subcommands, settings)
     run_command.register(subcommands, settings)

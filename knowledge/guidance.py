@@ -10,6 +10,7 @@ legal basis or is marked as the project's recommendation.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from knowledge.citations import (
     parse_citations,
     regulation_citation,
 )
+from scoring.methodology import Methodology
 
 GUIDANCE_DIR = Path(__file__).with_name("guidance")
 DIMENSIONS = ("ekonomi", "sosial", "budaya", "keberagamaan")
@@ -247,3 +249,14 @@ def load_guidance(directory: Path | None = None) -> list[GuidanceDoc]:
 def load_actions(directory: Path | None = None) -> list[ForumAction]:
     """Every forum action of the corpus, in document order."""
     return [a for d in load_guidance(directory) for a in d.actions]
+
+
+def actions_for(
+    actions: Sequence[ForumAction], forum: str, weakest: Sequence[str], methodology: Methodology, limit: int
+) -> list[ForumAction]:
+    """A forum's actions for the weakest variables (weakest first); failing that, for their dimensions."""
+    direct = [action for key in weakest for action in actions if action.forum == forum and key in action.variables]
+    if not direct:
+        related = {v.key for key in weakest for v in methodology.variables_of(methodology.variable(key).dimension)}
+        direct = [action for action in actions if action.forum == forum and related & set(action.variables)]
+    return list(dict.fromkeys(direct))[:limit]

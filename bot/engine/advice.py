@@ -14,7 +14,7 @@ from bot.engine.draft import Draft
 from bot.engine.model import Answer, Source
 from bot.engine.phrasing import band_text, weight_text
 from knowledge.citations import KIND_LABELS, SOURCE_KINDS
-from knowledge.guidance import ForumAction, GuidanceDoc, reference_label
+from knowledge.guidance import ForumAction, GuidanceDoc, actions_for, reference_label
 from scoring.methodology import Methodology
 
 # Actions shown per forum, and how much of a guidance section an answer quotes.
@@ -102,17 +102,7 @@ class Advisor:
 
     def actions_for(self, forum: str, weakest: Sequence[str]) -> list[ForumAction]:
         """A forum's actions for the weakest variables (weakest first); failing that, for their dimensions."""
-        direct = [
-            action for key in weakest for action in self.actions if action.forum == forum and key in action.variables
-        ]
-        if not direct:
-            related = {
-                v.key
-                for key in weakest
-                for v in self.methodology.variables_of(self.methodology.variable(key).dimension)
-            }
-            direct = [action for action in self.actions if action.forum == forum and related & set(action.variables)]
-        return list(dict.fromkeys(direct))[:_ACTIONS_PER_FORUM]
+        return actions_for(self.actions, forum, weakest, self.methodology, _ACTIONS_PER_FORUM)
 
     def sources_of(self, actions: Sequence[ForumAction]) -> list[Source]:
         docs = [

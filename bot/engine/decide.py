@@ -76,7 +76,7 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
             return _readings(u)
         # A greeting and a paragraph of context, then the question: read the question alone.
         intent = _effective(u.question_scores[0][0], u, context, level)
-    intent = _refined(intent, u)
+    intent = _refined(intent, u, context)
     u = _focused(replace(u, slots=_carried(u, intent, context)), intent, world)
     slots = u.slots
     if intent in _GENERAL:
@@ -109,10 +109,11 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
     return _decided(intent, regions, u, context, level)
 
 
-def _refined(intent: Intent, u: Understanding) -> Intent:
+def _refined(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
     """Two asks in one message get the answer that covers both: a region's score with its respondents is
     coverage (which shows the score), with the gap to the next category the gap, with its weak spots the
-    weakest parts; advice for all three forums at once is advice, not a choice between them."""
+    weakest parts; advice for all three forums at once is advice, not a choice between them. A report or a
+    target is only what the message asks for in its own words."""
     slots = u.slots
     if intent == Intent.BANDINGKAN and len(set(u.regions)) == 1 and len(u.scan.mentions) >= 2:
         # "IHaI kab. wajo dan responden kab. wajo": one region named twice is no comparison.
@@ -130,7 +131,21 @@ def _refined(intent: Intent, u: Understanding) -> Intent:
         return Intent.SARAN
     if intent == Intent.BANDINGKAN and slots.trend and len(u.regions) < 2:
         return Intent.PROFIL  # "dibanding tahun lalu": one round is loaded, the profile says so
+    # A file or a target is asked for in so many words; a follow-up of one ("kalau Tapin?") names neither.
+    followed = context.intent == intent.value
+    if intent == Intent.LAPORAN and not (slots.asks_document or followed):
+        return _next_reading(u, intent)  # "laporan hasil dari Kemendagri", a forum's report: not our PDF
+    if intent == Intent.TARGET and not (slots.asks_target or followed):
+        return _next_reading(u, intent)  # "nilai IHaI 2025 untuk sambutan bupati": a figure, not a plan
+    if intent == Intent.TARGET and slots.asks_coverage:
+        return Intent.CAKUPAN  # "target responden", "sudah capai target?": the 1,250-respondent target
+    if intent == Intent.TARGET and slots.asks_how and not u.regions:
+        return Intent.METODOLOGI  # "bagaimana menetapkan target IHaI di RPJMD": the guidance on targets
     return intent
+
+
+def _next_reading(u: Understanding, rejected: Intent) -> Intent:
+    return next((i for i, _ in u.scores if i not in (rejected, Intent.LANJUTAN)), Intent.PROFIL)
 
 
 def _focused(u: Understanding, intent: Intent, world: Understander) -> Understanding:

@@ -21,7 +21,7 @@ from bot.engine.data import ResultsView
 from bot.engine.decide import Decision
 from bot.engine.dialogue import Dialogue
 from bot.engine.intents import Intent, figure_intents, registry, spec
-from bot.engine.model import Answer, ChartRequest
+from bot.engine.model import Answer, ChartRequest, DocumentRequest
 from bot.engine.phrasing import RegionPhrasing
 from bot.engine.resolve import Resolver
 from bot.engine.slots import SlotReader
@@ -29,6 +29,7 @@ from bot.engine.understand import Understander
 from core.gazetteer import Gazetteer
 from knowledge.forums import load_forum_map
 from knowledge.guidance import GuidanceDoc
+from reports.builder import ReportBuilder
 from scoring.results import Results
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ class Engine:
         index: GuidanceIndex | None = None,
         store: ContextStore | None = None,
         forum_map: ForumMapLike | None = None,
+        reports: ReportBuilder | None = None,
     ) -> None:
         view = ResultsView(results)
         self.view = view
@@ -73,6 +75,8 @@ class Engine:
         self.understander = Understander(slots, resolver, gazetteer, classifier)
         self.dialogue = Dialogue(self.understander, gazetteer)
         self._composers = composers()
+        # Reports draw on every round loaded (a trend needs more than one); by default this round alone.
+        self.reports = reports if reports is not None else ReportBuilder([results], gazetteer, guidance)
 
     @property
     def index(self) -> GuidanceIndex | None:
@@ -101,7 +105,8 @@ class Engine:
     def _with_year_note(self, answer: Answer, decision: Decision) -> Answer:
         """Figures asked for another year, or for a change over time, come with what is loaded: say so."""
         other_years = [year for year in decision.slots.years if year != self.view.year]
-        shown = Intent(answer.intent) in figure_intents()
+        # A target's years are where a plan ends ("sampai 2029"), not results asked for.
+        shown = Intent(answer.intent) in figure_intents() and answer.intent != Intent.TARGET.value
         if not shown or not (other_years or decision.slots.trend):
             return answer
         if other_years:
@@ -124,6 +129,10 @@ class Engine:
             return charts.region_dimensions_png(row, province, self.view.nation, self.methodology, self.view.synthetic)
         kabkota = self.view.kabkota_of(request.code)
         return charts.province_ranking_png(row, kabkota, self.methodology, self.view.synthetic)
+
+    def report_pdf(self, request: DocumentRequest) -> bytes:
+        """PDF bytes of a region's report. Raises ReportError for a region or year without one."""
+        return self.reports.pdf(request.code, request.year)
 
 
 def remember(context: ChatContext, decision: Decision, answer: Answer) -> ChatContext:

@@ -21,6 +21,8 @@ from core.config import Settings
 from core.gazetteer import get_gazetteer
 from knowledge.forums import load_forum_map
 from knowledge.guidance import load_guidance
+from reports.builder import ReportBuilder
+from reports.rounds import load_rounds
 from scoring.results import load_results
 
 if TYPE_CHECKING:
@@ -32,16 +34,19 @@ logger = logging.getLogger(__name__)
 def build_engine(settings: Settings, storage: Storage | None = None) -> Engine:
     """Raises ResultsError (with the command to run) when there are no results yet, StorageError when
     the database cannot be used. Contexts go to `storage`, or else to the storage the settings name."""
-    results = load_results(settings.results_dir)
+    rounds = load_rounds(settings.results_dir)
+    results = rounds[-1]  # questions are answered from the latest round; reports show every round
     gazetteer = get_gazetteer()
+    guidance = load_guidance()
     return Engine(
         results=results,
         gazetteer=gazetteer,
         classifier=load_or_build(settings.model_dir, results.methodology, gazetteer, settings.data_dir),
-        guidance=load_guidance(),
+        guidance=guidance,
         index=load_index(settings),
         store=ContextStore(storage if storage is not None else storage_target(settings)),
         forum_map=load_forum_map(),
+        reports=ReportBuilder(rounds, gazetteer, guidance),
     )
 
 

@@ -28,6 +28,8 @@ class Intent(StrEnum):
     KATEGORI = "kategori"
     CAKUPAN = "cakupan"
     SELISIH_KATEGORI = "selisih_kategori"
+    LAPORAN = "laporan"
+    TARGET = "target"
     METODOLOGI = "metodologi"
     LANJUTAN = "lanjutan"
     SAPAAN = "sapaan"

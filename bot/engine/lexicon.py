@@ -144,6 +144,17 @@ ASKS_GAP = pattern(("kurang berapa", "berapa lagi", "naik kategori", "biar naik"
 ASKS_WEAKNESS = pattern(("terlemah*", "paling lemah", "kelemahan*", "titik lemah", "paling kurang", "dibenahi",
                          "paling rendah dimensi", "dimensi terendah*", "variabel terendah*", "weakest", "bottleneck*",
                          "kendala*", "masalahnya"))  # fmt: skip
+# A file to take away: the region's PDF report ("laporan pdf", "unduh", "cetak"); "laporan" alone is not
+# one ("laporan hasil dari Kemendagri", "layak lapor").
+ASKS_DOCUMENT = pattern(("pdf*", "unduh*", "diunduh", "download*", "cetak*", "dicetak", "print*", "satu halaman",
+                         "1 halaman", "file*", "berkas*", "lampiran", "minta laporan*", "kirim laporan*",
+                         "kirimkan laporan*", "buatkan laporan*", "bikinkan laporan*", "bikin laporan*",
+                         "laporan ringkas*", "report*"))  # fmt: skip
+# A target for planning documents ("target 2029", "baseline dan sasaran", "indikator RPJMD").
+ASKS_TARGET = pattern(("target*", "sasaran*", "baseline", "nilai awal", "angka awal", "angka dasar", "rpjmd",
+                       "renstra", "rkpd", "renja", "iku", "indikator kinerja", "proyeksi", "jalur", "lintasan"))  # fmt: skip
+# How something is done ("cara menetapkan target", "bagaimana menyusun …"): the guidance answers it.
+ASKS_HOW = pattern(("cara*", "bagaimana*", "gimana", "langkah*", "tahapan*", "pedoman*", "panduan*", "tips"))
 # "tugas FKDM", "anggota FKUB": what a forum is and does, which the guidance answers.
 ASKS_MANDATE = pattern(("tugas*", "fungsi*", "wewenang*", "kewenangan*", "mandat*", "dasar hukum", "anggota*",
                         "susunan", "dibentuk", "pembentukan", "kepanjangan*", "singkatan"))  # fmt: skip

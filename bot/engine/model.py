@@ -2,7 +2,7 @@
 
 Channels (Telegram, HTTP, help-desk page, CLI) never compute figures or read results files; they
 render `Answer.text` (Telegram-compatible HTML), offer `followups` and `choices` as buttons, and
-ask the engine for `chart` bytes when one is attached.
+ask the engine for `chart` bytes and `document` bytes (a PDF report) when one is attached.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 ChartKind = Literal["region_dimensions", "province_ranking"]
+DocumentKind = Literal["region_report"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,17 @@ class ChartRequest:
 
 
 @dataclass(frozen=True)
+class DocumentRequest:
+    """A file the answer comes with: the one-page PDF report of a region for one round. Channels send it
+    (Telegram), link it (HTTP, the help-desk page) or name the command that writes it (command line)."""
+
+    kind: DocumentKind
+    code: str
+    year: int
+    filename: str
+
+
+@dataclass(frozen=True)
 class Answer:
     text: str
     intent: str
@@ -55,4 +67,5 @@ class Answer:
     followups: tuple[Button, ...] = ()
     choices: tuple[Button, ...] = ()
     chart: ChartRequest | None = None
+    document: DocumentRequest | None = None
     facts: dict[str, object] = field(default_factory=dict)

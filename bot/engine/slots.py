@@ -64,6 +64,9 @@ class Slots:
     asks_gap: bool = False  # … the gap to the next category
     asks_weakness: bool = False  # … the weakest parts
     asks_mandate: bool = False  # what a forum is and does: duties, legal basis, members
+    asks_document: bool = False  # a file to take away: the PDF report
+    asks_how: bool = False  # how something is done: the guidance's business
+    asks_target: bool = False  # a target for planning documents
     topic_forums: tuple[str, ...] = ()  # forums whose mandate the problem named belongs to ("rumah ibadat": FKUB)
 
 
@@ -158,6 +161,9 @@ class SlotReader:
             asks_gap=bool(lexicon.ASKS_GAP.search(text)),
             asks_weakness=bool(lexicon.ASKS_WEAKNESS.search(text)),
             asks_mandate=bool(lexicon.ASKS_MANDATE.search(text)),
+            asks_document=bool(lexicon.ASKS_DOCUMENT.search(text)),
+            asks_how=bool(lexicon.ASKS_HOW.search(text)),
+            asks_target=bool(lexicon.ASKS_TARGET.search(text)),
             topic_forums=tuple(forum for forum, words in lexicon.FORUM_TOPICS.items() if words.search(text)),
             aspects=tuple(dict.fromkeys(self._aspects[m.group(1)] for m in self._aspect_pattern.finditer(text))),
         )

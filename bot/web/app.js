@@ -121,6 +121,7 @@ async function showRegion(code, chartUrl) {
   $("card-ihai").textContent = region.ihai === null ? "–" : numberFormat.format(region.ihai);
   $("card-category").textContent = region.category || "belum dapat dipublikasikan";
   $("card-n").textContent = region.n === null ? "" : countFormat.format(region.n) + " responden diterima";
+  showReportLink($("card-report"), region.report_url);
   const chart = $("card-chart");
   const url = chartUrl || region.chart_url;
   if (url) {
@@ -149,6 +150,26 @@ function showTelegramLink(region) {
   box.hidden = false;
 }
 
+// A region's PDF report: a same-origin link the browser downloads (the API answers it as an attachment).
+function showReportLink(link, url) {
+  if (url && url.startsWith("/v1/regions/")) {
+    link.href = url;
+    link.hidden = false;
+  } else {
+    link.removeAttribute("href");
+    link.hidden = true;
+  }
+}
+
+function reportLink(url) {
+  const link = document.createElement("a");
+  link.className = "download";
+  link.setAttribute("download", "");
+  link.textContent = "Unduh laporan (PDF)";
+  showReportLink(link, url);
+  return link;
+}
+
 async function ask(text, shownText) {
   addMessage("user", shownText || text);
   const form = $("ask-form");
@@ -163,6 +184,7 @@ async function ask(text, shownText) {
     if (!response.ok) throw new Error("HTTP " + response.status);
     const answer = await response.json();
     const message = addMessage("bot", safeFragment(answer.answer));
+    if (answer.document_url) message.appendChild(reportLink(answer.document_url));
     if (answer.sources.length) message.appendChild(sourceList(answer.sources));
     showButtons(answer);
     scrollToEnd();

@@ -130,6 +130,10 @@ class BotApiStandIn:
             size = len(files.get("photo", b""))
             return self._message(params, photo=[{"file_id": "AgACAgUAAxkBAAI", "file_unique_id": "AQADq",
                                                  "file_size": size, "width": 825, "height": 462}])
+        if method == "sendDocument":
+            size = len(files.get("document", b""))
+            return self._message(params, document={"file_id": "BQACAgUAAxkBAAI", "file_unique_id": "AgADr",
+                                                   "mime_type": "application/pdf", "file_size": size})
         if method in ("sendChatAction", "answerCallbackQuery", "setWebhook", "deleteWebhook", "setMyCommands",
                       "answerInlineQuery", "pinChatMessage"):
             return True

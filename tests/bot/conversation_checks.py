@@ -25,6 +25,7 @@ HELDOUT_FILE = Path(__file__).with_name("conversations_heldout.yaml")
 SYNTHETIC_LINE = "<i>Data sampel sintetis, bukan hasil resmi.</i>"
 FIGURE_INTENTS = {
     "profil", "provinsi", "terlemah", "saran", "cakupan", "selisih_kategori", "bandingkan", "peringkat", "kategori",
+    "laporan", "target",
 }  # fmt: skip
 # Intents about one region that become "belum_diukur" when the region has no results row.
 SINGLE_REGION_INTENTS = FIGURE_INTENTS - {"bandingkan", "peringkat", "kategori"}
@@ -135,6 +136,9 @@ class Checker:
         if "chart" in turn and answer.intent != "belum_diukur":
             if answer.chart is None or answer.chart.kind != turn["chart"]:
                 problems.append(f"chart {answer.chart} != {turn['chart']}")
+        if turn.get("document") and answer.intent != "belum_diukur":
+            if answer.document is None or answer.document.code != (regions[:1] or ["?"])[0]:
+                problems.append(f"document {answer.document} is not the report of {regions[:1]}")
         problems += self.forum_problems(turn, answer)
         problems += self.focus_problems(turn, answer)
         if "section" in turn:

@@ -162,6 +162,7 @@ def test_api_key_guards_everything_but_what_the_page_needs(settings, engine):
         assert client.post("/v1/ask", json={"text": "berapa ihai banjarbaru"}).status_code == 200
         assert client.get("/v1/regions/63.72").status_code == 200
         assert client.get("/v1/regions/63.72/chart.png").status_code == 200
+        assert client.get("/v1/regions/63.72/report.pdf").status_code == 200
         assert client.get("/").status_code == 200
 
 
@@ -233,6 +234,36 @@ def test_region_charts(client):
     assert client.get("/v1/regions/00/chart.png").status_code == 404  # the nation has no chart of its own
     assert client.get("/v1/regions/99.99/chart.png").status_code == 404
     assert client.get("/v1/regions/63.72/chart.png?kind=pie").status_code == 422
+
+
+def test_region_report_pdf(client, results, tmp_path):
+    """The answer to a report request links the PDF; the PDF is the region's report, its figures those of
+    the results file; regions without a report get 404."""
+    from tests.reports.conftest import pdf_text
+    from tests.reports.test_report import Table
+
+    table = Table(results)
+    year = int(results.manifest["year"])
+    body = ask(client, "minta laporan pdf Kota Banjarbaru", "api-laporan")
+    assert body["intent"] == "laporan" and body["regions"] == ["63.72"]
+    assert body["document_url"] == f"/v1/regions/63.72/report.pdf?year={year}"
+    assert ask(client, "berapa ihai kota banjarbaru", "api-laporan-2")["document_url"] is None
+    response = client.get(body["document_url"])
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"] == (
+        f'attachment; filename="laporan-ihai-{year}-63.72-kota-banjarbaru.pdf"'
+    )
+    text = pdf_text(response.content, tmp_path, layout=False)
+    assert "Kota Banjarbaru" in text and table.ihai(table.row("63.72")["ihai"]) in text
+    assert client.get("/v1/regions/63.72").json()["report_url"] == body["document_url"]
+    province = client.get("/v1/regions/63/report.pdf")
+    assert province.status_code == 200 and province.content.startswith(b"%PDF")
+    assert client.get("/v1/regions/00").json()["report_url"] is None
+    unmeasured = next(code for code in ("91.03", "91.01", "92.01") if code not in table.rows.index)
+    for url in ("/v1/regions/00/report.pdf", "/v1/regions/99.99/report.pdf", f"/v1/regions/{unmeasured}/report.pdf",
+                "/v1/regions/63.72/report.pdf?year=2019"):  # fmt: skip
+        assert client.get(url).status_code == 404, url
+    assert client.get("/v1/regions/63.72/report.pdf?year=abc").status_code == 422
 
 
 def test_search_without_an_index_is_empty(client, engine):

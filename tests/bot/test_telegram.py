@@ -237,6 +237,30 @@ async def test_command_without_required_argument_explains_usage(bot, stand_in):
     assert "/wilayah Banjarbaru" in message.params["text"]
 
 
+@pytest.mark.parametrize("text", ["/laporan Banjarbaru", "minta laporan pdf kota banjarbaru"])
+async def test_report_is_sent_as_a_document(bot, stand_in, engine, results, tmp_path, text):
+    from tests.reports.conftest import pdf_text
+    from tests.reports.test_report import Table
+
+    expected = engine.ask("laporan pdf Banjarbaru", f"pembanding-laporan-{text}")
+    assert expected.document is not None and expected.document.code == "63.72"
+
+    await feed(bot, text_update(text))
+
+    assert [call.method for call in stand_in.calls] == ["sendChatAction", "sendMessage", "sendDocument"]
+    message, document = stand_in.calls[1], stand_in.calls[2]
+    assert message.params["text"] == expected.text and "reply_markup" not in message.params
+    assert document.params["chat_id"] == USER["id"]
+    assert document.params["caption"] == f"Laporan IHaI {expected.document.year} (PDF, A4)"
+    # The keyboard sits on the document, below everything it refers to.
+    assert buttons(document) == expected_buttons(expected)
+    pdf = document.files["document"]
+    assert pdf.startswith(b"%PDF")
+    table = Table(results)
+    flow = pdf_text(pdf, tmp_path, layout=False)
+    assert "Kota Banjarbaru" in flow and table.ihai(table.row("63.72")["ihai"]) in flow
+
+
 async def test_disambiguation_choice_edits_the_question_in_place(bot, stand_in, engine):
     expected = engine.ask("ihai bandung", "pembanding-bandung")
     assert len(expected.choices) >= 2

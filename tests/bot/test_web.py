@@ -142,3 +142,24 @@ def test_advice_lists_its_sources_as_safe_links(browser, server_url):
         assert link.get_attribute("href").startswith(("http://", "https://"))
         assert link.get_attribute("target") == "_blank" and "noopener" in link.get_attribute("rel")
     assert outside == []  # links are shown, not fetched
+
+
+def test_report_downloads_from_the_answer_and_the_card(browser, server_url):
+    page, outside = open_page(browser, server_url, viewport={"width": 1600, "height": 900}, accept_downloads=True)
+    page.fill("#question", "minta laporan pdf Kota Banjarbaru")
+    page.press("#question", "Enter")
+    answer = page.locator(".message.bot").nth(1)
+    answer.wait_for(timeout=15_000)
+    link = answer.locator("a.download")
+    assert link.inner_text() == "Unduh laporan (PDF)"
+    assert link.get_attribute("href").startswith("/v1/regions/63.72/report.pdf")
+    button = page.locator("#card-report")
+    button.wait_for(state="visible", timeout=15_000)
+    page.wait_for_function(CHART_LOADED, timeout=15_000)  # the chart above it no longer moves it
+    with page.expect_download(timeout=30_000) as started:
+        button.click()
+    download = started.value
+    assert download.suggested_filename.endswith("-63.72-kota-banjarbaru.pdf")
+    assert Path(download.path()).read_bytes().startswith(b"%PDF")
+    assert outside == []
+

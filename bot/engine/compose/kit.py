@@ -168,12 +168,14 @@ class Kit:
                 button("Saran forum", Payload(Intent.SARAN, regions=(code,))),
                 button("Naik kategori?", Payload(Intent.SELISIH_KATEGORI, regions=(code,))),
                 button("Peringkat provinsi", Payload(Intent.PERINGKAT, scope=row["province_code"])),
+                button("Laporan PDF", Payload(Intent.LAPORAN, regions=(code,))),
             )
         if row["level"] == "provinsi":
             return (
                 button("Peringkat kab/kota", Payload(Intent.PERINGKAT, scope=code)),
                 button("Dimensi terlemah", Payload(Intent.TERLEMAH, regions=(code,))),
                 button("Cakupan responden", Payload(Intent.CAKUPAN, regions=(code,))),
+                button("Laporan PDF", Payload(Intent.LAPORAN, regions=(code,))),
             )
         return (
             button("Peringkat provinsi", Payload(Intent.PERINGKAT, scope="provinsi")),
