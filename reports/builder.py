@@ -4,7 +4,9 @@ from `content.py`, typeset by `typeset.py`."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
+from core.deeplink import region_link
 from core.gazetteer import Gazetteer
 from knowledge.guidance import GuidanceDoc
 from reports.content import RegionReport, ReportError, ReportWriter, region_title, report_filename
@@ -15,8 +17,16 @@ from scoring.results import Results
 class ReportBuilder:
     """One-page reports of the rounds loaded (oldest first); the typesetter starts on the first report."""
 
-    def __init__(self, rounds: Sequence[Results], gazetteer: Gazetteer, guidance: Sequence[GuidanceDoc]) -> None:
+    def __init__(
+        self,
+        rounds: Sequence[Results],
+        gazetteer: Gazetteer,
+        guidance: Sequence[GuidanceDoc],
+        bot_username: str | None = None,
+    ) -> None:
+        """`bot_username`: the Telegram bot whose deep link and QR code each report shows; None for none."""
         self.writer = ReportWriter(rounds, gazetteer, guidance)
+        self.bot_username = bot_username
         self._typesetter: Typesetter | None = None
 
     @property
@@ -36,7 +46,11 @@ class ReportBuilder:
 
     def report(self, code: str, year: int | None = None) -> RegionReport:
         """The contents; ReportError when there is no report for that region and year."""
-        return self.writer.report(code, year)
+        report = self.writer.report(code, year)
+        if self.bot_username is None:
+            return report
+        link = region_link(report.code, self.bot_username)
+        return replace(report, link=link.url, qr_svg=link.svg().decode())
 
     def pdf(self, code: str, year: int | None = None) -> bytes:
         if self._typesetter is None:

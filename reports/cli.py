@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.constants import NATIONAL_CODE
+from core.deeplink import bot_username
 
 EXIT_USER_ERROR = 2
 
@@ -78,7 +79,8 @@ def run_report(args: argparse.Namespace, settings: Settings) -> int:
     gazetteer = get_gazetteer()
     try:
         code = region_code(args.region, gazetteer)
-        builder = ReportBuilder(load_rounds(args.results), gazetteer, load_guidance())
+        username = bot_username(settings.telegram_bot_username)
+        builder = ReportBuilder(load_rounds(args.results), gazetteer, load_guidance(), username)
         report = builder.report(code, args.year)
         pdf = builder.pdf(code, args.year)
     except (ValueError, ReportError) as error:

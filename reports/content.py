@@ -83,8 +83,10 @@ class RegionReport:
     members_note: str
     notes: tuple[str, ...]
     footer: str
-    # Where issue 13's deep link (and its QR code) goes: shown in the header's corner when set.
+    # The Telegram deep link to this region and its QR code (SVG text), shown in the header's corner
+    # when the bot's username is known (IHAI_TELEGRAM_BOT_USERNAME): a printout leads a phone to the bot.
     link: str = ""
+    qr_svg: str = ""
 
     @property
     def filename(self) -> str:

@@ -18,6 +18,7 @@ from bot.engine.training.build import load_or_build
 from bot.engine.understand import Understander
 from bot.storage import Storage, storage_target
 from core.config import Settings
+from core.deeplink import bot_username
 from core.gazetteer import get_gazetteer
 from knowledge.forums import load_forum_map
 from knowledge.guidance import load_guidance
@@ -46,7 +47,7 @@ def build_engine(settings: Settings, storage: Storage | None = None) -> Engine:
         index=load_index(settings),
         store=ContextStore(storage if storage is not None else storage_target(settings)),
         forum_map=load_forum_map(),
-        reports=ReportBuilder(rounds, gazetteer, guidance),
+        reports=ReportBuilder(rounds, gazetteer, guidance, bot_username(settings.telegram_bot_username)),
     )
 
 

@@ -252,3 +252,30 @@ def test_readme_page_is_a_generated_report():
     root = Path(__file__).parents[2]
     assert (root / "docs" / "laporan-contoh.png").read_bytes().startswith(b"\x89PNG")
     assert "docs/laporan-contoh.png" in (root / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_report_carries_the_bot_link_and_a_qr_code_that_scans_to_it(sample_results, tmp_path):
+    """With the bot's username known, the report's corner shows the region's Telegram deep link and its QR
+    code; a phone camera (zxing-cpp here) reads the printed code as exactly that link, and the page count
+    stays one."""
+    import io
+    import subprocess
+
+    import zxingcpp
+    from PIL import Image
+
+    from core.deeplink import region_link
+    from tests.reports.conftest import poppler
+
+    rows = sample_results.table
+    code = rows[(rows["level"] == "kabkota") & rows["publishable"]].sort_values("code")["code"].iloc[0]
+    linked = ReportBuilder([sample_results], get_gazetteer(), load_guidance(), "ihai_asisten_bot")
+    pdf = linked.pdf(code)
+    url = region_link(code, "ihai_asisten_bot").url
+    assert url.removeprefix("https://") in pdf_text(pdf, tmp_path, layout=False).replace(" ", "")
+    assert pdf_info(pdf, tmp_path)["Pages"] == "1"
+    path = tmp_path / "qr.pdf"
+    path.write_bytes(pdf)
+    png = subprocess.run([poppler("pdftoppm"), "-r", "300", "-png", "-f", "1", "-l", "1", str(path)],
+                         check=True, capture_output=True).stdout  # fmt: skip
+    assert [found.text for found in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))] == [url]
