@@ -1033,7 +1033,7 @@ async def test_command_menus_by_scope(make_bot, stand_in, caplog):
                    for c in call.params["commands"])  # fmt: skip
     private, group, admin = menus[("all_private_chats", None)], menus[("all_group_chats", None)], menus[("chat", ADMIN["id"])]
     assert menus[("default", None)] == private
-    assert {"wilayah", "saran", "bandingkan", "peringkat", "rapat", "tentang", "bantuan"} == set(private)
+    assert {"wilayah", "saran", "bandingkan", "peringkat", "rapat", "laporan", "tentang", "bantuan"} == set(private)
     assert set(group) < set(private) and {"wilayah", "rapat", "bantuan"} <= set(group)
     assert set(admin) == set(private) | {"stats", "reload"}
     assert not {"stats", "reload"} & (set(private) | set(group))
