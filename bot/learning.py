@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from scoring.formula_guard import QUOTE, TRIGGERS, neutralise
-
 from bot.engine.context import ChatContext
 from bot.engine.decide import CONFIDENT
 from bot.engine.intents import Intent, asked_intents
 from bot.engine.normalise import normalise
 from bot.engine.training.build import LABELLED_FILE
 from bot.engine.understand import Understander
+from scoring.formula_guard import QUOTE, TRIGGERS, neutralise
 
 LOCAL_ZONE = ZoneInfo("Asia/Jakarta")
 # Answers that say the assistant did not understand, or could not help.

@@ -21,12 +21,13 @@ from core.gazetteer import Gazetteer
 from scoring.estimate import KABKOTA
 from scoring.methodology import Methodology
 from scoring.results import NATIONAL_NAME, UNWEIGHTED, aspect_column, dimension_column, result_columns
+from scoring.sensitivity import Weightings, weight_sensitivity
 
 LEVEL_KABKOTA, LEVEL_PROVINCE, LEVEL_NATION = "kabkota", "provinsi", "nasional"
 
 _TEXT = ["level", "code", "name", "province_code", "province_name", "category", "methodology",
          "weakest_dimension", "weakest_variable", "weighting"]  # fmt: skip
-_COUNTS = ["rank_in_province", "rank_national", "n_kabkota_total", "n_kabkota_measured", "n_kabkota_at_target"]
+_COUNTS = ["rank_in_province", "rank_national", "rank_low", "rank_high", "n_kabkota_total", "n_kabkota_measured", "n_kabkota_at_target"]
 _FLAGS = ["publishable", "weights_provisional", "synthetic", "reporting_eligible"]
 
 
@@ -182,13 +183,25 @@ def build_results(
     synthetic: bool,
     weighting: str = UNWEIGHTED,
     weighting_by_code: dict[str, str] | None = None,
+    weightings: Weightings | None = None,
 ) -> pd.DataFrame:
     """The results table (kab/kota, then provinces, then the nation) in `result_columns` order and types.
 
     `weighting` describes the run's population weighting (province and national rows); `weighting_by_code`
-    what each kab/kota actually got, where that differs.
+    what each kab/kota actually got, where that differs. With `weightings`, the kab/kota rows get their
+    weight sensitivity (`scoring.sensitivity`); without, those columns stay NA.
     """
     kab_rows = kabkota_rows(kabkota, methodology, gazetteer)
+    if weightings is not None:
+        sensitivity = weight_sensitivity(
+            kab_rows[methodology.variable_keys].to_numpy(dtype=np.float64),
+            kab_rows["ihai"].to_numpy(dtype=np.float64),
+            weightings,
+            methodology,
+        )
+        kab_rows = kab_rows.assign(
+            category_stability=sensitivity.category_stability, rank_low=sensitivity.rank_low, rank_high=sensitivity.rank_high
+        )
     table = pd.concat(
         [kab_rows, province_rows(kab_rows, methodology, gazetteer), national_row(kab_rows, methodology, gazetteer)],
         ignore_index=True,

@@ -46,6 +46,11 @@ TRAILING_COLUMNS = [
     "weakest_variable",
     "rank_in_province",
     "rank_national",
+    # Kab/kota only (scoring/sensitivity.py): the share of plausible weightings that keep the category, and
+    # the 5th–95th percentile of the national rank over them.
+    "category_stability",
+    "rank_low",
+    "rank_high",
     # Province and nation only: how many kab/kota stand behind the mean.
     "ihai_min",
     "ihai_max",

@@ -21,7 +21,7 @@ from core.config import Settings
 from core.gazetteer import get_gazetteer
 from knowledge.forums import load_forum_map
 from knowledge.guidance import load_guidance
-from scoring.results import load_results
+from scoring.rounds import load_rounds
 
 if TYPE_CHECKING:
     from indexing.dense import Embedder
@@ -30,14 +30,15 @@ logger = logging.getLogger(__name__)
 
 
 def build_engine(settings: Settings, storage: Storage | None = None) -> Engine:
-    """Raises ResultsError (with the command to run) when there are no results yet, StorageError when
-    the database cannot be used. Contexts go to `storage`, or else to the storage the settings name."""
-    results = load_results(settings.results_dir)
+    """Every survey round under the results folder (the latest for current figures). Raises ResultsError
+    (with the command to run) when there are no results yet, StorageError when the database cannot be used.
+    Contexts go to `storage`, or else to the storage the settings name."""
+    rounds = load_rounds(settings.results_dir)
     gazetteer = get_gazetteer()
     return Engine(
-        results=results,
+        results=rounds.rounds,
         gazetteer=gazetteer,
-        classifier=load_or_build(settings.model_dir, results.methodology, gazetteer, settings.data_dir),
+        classifier=load_or_build(settings.model_dir, rounds.latest.methodology, gazetteer, settings.data_dir),
         guidance=load_guidance(),
         index=load_index(settings),
         store=ContextStore(storage if storage is not None else storage_target(settings)),
@@ -54,7 +55,7 @@ def build_understander(settings: Settings) -> Understander:
     from scoring.results import ResultsError
 
     try:
-        methodology = load_results(settings.results_dir).methodology
+        methodology = load_rounds(settings.results_dir).latest.methodology
     except ResultsError:
         methodology = load_methodology(settings.methodology)
     gazetteer = get_gazetteer()

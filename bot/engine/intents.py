@@ -28,6 +28,7 @@ class Intent(StrEnum):
     KATEGORI = "kategori"
     CAKUPAN = "cakupan"
     SELISIH_KATEGORI = "selisih_kategori"
+    TREN = "tren"
     METODOLOGI = "metodologi"
     LANJUTAN = "lanjutan"
     SAPAAN = "sapaan"
