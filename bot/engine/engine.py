@@ -130,7 +130,8 @@ class Engine:
             )
         if not missing:
             return self.kit, None
-        available = " dan ".join(str(year) for year in self.rounds.years)
+        years = [str(year) for year in self.rounds.years]
+        available = f"{', '.join(years[:-1])} dan {years[-1]}" if len(years) > 1 else years[0]
         note = (
             f"Hasil IHaI tahun {' dan '.join(str(year) for year in missing)} tidak dimuat di asisten ini "
             f"(putaran yang tersedia: {available}). Berikut hasil {self.view.year}."
