@@ -49,16 +49,16 @@ def estimate_columns(methodology: Methodology) -> list[str]:
 
 
 def item_scores(answers: np.ndarray, methodology: Methodology) -> np.ndarray:
-    """Answers (items × respondents, NaN = blank) on the 0..score_max scale; blanks stay NaN."""
+    """Answers (items × respondents, NaN = blank) on the 0..score_max scale, in place; blanks stay NaN."""
     scale = methodology.scale
     per_point = scale.score_max / (scale.max - scale.min)
     reverse = np.array([item.reverse for item in methodology.items])
     # (answer − min)·p forward and (answer − max)·(−p) = (max − answer)·p reversed: one expression for both.
     origin = np.where(reverse, scale.max, scale.min).astype(np.float64)
     slope = np.where(reverse, -per_point, per_point)
-    scores = answers - origin[:, None]
-    scores *= slope[:, None]  # in place: one matrix allocated, not two
-    return scores
+    answers -= origin[:, None]
+    answers *= slope[:, None]
+    return answers
 
 
 def aspect_weights(methodology: Methodology) -> np.ndarray:
@@ -181,14 +181,14 @@ def estimate_kabkota(
     blank_weights = np.zeros((n_groups, n_items))
     blank_counts = np.zeros((n_groups, n_items), dtype=np.int64)
     composite = np.empty(len(accepted))
-    items = accepted[methodology.item_keys]
     for start in range(0, len(accepted), BLOCK_ROWS):
         block = slice(start, start + BLOCK_ROWS)
         g, wb = groups[block], w[block]
         # Quantities × respondents throughout: each quantity is then one contiguous row for np.bincount.
-        # pandas keeps the answers as an items × respondents block, so the transpose is free and the cast
-        # to float64 is the only copy.
-        answers = items.iloc[block].to_numpy().T.astype(np.float64, order="C")
+        # Each item column is cast straight into its row: one float64 matrix, no transposed copy.
+        answers = np.empty((n_items, len(g)))
+        for row, key in enumerate(methodology.item_keys):
+            answers[row] = accepted[key].to_numpy()[block]
         filled = item_scores(answers, methodology)
         blank = np.isnan(filled)
         np.copyto(filled, 0.0, where=blank)  # blanks then add nothing to any sum; `blank` remembers them

@@ -53,7 +53,8 @@ def number_format(column: str, value: float | int) -> str:
 
 
 class Workbook:
-    """The workbook being written; `sheet` adds one table."""
+    """The workbook being written; `sheet` adds one table. A column's values are converted once
+    (`display_value`, the formula guard, the format), then written row by row."""
 
     def __init__(self, path: Path, methodology: Methodology) -> None:
         self.book = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": False})
@@ -80,31 +81,47 @@ class Workbook:
         """Write `frame` (its columns named by `headers`) at `start_row`; return the worksheet."""
         sheet = sheet or self.book.add_worksheet(name)
         columns = list(frame.columns)
-        widths = []
-        for position, column in enumerate(columns):
-            label = neutralise(headers.get(column, str(column)))
+        labels = [neutralise(headers.get(column, str(column))) for column in columns]
+        cells = [self._cells(frame[column], column, column in categories) for column in columns]
+        for position, label in enumerate(labels):
             sheet.write_string(start_row, position, label, self.header)
-            values = frame[column].tolist()
-            longest = len(label) // 2 + 1
-            for offset, raw in enumerate(values, start=start_row + 1):
-                value = display_value(raw, column)
-                if value is None:
-                    continue
-                if isinstance(value, str):
-                    text = neutralise(value)
-                    sheet.write_string(offset, position, text, self.bands.get(text) if column in categories else None)
-                    longest = max(longest, len(text))
-                else:
-                    sheet.write_number(offset, position, value, self.formats[number_format(column, value)])
-                    longest = max(longest, 10 if isinstance(value, float) else len(f"{value:,}"))
-            widths.append(min(max(longest + 2, _MIN_WIDTH), _MAX_WIDTH))
-        for position, width in enumerate(widths):
-            sheet.set_column(position, position, width)
+        for offset in range(len(frame)):
+            row = start_row + 1 + offset
+            for position, column in enumerate(cells):
+                cell = column[offset]
+                if cell is not None:
+                    (sheet.write_string if isinstance(cell[0], str) else sheet.write_number)(row, position, *cell)
+        for position, (label, column) in enumerate(zip(labels, cells, strict=True)):
+            sheet.set_column(position, position, _width(label, column))
         if start_row == 0:
             sheet.freeze_panes(1, 0)
         if filters and columns:
             sheet.autofilter(start_row, 0, start_row + len(frame), len(columns) - 1)
         return sheet
+
+    def _cells(self, values: pd.Series, column: str, coloured: bool) -> list[tuple | None]:
+        """Each cell of a column as the arguments of its write call (value, format), None when empty."""
+        cells: list[tuple | None] = []
+        for raw in values.tolist():
+            value = display_value(raw, column)
+            if value is None:
+                cells.append(None)
+            elif isinstance(value, str):
+                text = neutralise(value)
+                cells.append((text, self.bands.get(text) if coloured else None))
+            else:
+                cells.append((value, self.formats[number_format(column, value)]))
+        return cells
+
+
+def _width(label: str, cells: list[tuple | None]) -> int:
+    """A column width that fits its longest cell (numbers shown with two decimals fit in 10)."""
+    longest = len(label) // 2 + 1
+    for cell in cells:
+        if cell is not None:
+            value = cell[0]
+            longest = max(longest, len(value) if isinstance(value, str) else (10 if isinstance(value, float) else len(f"{value:,}")))
+    return min(max(longest + 2, _MIN_WIDTH), _MAX_WIDTH)
 
 
 def trend_headers(rounds: Sequence[RoundTable]) -> dict[str, str]:
