@@ -93,17 +93,21 @@ class Sensitivity:
 
 
 def descending_min_ranks(scores: np.ndarray) -> np.ndarray:
-    """Rank of each row within each column: 1 = highest, ties share the lowest rank (pandas' "min")."""
-    n = scores.shape[0]
-    order = np.argsort(-scores, axis=0, kind="stable")
-    ordered = np.take_along_axis(scores, order, axis=0)
+    """Rank of each row within each column: 1 = highest, ties share the lowest rank (pandas' "min").
+
+    Sorted column by column as contiguous rows of the transpose, which is several times faster than
+    sorting down the columns in place."""
+    columns = np.ascontiguousarray(scores.T)
+    n = columns.shape[1]
+    order = np.argsort(-columns, axis=1, kind="stable")
+    ordered = np.take_along_axis(columns, order, axis=1)
     starts = np.ones_like(ordered, dtype=bool)
-    starts[1:] = ordered[1:] != ordered[:-1]
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
     # Each position takes the place of the first of its run of equal values.
-    places = np.maximum.accumulate(np.where(starts, np.arange(n)[:, None], 0), axis=0) + 1
+    places = np.maximum.accumulate(np.where(starts, np.arange(n)[None, :], 0), axis=1) + 1
     ranks = np.empty_like(places)
-    np.put_along_axis(ranks, order, places, axis=0)
-    return ranks
+    np.put_along_axis(ranks, order, places, axis=1)
+    return ranks.T
 
 
 def weight_sensitivity(
