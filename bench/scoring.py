@@ -180,6 +180,30 @@ def bench_whole_run(sample: Path, work: Path) -> bool:
     return True
 
 
+def bench_beside_rounds(sample: Path, work: Path) -> bool:
+    """The run as `ihai run` makes it: the 2025 round scored into `<root>/2025` beside the 2023 and 2024
+    sample rounds, whose results its workbook then carries (a sheet each and the trend sheet)."""
+    from scoring.sample import round_framework
+    from scoring.sample import write_sample as write_round
+
+    root = work / "rounds"
+    for year in (2023, 2024):
+        methodology = load_methodology(round_framework(year))
+        path = write_round(generate_sample(SAMPLE_SEED, methodology, get_gazetteer(), year=year), work / "round-samples", seed=SAMPLE_SEED)
+        run_measured([*ihai_command(), "score", str(path), "--out", str(root / str(year))])
+    print(f"1b. ihai score into {root.name}/2025 beside the 2023 and 2024 rounds (best of {SCORE_RUNS}; {load_average()})")
+    try:
+        runs = [run_measured([*ihai_command(), "score", str(sample), "--out", str(root / "2025")]) for _ in range(SCORE_RUNS)]
+    except CommandFailed as error:
+        print(f"   FAILED: {error}")
+        return False
+    best = min(runs, key=lambda run: run.seconds)
+    report("wall time", f"{best.seconds:.2f} s", f"≤ {TARGET_RUN_SECONDS:g} s", best.seconds <= TARGET_RUN_SECONDS)
+    report("CPU time of that run", f"{best.cpu_seconds:.2f} s")
+    report("all runs (wall)", " ".join(f"{run.seconds:.2f}" for run in runs))
+    return True
+
+
 def bench_stages(sample: Path, work: Path) -> None:
     """Where one run's time goes, stage by stage, in this process (imports already done)."""
     from scoring.pipeline import run_scoring
@@ -377,6 +401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"Could not write the sample: {error}", file=sys.stderr)
             return 1
         ok = bench_whole_run(sample, work)
+        ok &= bench_beside_rounds(sample, work)
         bench_estimation(sample)
         bench_sensitivity(sample, work)
         bench_generation()
