@@ -21,7 +21,14 @@ from core.constants import NATIONAL_CODE
 from core.gazetteer import Gazetteer
 from scoring.estimate import KABKOTA
 from scoring.methodology import Methodology
-from scoring.results import NATIONAL_NAME, UNWEIGHTED, aspect_column, dimension_column, result_columns
+from scoring.results import (
+    NATIONAL_NAME,
+    UNWEIGHTED,
+    aspect_column,
+    dimension_column,
+    dimension_se_column,
+    result_columns,
+)
 from scoring.sensitivity import Weightings, weight_sensitivity
 
 LEVEL_KABKOTA, LEVEL_PROVINCE, LEVEL_NATION = "kabkota", "provinsi", "nasional"
@@ -42,9 +49,13 @@ def score_columns(methodology: Methodology) -> list[str]:
     )
 
 
+def dimension_se_columns(methodology: Methodology) -> list[str]:
+    return [dimension_se_column(key) for key in methodology.dimension_keys]
+
+
 def figure_columns(methodology: Methodology) -> list[str]:
     """Everything that is NA on a row that is not publishable, apart from the derived labels and ranks."""
-    return ["ihai", "ihai_se", "ihai_ci_low", "ihai_ci_high", *score_columns(methodology)[1:]]
+    return ["ihai", "ihai_se", "ihai_ci_low", "ihai_ci_high", *score_columns(methodology)[1:], *dimension_se_columns(methodology)]
 
 
 def categories(ihai: np.ndarray, methodology: Methodology) -> np.ndarray:
@@ -131,7 +142,8 @@ def aggregate_rows(
 
     Indexed by `index`; a group without publishable kab/kota keeps NA figures and publishable False.
     """
-    frame = rows.assign(group=groups, se_squared=rows["ihai_se"] ** 2)
+    se_columns = ["ihai_se", *dimension_se_columns(methodology)]
+    frame = rows.assign(group=groups, **{f"{column}_squared": rows[column] ** 2 for column in se_columns})
     counts = (
         frame.groupby("group")
         .agg(
@@ -143,15 +155,20 @@ def aggregate_rows(
     )
     published = frame[frame["publishable"]].groupby("group")
     m = published.size().reindex(index, fill_value=0)
-    spread = published.agg(se_squared=("se_squared", "sum"), ihai_min=("ihai", "min"), ihai_max=("ihai", "max"))
+    spread = published.agg(
+        ihai_min=("ihai", "min"),
+        ihai_max=("ihai", "max"),
+        **{f"{column}_squared": (f"{column}_squared", "sum") for column in se_columns},
+    )
     result = counts.join(spread).join(published[score_columns(methodology)].mean())
     result["publishable"] = m > 0
     # float: with no publishable kab/kota at all the reindexed sums come back as object NaN
-    result["ihai_se"] = np.sqrt(result["se_squared"].astype(np.float64)) / m.where(m > 0)
+    for column in se_columns:
+        result[column] = np.sqrt(result[f"{column}_squared"].astype(np.float64)) / m.where(m > 0)
     margin = methodology.z * result["ihai_se"]
     result["ihai_ci_low"] = result["ihai"] - margin
     result["ihai_ci_high"] = result["ihai"] + margin
-    return result.drop(columns="se_squared")
+    return result.drop(columns=[f"{column}_squared" for column in se_columns])
 
 
 def province_rows(kab_rows: pd.DataFrame, methodology: Methodology, gazetteer: Gazetteer) -> pd.DataFrame:

@@ -39,6 +39,7 @@ from scoring.results import (
     Results,
     aspect_column,
     dimension_column,
+    dimension_se_column,
 )
 from scoring.rounds import RoundTable, round_year
 from scoring.workbook import Workbook, trend_sheet
@@ -94,6 +95,7 @@ def excel_headers(methodology: Methodology) -> dict[str, str]:
     """Indonesian column headers for officials, with the framework's own names."""
     headers = dict(_FIXED_HEADERS)
     headers.update({dimension_column(d.key): f"Dimensi {d.name}" for d in methodology.dimensions})
+    headers.update({dimension_se_column(d.key): f"Galat Baku Dimensi {d.name}" for d in methodology.dimensions})
     headers.update({v.key: f"{v.key.upper()} {v.name}" for v in methodology.variables})
     headers.update({aspect_column(a.key): f"Aspek {a.name}" for a in methodology.aspects})
     return headers

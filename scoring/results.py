@@ -65,6 +65,10 @@ def dimension_column(key: str) -> str:
     return f"dim_{key}"
 
 
+def dimension_se_column(key: str) -> str:
+    return f"dim_{key}_se"
+
+
 def aspect_column(key: str) -> str:
     return f"aspect_{key}"
 
@@ -76,6 +80,7 @@ def result_columns(methodology: Methodology) -> list[str]:
         + COVERAGE_COLUMNS
         + INDEX_COLUMNS
         + [dimension_column(key) for key in methodology.dimension_keys]
+        + [dimension_se_column(key) for key in methodology.dimension_keys]
         + methodology.variable_keys
         + [aspect_column(key) for key in methodology.aspect_keys]
         + TRAILING_COLUMNS

@@ -71,10 +71,16 @@ def test_trend_answer_states_every_round_and_change_from_the_files(
     assert lines[cut - 1].startswith("2024: ") and lines[cut + 1].startswith("2025: ")
     assert "variabel tidak" in lines[cut]
     assert "Uji beda dua putaran" in answer.text  # the test used is named
-    dimensions = next(line for line in lines if line.startswith("Dimensi (2023 → 2024 → 2025"))
+    dimensions = next(line for line in lines if line.startswith("Dimensi (2023 → 2024 → 2025): "))
     for dimension in rounds.latest.methodology.dimensions:
-        series = " → ".join(decimal(rows[year][dimension_column(dimension.key)]) for year in YEARS)
-        assert f"{dimension.name} {series}" in dimensions
+        column = dimension_column(dimension.key)
+        series = " → ".join(decimal(rows[year][column]) for year in YEARS)
+        moves = []
+        for before, after in zip(YEARS, YEARS[1:], strict=False):
+            a, b = rows[before], rows[after]
+            if abs(b[column] - a[column]) > z * math.hypot(a[f"{column}_se"], b[f"{column}_se"]):
+                moves.append(f"{'naik' if b[column] > a[column] else 'turun'} bermakna {before}→{after}")
+        assert f"{dimension.name} {series} ({', '.join(moves) or 'perubahan dalam ketidakpastian'})" in dimensions
     assert answer.chart == ChartRequest("region_trend", code)
     assert answer.text.endswith("<i>Data sampel sintetis, bukan hasil resmi.</i>")
     assert answer.facts["series"] == {year: rows[year]["ihai"] for year in YEARS}

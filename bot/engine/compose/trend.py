@@ -1,6 +1,6 @@
 """Trends: a region's (or the nation's) IHaI over the survey rounds, each round with its interval, each change
-judged against its uncertainty, the dimensions beside it, and the framework change stated where it cuts the
-series.
+judged against its uncertainty, the dimensions beside it (judged alike), and the framework change stated
+where it cuts the series.
 
 A change counts as larger than its uncertainty by the difference test of `scoring.rounds.change`
 (|difference| > z × the combined standard error of the two rounds), and the answer says so. The IHaI and
@@ -18,7 +18,7 @@ from bot.engine.intents import Intent
 from bot.engine.model import Answer, ChartRequest
 from bot.engine.phrasing import title
 from core.constants import NATIONAL_CODE
-from scoring.results import dimension_column
+from scoring.results import dimension_column, dimension_se_column
 from scoring.rounds import Change, change
 
 CAVEAT = (
@@ -155,15 +155,26 @@ def _asked_span(points: list[Point], decision: Decision) -> tuple[Point, Point] 
     return (chosen[0], chosen[-1]) if len(chosen) == 2 else None
 
 
-def _dimensions_line(points: list[tuple[ResultsView, Row]], kit: Kit) -> str:
-    """The dimensions round by round (the same four in every framework); no test, for want of their SEs."""
+def _dimensions_line(points: list[Point], kit: Kit) -> str:
+    """The dimensions round by round (the same four in every framework), each change judged by the same
+    difference test as the IHaI's, from the dimensions' own standard errors."""
     years = " → ".join(str(view.year) for view, _ in points)
+    z = kit.methodology.z
     parts = []
     for dimension in kit.methodology.dimensions:
-        column = dimension_column(dimension.key)
+        column, se_column = dimension_column(dimension.key), dimension_se_column(dimension.key)
         values = " → ".join(render.number(row.get(column)) for _, row in points)
-        parts.append(f"{render.escape(dimension.name)} {values}")
-    return f"Dimensi ({years}, tanpa uji karena galat baku dimensi tidak dihitung): " + " · ".join(parts)
+        moves, untested = [], False
+        for (before_view, before), (after_view, after) in zip(points, points[1:], strict=False):
+            if before.get(column) is None or after.get(column) is None:
+                continue
+            step = change(before[column], before.get(se_column), after[column], after.get(se_column), z)
+            untested |= step.significant is None
+            if step.significant:
+                moves.append(f"{step.direction} bermakna {before_view.year}→{after_view.year}")
+        verdict = ", ".join(moves) if moves else ("tanpa uji" if untested else "perubahan dalam ketidakpastian")
+        parts.append(f"{render.escape(dimension.name)} {values} ({verdict})")
+    return f"Dimensi ({years}): " + " · ".join(parts)
 
 
 COMPOSERS = {Intent.TREN: trend}
