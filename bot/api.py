@@ -390,7 +390,7 @@ def _add_routes(app: FastAPI) -> None:
         code: str,
         request: Request,
         assistant: AssistantDep,
-        kind: Annotated[str | None, Query(pattern="^(region_dimensions|province_ranking)$")] = None,
+        kind: Annotated[str | None, Query(pattern="^(region_dimensions|province_ranking|region_trend)$")] = None,
     ) -> Response:
         """The region's chart (kind omitted: the one its answers carry)."""
         found = assistant.region(code)

@@ -31,25 +31,55 @@ def run_main(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def prepare_steps(settings: Settings) -> list[list[str]]:
-    """The subcommands that bring data, results and index up to date. Existing results are never
-    re-scored from the sample: they may come from real survey data scored into the same folder."""
-    from scoring.sample import sample_stem
+    """The subcommands that bring data, results and index up to date.
 
+    With no results at all, the three sample rounds (2023, 2024, 2025) are written and scored, each into
+    its own folder. Existing results are never re-scored from the sample, since they may come from real
+    survey data, with one exception: a sample round this version can no longer read (say, its methodology
+    file changed) is generated and scored again. Sample rounds are never added beside real results."""
+    from scoring.results import MANIFEST_JSON
+    from scoring.rounds import round_directories, round_directory
+    from scoring.sample import ROUND_PLANS
+
+    root = settings.results_dir
+    if (root / MANIFEST_JSON).is_file() and needs_scoring(root):
+        retire_root_sample(root)
+    present = [year for year in ROUND_PLANS if (round_directory(root, year) / MANIFEST_JSON).is_file()]
+    if present or (root / MANIFEST_JSON).is_file() or round_directories(root):
+        stale = [year for year in present if needs_scoring(round_directory(root, year))]
+    else:
+        stale = list(ROUND_PLANS)
     steps: list[list[str]] = []
-    if needs_scoring(settings.results_dir):
-        inputs = sample_inputs(settings)
-        if not inputs:
-            steps.append(["sample", "--out", str(settings.sample_dir)])
-            inputs = [str(settings.sample_dir / f"{sample_stem('ihai-2025', settings.sample_seed)}.parquet")]
-        steps.append(["score", *inputs, "--out", str(settings.results_dir)])
+    for year in stale:
+        steps += sample_round_steps(settings, year)
     # The index build itself skips what is already up to date.
     steps.append(["index", "build", "--results", str(settings.results_dir)])
     return steps
 
 
+def sample_round_steps(settings: Settings, year: int) -> list[list[str]]:
+    """Write the sample export of round `year` unless it is there, then score it into the round's folder."""
+    from scoring.rounds import round_directory
+    from scoring.sample import sample_stem
+
+    export = settings.sample_dir / f"{sample_stem(year, settings.sample_seed)}.parquet"
+    steps = [] if export.is_file() else [["sample", "--year", str(year), "--out", str(settings.sample_dir)]]
+    out = round_directory(settings.results_dir, year)
+    return [*steps, ["score", str(export), "--year", str(year), "--out", str(out)]]
+
+
+def retire_root_sample(root: Path) -> None:
+    """Sample results written straight into the results folder by a version before rounds, which this
+    version cannot read: their files go, and the sample rounds are written into year folders instead."""
+    from scoring.results import OUTPUT_FILES
+
+    for name in OUTPUT_FILES:
+        (root / name).unlink(missing_ok=True)
+
+
 def needs_scoring(results_dir: Path) -> bool:
-    """No results yet, or sample results this version can no longer read (say, its methodology file
-    changed): both are (re)generated. Results of real survey data are never overwritten."""
+    """Sample results this version can no longer read are generated again. Results of real survey data are
+    never overwritten."""
     from scoring.results import MANIFEST_JSON, ResultsError, load_results
 
     manifest = results_dir / MANIFEST_JSON
@@ -63,19 +93,6 @@ def needs_scoring(results_dir: Path) -> bool:
         except (OSError, ValueError, AttributeError):
             return False
     return False
-
-
-def sample_inputs(settings: Settings) -> list[str]:
-    """Sample exports already in the sample folder (each has a `.manifest.json` beside it)."""
-    from scoring.results import SAMPLE_MANIFEST_SUFFIX
-
-    if not settings.sample_dir.is_dir():
-        return []
-    found = []
-    for manifest in sorted(settings.sample_dir.glob(f"*{SAMPLE_MANIFEST_SUFFIX}")):
-        stem = manifest.name[: -len(SAMPLE_MANIFEST_SUFFIX)]
-        found += [str(path) for path in sorted(settings.sample_dir.glob(f"{stem}.*")) if path != manifest]
-    return found
 
 
 def run_subcommand(settings: Settings, argv: list[str]) -> int:

@@ -1,8 +1,10 @@
 """Region cards: one short Indonesian text per kab/kota, province and the nation, built from the results.
 
 A card states what a reader asks first about a region — the score, its category and interval, the
-weakest dimension and variable by name, coverage against the target and the rank — so that the
-retrieval index answers region questions with the figures the results hold. `ihai index build`
+weakest dimension and variable by name, coverage against the target, the rank and how far it depends on
+the weights, and the region's earlier rounds with each change — so that the retrieval index answers
+region questions with the figures the results hold. Cards are built from every round loaded: one per
+region, from the latest round that measured it. `ihai index build`
 rebuilds the cards from the results every time; the index re-embeds only the cards whose words changed.
 """
 
@@ -14,9 +16,10 @@ from typing import Any
 
 import pandas as pd
 
-from core.numbers import chance, count, interval, number, score
+from core.numbers import chance, count, interval, number, percent, score
 from scoring.methodology import Methodology
 from scoring.results import Results
+from scoring.rounds import change, round_year
 
 CARD_ID_PREFIX = "wilayah-"
 SYNTHETIC_LABEL = "data sampel sintetis"
@@ -102,11 +105,19 @@ def _kabkota_sentences(row: pd.Series, methodology: Methodology, counts: _Measur
     else:
         status = "belum mencapai target, sehingga belum layak mendapat laporan hasil dari Kemendagri"
     in_province = counts.in_province.get(row["province_code"], 0)
-    return [
+    sentences = [
         f"Responden: {count(row['n_respondents'])} dari target {count(methodology.survey.target_respondents)}; {status}.",
         f"Peringkat {row['rank_in_province']} dari {in_province} kab/kota terukur di {row['province_name']} "
         f"dan {row['rank_national']} dari {counts.total} secara nasional.",
     ]
+    low, high, stability = _value(row, "rank_low"), _value(row, "rank_high"), _value(row, "category_stability")
+    if low is not None and high is not None and stability is not None:
+        ranks = f"{low}–{high}" if low != high else f"{low}"
+        sentences.append(
+            f"Dengan pembobotan lain yang masuk akal, peringkat nasional {ranks} tergantung bobot, dan kategori "
+            f"tetap pada {percent(stability)} pembobotan."
+        )
+    return sentences
 
 
 def _aggregate_sentences(row: pd.Series, methodology: Methodology, counts: _MeasuredCounts) -> list[str]:
@@ -151,13 +162,40 @@ class _MeasuredCounts:
         )
 
 
-def _card_text(row: pd.Series, results: Results, weakest: _Weakest, counts: _MeasuredCounts) -> str:
+def _history_sentences(code: str, row: pd.Series, results: Results, earlier: Sequence[Results]) -> list[str]:
+    """The region's IHaI in the earlier rounds, and each change judged against its uncertainty."""
+    points = []
+    for other in earlier:
+        found = other.row(code)
+        if found is not None and _value(found, "ihai") is not None:
+            points.append((round_year(other), other.methodology, found))
+    if not points or _value(row, "ihai") is None:
+        return []
+    points.append((round_year(results), results.methodology, row))
+    listed = "; ".join(
+        f"{year} {score(found['ihai'], methodology.band_edges)} ({found['category']}, kerangka {methodology.name})"
+        for year, methodology, found in points
+    )
+    sentences = [f"Tren IHaI antarputaran: {listed}."]
+    for (year, methodology, before), (later, _, after) in zip(points, points[1:], strict=False):
+        step = change(before["ihai"], _value(before, "ihai_se"), after["ihai"], _value(after, "ihai_se"), methodology.z)
+        judged = "lebih besar dari ketidakpastiannya" if step.significant else "masih dalam ketidakpastian"
+        sentences.append(f"Perubahan {year}–{later}: {step.direction} {number(abs(step.difference))}, {judged}.")
+    return sentences
+
+
+def _card_text(row: pd.Series, results: Results, weakest: _Weakest, counts: _MeasuredCounts, earlier: Sequence[Results] = ()) -> str:
     methodology = results.methodology
     if not bool(row["publishable"]):
         body = _unpublishable_sentences(row, methodology)
     else:
         coverage = _kabkota_sentences if row["level"] == "kabkota" else _aggregate_sentences
-        body = [*_score_sentences(row, weakest, methodology.band_edges), *coverage(row, methodology, counts), _framework_sentence(methodology)]
+        body = [
+            *_score_sentences(row, weakest, methodology.band_edges),
+            *coverage(row, methodology, counts),
+            _framework_sentence(methodology),
+            *_history_sentences(str(row["code"]), row, results, earlier),
+        ]
     if results.synthetic:
         body.append(f"Catatan: angka ini berasal dari {SYNTHETIC_LABEL}, bukan hasil resmi Kemendagri.")
     return f"{_display_name(row)}. " + " ".join(body)
@@ -197,18 +235,28 @@ def _metadata(row: pd.Series, results: Results, weakest: _Weakest) -> dict[str, 
     }
 
 
-def _card(row: pd.Series, results: Results, counts: _MeasuredCounts) -> RegionCard:
+def _card(row: pd.Series, results: Results, counts: _MeasuredCounts, earlier: Sequence[Results] = ()) -> RegionCard:
     weakest = _Weakest.of(row, results.methodology)
     return RegionCard(
         id=card_id(str(row["code"])),
         title=f"IHaI {row['year']} {_display_name(row)}",
-        text=_card_text(row, results, weakest, counts),
+        text=_card_text(row, results, weakest, counts, earlier),
         metadata=_metadata(row, results, weakest),
         summary=_summary(row, weakest),
     )
 
 
-def build_region_cards(results: Results) -> list[RegionCard]:
-    """One card per results row (kab/kota, province, nation), in the table's order."""
-    counts = _MeasuredCounts.of(results)
-    return [_card(row, results, counts) for _, row in results.table.iterrows()]
+def build_region_cards(rounds: Results | Sequence[Results]) -> list[RegionCard]:
+    """One card per region of any round: the latest round's rows in the table's order, each with the region's
+    earlier rounds, then the regions only earlier rounds measured, from the latest round that did."""
+    ordered = sorted([rounds] if isinstance(rounds, Results) else rounds, key=round_year)
+    cards: list[RegionCard] = []
+    seen: set[str] = set()
+    for position in range(len(ordered) - 1, -1, -1):
+        results, earlier = ordered[position], ordered[:position]
+        counts = _MeasuredCounts.of(results)
+        for _, row in results.table.iterrows():
+            if str(row["code"]) not in seen:
+                seen.add(str(row["code"]))
+                cards.append(_card(row, results, counts, earlier))
+    return cards

@@ -70,7 +70,7 @@ def run_report(args: argparse.Namespace, settings: Settings) -> int:
     from knowledge.guidance import load_guidance
     from reports.builder import ReportBuilder
     from reports.content import ReportError
-    from reports.rounds import load_rounds
+    from scoring.rounds import load_rounds
 
     if args.out.suffix.lower() != ".pdf":
         return _user_error(f"--out harus berakhiran .pdf: {args.out}")
@@ -80,7 +80,7 @@ def run_report(args: argparse.Namespace, settings: Settings) -> int:
     try:
         code = region_code(args.region, gazetteer)
         username = bot_username(settings.telegram_bot_username)
-        builder = ReportBuilder(load_rounds(args.results), gazetteer, load_guidance(), username)
+        builder = ReportBuilder(load_rounds(args.results).rounds, gazetteer, load_guidance(), username)
         report = builder.report(code, args.year)
         pdf = builder.pdf(code, args.year)
     except (ValueError, ReportError) as error:
@@ -110,15 +110,15 @@ def _write_atomically(path: Path, data: bytes) -> None:
 def run_target(args: argparse.Namespace, settings: Settings) -> int:
     from core.gazetteer import get_gazetteer
     from reports.content import plain_rows, region_title
-    from reports.rounds import load_rounds, round_year
     from reports.target import TargetError, caveat_lines, plan_lines, plan_target, table_lines
+    from scoring.rounds import load_rounds, round_year
 
     gazetteer = get_gazetteer()
     try:
         code = region_code(args.region, gazetteer)
     except ValueError as error:
         return _user_error(str(error))
-    rounds = {round_year(results): results for results in load_rounds(args.results)}
+    rounds = {round_year(results): results for results in load_rounds(args.results).rounds}
     year = args.year or max(rounds)
     if year not in rounds:
         return _user_error(f"Hasil IHaI tahun {year} tidak dimuat (tersedia: {', '.join(map(str, sorted(rounds)))}).")

@@ -8,7 +8,6 @@ uncertainty (z × √(SE₁² + SE₂²)).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -19,9 +18,9 @@ from core.constants import FORUMS, KABKOTA, NATIONAL_CODE, PROVINSI
 from core.gazetteer import Gazetteer
 from core.numbers import chance, count, interval, number, percent, score
 from knowledge.guidance import ForumAction, GuidanceDoc, actions_for
-from reports.rounds import round_year
 from scoring.methodology import Methodology
 from scoring.results import SYNTHETIC_LABEL, UNWEIGHTED, Results, aspect_column, dimension_column
+from scoring.rounds import change, round_year
 
 Row = dict[str, Any]
 # Below this chance of lying in its band, a category is called not yet certain (as the assistant does).
@@ -346,12 +345,13 @@ class _Composer:
         if previous is None:
             return "–"
         before_results, before = previous
-        change = row["ihai"] - before["ihai"]
-        margin = results.methodology.z * math.hypot(row["ihai_se"], before["ihai_se"])
-        sign = "+" if change >= 0 else "−"
-        verdict = "melebihi ketidakpastian" if abs(change) > margin else "dalam batas ketidakpastian"
+        moved = change(before["ihai"], before["ihai_se"], row["ihai"], row["ihai_se"], results.methodology.z)
+        sign = "+" if moved.difference >= 0 else "−"
+        verdict = {True: "melebihi ketidakpastian", False: "dalam batas ketidakpastian"}.get(
+            moved.significant, "galat baku tidak tersedia"
+        )
         framework = "; kerangka berganti" if before_results.methodology.id != results.methodology.id else ""
-        return f"{sign}{number(abs(change))} ({verdict}{framework})"
+        return f"{sign}{number(abs(moved.difference))} ({verdict}{framework})"
 
     def _trend_notes(self) -> list[str]:
         series = self._series()

@@ -22,6 +22,13 @@ def register(subcommands: argparse._SubParsersAction, settings: Settings) -> Non
         "--out", type=Path, help=f"folder tujuan (bawaan {settings.sample_dir}; gaya form: {settings.data_dir / 'sample-form'})"
     )
     sample.add_argument("--seed", type=int, default=settings.sample_seed)
+    sample.add_argument(
+        "--year",
+        type=int,
+        choices=(2023, 2024, 2025),
+        default=2025,
+        help="putaran: 2025 (kerangka Asta Cita, dikalibrasi ke fakta 2025) atau 2023/2024 (kerangka 10 variabel)",
+    )
     sample.add_argument("--format", choices=("parquet", "csv", "xlsx"), default="parquet")
     sample.add_argument(
         "--style",
@@ -33,11 +40,19 @@ def register(subcommands: argparse._SubParsersAction, settings: Settings) -> Non
 
     score = subcommands.add_parser("score", help="hitung IHaI dari satu atau beberapa file ekspor e-survei")
     score.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="CSV, XLSX atau Parquet")
-    score.add_argument("--out", type=Path, default=settings.results_dir, help="folder hasil")
+    score.add_argument(
+        "--out", type=Path, help=f"folder hasil (bawaan: {settings.results_dir}/<tahun putaran>, satu folder per putaran)"
+    )
+    score.add_argument("--year", type=int, help="tahun putaran (bawaan: tahun sebagian besar isian survei)")
     score.add_argument(
         "--methodology",
-        default=settings.methodology,
-        help="id kerangka (ihai-2025, ihai-2023) atau path file .toml",
+        help=f"id kerangka (ihai-2025, ihai-2023) atau path file .toml (bawaan: kerangka sampel, atau {settings.methodology})",
+    )
+    score.add_argument(
+        "--weightings",
+        type=int,
+        metavar="N",
+        help="jumlah pembobotan acak (Dirichlet) untuk analisis kepekaan bobot (bawaan dari kerangka: 1000)",
     )
     score.add_argument("--mapping", type=Path, help="file pemetaan kolom (.toml) untuk ekspor formulir")
     score.add_argument("--weighting", help="pembobotan populasi: sex, age_group, atau sex,age_group (raking)")
@@ -65,7 +80,7 @@ def run_sample(args: argparse.Namespace, settings: Settings) -> int:
     from core.gazetteer import get_gazetteer
     from scoring.methodology import load_methodology
     from scoring.report import OutputError, check_output_dir, output_problem
-    from scoring.sample import generate_sample, write_sample
+    from scoring.sample import generate_sample, round_framework, write_sample
     from scoring.sample_form import to_form_style
     from scoring.sample_population import synthetic_population
 
@@ -74,8 +89,8 @@ def run_sample(args: argparse.Namespace, settings: Settings) -> int:
     try:
         check_output_dir(out, owned=None)
         with console.status("Membuat data sampel sintetis…"):
-            methodology, gazetteer = load_methodology("ihai-2025"), get_gazetteer()
-            export = generate_sample(args.seed, methodology, gazetteer)
+            methodology, gazetteer = load_methodology(round_framework(args.year)), get_gazetteer()
+            export = generate_sample(args.seed, methodology, gazetteer, year=args.year)
             if args.style == "form":
                 export = to_form_style(export, methodology, gazetteer)
             try:
@@ -84,7 +99,9 @@ def run_sample(args: argparse.Namespace, settings: Settings) -> int:
                 raise output_problem(out, error) from None
     except OutputError as error:
         return _user_error(str(error))
-    console.print(f"[bold yellow]DATA SAMPEL SINTETIS[/] ({count(len(export.frame))} baris, seed {args.seed}) → {path}")
+    console.print(
+        f"[bold yellow]DATA SAMPEL SINTETIS[/] putaran {args.year} ({count(len(export.frame))} baris, seed {args.seed}) → {path}"
+    )
     return 0
 
 
@@ -112,11 +129,17 @@ def run_score(args: argparse.Namespace, settings: Settings) -> int:
     from scoring.methodology import load_methodology
     from scoring.pipeline import run_scoring
     from scoring.report import OutputError, check_output_dir, write_outputs
+    from scoring.rounds import round_directory, sibling_rounds
 
     console = Console(stderr=True)
-    methodology, gazetteer = load_methodology(args.methodology), get_gazetteer()
+    methodology, gazetteer = load_methodology(args.methodology or _sample_framework(args.inputs, settings)), get_gazetteer()
+    if args.weightings is not None and args.weightings < 0:
+        return _user_error("--weightings harus bilangan bulat 0 atau lebih.")
     try:
-        check_output_dir(args.out)
+        if args.out is not None:
+            check_output_dir(args.out)
+        else:  # the round's folder is known only once the year is read: check where it will go now
+            check_output_dir(settings.results_dir, owned=None)
     except OutputError as error:
         return _user_error(str(error))
     mapping = None if args.mapping is None else load_mapping(args.mapping, methodology, gazetteer)
@@ -130,14 +153,56 @@ def run_score(args: argparse.Namespace, settings: Settings) -> int:
         def on_step(label: str) -> None:
             progress.update(task, description=label, advance=1)
 
-        run = run_scoring(args.inputs, methodology, gazetteer, on_step=on_step, mapping=mapping, weighting=weighting)
+        run = run_scoring(
+            args.inputs,
+            methodology,
+            gazetteer,
+            on_step=on_step,
+            mapping=mapping,
+            weighting=weighting,
+            year=args.year,
+            draws=args.weightings,
+        )
         on_step("Menulis hasil")
+        out = args.out if args.out is not None else round_directory(settings.results_dir, run.year)
         try:
-            write_outputs(run, args.out)
+            if args.out is None:
+                check_output_dir(out)
+            write_outputs(run, out, sibling_rounds(out))
         except OutputError as error:
             return _user_error(str(error))
-    console.print(summary_table(run, args.out))
+    for note in round_notes(run):
+        console.print(f"[yellow]Catatan:[/] {note}")
+    console.print(summary_table(run, out))
     return 0
+
+
+def _sample_framework(inputs: list[Path], settings: Settings) -> str:
+    """The framework the sample manifests beside the inputs name, when they all name the same one; else the
+    configured framework."""
+    import json
+
+    from scoring.results import SAMPLE_MANIFEST_SUFFIX
+
+    named = set()
+    for path in inputs:
+        manifest = path.with_name(path.stem + SAMPLE_MANIFEST_SUFFIX)
+        try:
+            named.add(json.loads(manifest.read_text(encoding="utf-8")).get("methodology"))
+        except (OSError, ValueError, AttributeError):
+            return settings.methodology  # no manifest (real data), or a broken one the run itself reports
+    return named.pop() if len(named) == 1 and None not in named else settings.methodology
+
+
+def round_notes(run: ScoringRun) -> list[str]:
+    """What the operator should know about the round's year and framework."""
+    notes = []
+    if run.data_year is not None:
+        notes.append(f"sebagian besar isian survei bertahun {run.data_year}, tetapi hasil dicatat sebagai putaran {run.year} (--year).")
+    if run.year not in run.methodology.years:
+        years = ", ".join(str(year) for year in run.methodology.years)
+        notes.append(f"kerangka {run.methodology.id} dibuat untuk putaran {years}, bukan {run.year}.")
+    return notes
 
 
 def run_suggest(args: argparse.Namespace, settings: Settings) -> int:
@@ -178,7 +243,7 @@ def summary_table(run: ScoringRun, out_dir: Path):
     results, quality = run.results, run.quality
     kabkota = results[results["level"] == "kabkota"]
     national = results[results["level"] == "nasional"]
-    title = f"IHaI {run.year} — {run.methodology.name}"
+    title = f"IHaI putaran {run.year} — {run.methodology.name}"
     if run.provenance.synthetic:
         title += " — DATA SAMPEL SINTETIS"
     table = Table(title=title, show_header=False)

@@ -6,7 +6,9 @@ Scoring rules (all constants come from the methodology):
 - a respondent's variable score is the mean of the variable's answered items;
 - a kab/kota's variable estimate is the weighted mean of its respondents' variable scores;
 - IHaI = Σ w_v × variable estimate = the weighted mean of each respondent's composite Σ w_v × score_v;
-- a dimension is the weight-averaged mean of its variables;
+- a dimension is the weight-averaged mean of its variables, i.e. the weighted mean of each respondent's
+  dimension score (the weight-averaged mean of the respondent's variable scores in it), whose Taylor SE is
+  computed like the IHaI's;
 - an aspect is the variable-weighted mean of that aspect's item means, each item mean taken over the
   respondents who answered the item.
 
@@ -29,7 +31,7 @@ import pandas as pd
 
 from core.constants import KABKOTA
 from scoring.methodology import Methodology
-from scoring.results import aspect_column, dimension_column
+from scoring.results import aspect_column, dimension_column, dimension_se_column
 
 WEIGHT = "weight"
 
@@ -43,22 +45,23 @@ def estimate_columns(methodology: Methodology) -> list[str]:
     return (
         [KABKOTA, "n_respondents", "sum_weights", "ihai", "ihai_se", "ihai_ci_low", "ihai_ci_high"]
         + [dimension_column(key) for key in methodology.dimension_keys]
+        + [dimension_se_column(key) for key in methodology.dimension_keys]
         + methodology.variable_keys
         + [aspect_column(key) for key in methodology.aspect_keys]
     )
 
 
 def item_scores(answers: np.ndarray, methodology: Methodology) -> np.ndarray:
-    """Answers (items × respondents, NaN = blank) on the 0..score_max scale; blanks stay NaN."""
+    """Answers (items × respondents, NaN = blank) on the 0..score_max scale, in place; blanks stay NaN."""
     scale = methodology.scale
     per_point = scale.score_max / (scale.max - scale.min)
     reverse = np.array([item.reverse for item in methodology.items])
     # (answer − min)·p forward and (answer − max)·(−p) = (max − answer)·p reversed: one expression for both.
     origin = np.where(reverse, scale.max, scale.min).astype(np.float64)
     slope = np.where(reverse, -per_point, per_point)
-    scores = answers - origin[:, None]
-    scores *= slope[:, None]  # in place: one matrix allocated, not two
-    return scores
+    answers -= origin[:, None]
+    answers *= slope[:, None]
+    return answers
 
 
 def aspect_weights(methodology: Methodology) -> np.ndarray:
@@ -181,19 +184,22 @@ def estimate_kabkota(
     blank_weights = np.zeros((n_groups, n_items))
     blank_counts = np.zeros((n_groups, n_items), dtype=np.int64)
     composite = np.empty(len(accepted))
-    items = accepted[methodology.item_keys]
+    by_dimension = dimension_weights(methodology)
+    dimension_scores = np.empty((by_dimension.shape[1], len(accepted)))
     for start in range(0, len(accepted), BLOCK_ROWS):
         block = slice(start, start + BLOCK_ROWS)
         g, wb = groups[block], w[block]
         # Quantities × respondents throughout: each quantity is then one contiguous row for np.bincount.
-        # pandas keeps the answers as an items × respondents block, so the transpose is free and the cast
-        # to float64 is the only copy.
-        answers = items.iloc[block].to_numpy().T.astype(np.float64, order="C")
+        # Each item column is cast straight into its row: one float64 matrix, no transposed copy.
+        answers = np.empty((n_items, len(g)))
+        for row, key in enumerate(methodology.item_keys):
+            answers[row] = accepted[key].to_numpy()[block]
         filled = item_scores(answers, methodology)
         blank = np.isnan(filled)
         np.copyto(filled, 0.0, where=blank)  # blanks then add nothing to any sum; `blank` remembers them
         per_variable = variable_scores(filled, blank, n_variables)
         composite[block] = methodology.weights @ per_variable
+        dimension_scores[:, block] = by_dimension.T @ per_variable
         sums += weighted_group_sums(g, wb, [np.ones_like(wb), composite[block], *per_variable, *filled], n_groups)
         for item, row in enumerate(blank):
             missing = np.flatnonzero(row)
@@ -209,6 +215,11 @@ def estimate_kabkota(
         item_means = sums[:, 2 + n_variables :] / answered  # NaN for an item nobody in the kab/kota answered
     se = weighted_mean_se(groups, composite, w, ihai, total, n, centre)
     margin = methodology.z * se
+    dimensions = variables @ by_dimension
+    dimensions_se = [
+        weighted_mean_se(groups, scores, w, dimensions[:, index], total, n, centre)
+        for index, scores in enumerate(dimension_scores)
+    ]
 
     frame = pd.DataFrame(
         np.column_stack(
@@ -218,7 +229,8 @@ def estimate_kabkota(
                 se,
                 ihai - margin,
                 ihai + margin,
-                variables @ dimension_weights(methodology),
+                dimensions,
+                *dimensions_se,
                 variables,
                 _nan_weighted_mean(item_means, aspect_weights(methodology)),
             ]

@@ -81,6 +81,25 @@ class Variable(_Frozen):
     keywords: tuple[str, ...] = ()
 
 
+class Alternative(_Frozen):
+    """A named weighting for the sensitivity analysis: equal variable weights, or dimension weights (percent)."""
+
+    name: str
+    equal_variables: bool = False
+    dimensions: dict[str, float] | None = None
+
+
+class SensitivitySettings(_Frozen):
+    """The plausible weightings `scoring.sensitivity` recomputes the IHaI under."""
+
+    # Dirichlet draws around the weights, with α = concentration × weight: a weight w varies by about
+    # ±sqrt(w(1 − w) / (concentration + 1)), e.g. 15% ± 3.6 points at concentration 100.
+    draws: int = Field(default=1000, ge=0)
+    concentration: float = Field(default=100.0, gt=0)
+    seed: int = 0
+    alternatives: tuple[Alternative, ...] = ()
+
+
 class Methodology(_Frozen):
     """A validated framework. `sha256` identifies the exact file it was read from."""
 
@@ -96,6 +115,7 @@ class Methodology(_Frozen):
     aspects: tuple[Aspect, ...]
     dimensions: tuple[Dimension, ...]
     variables: tuple[Variable, ...]
+    sensitivity: SensitivitySettings = SensitivitySettings()
     sha256: str = ""
     source_path: str = ""
 
@@ -177,6 +197,12 @@ def _check_consistency(methodology: Methodology) -> list[str]:
         repeated = sorted({key for key in keys if keys.count(key) > 1})
         if repeated:
             problems.append(f"{label} muncul lebih dari sekali: {', '.join(repeated)}")
+
+    for alternative in methodology.sensitivity.alternatives:
+        if alternative.equal_variables == (alternative.dimensions is not None):
+            problems.append(f"bobot alternatif '{alternative.name}': isi salah satu, equal_variables atau dimensions")
+        elif alternative.dimensions is not None and set(alternative.dimensions) != dimension_keys:
+            problems.append(f"bobot alternatif '{alternative.name}' harus memberi bobot tepat untuk setiap dimensi")
 
     bands = methodology.categories.bands
     lowers = [band.lower for band in bands]

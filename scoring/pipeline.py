@@ -40,6 +40,7 @@ from scoring.quality import (
     settle,
 )
 from scoring.results import SAMPLE_MANIFEST_SUFFIX, UNWEIGHTED
+from scoring.sensitivity import plausible_weightings
 from scoring.weighting import Population, calibrate, method_label
 
 
@@ -78,6 +79,10 @@ class ScoringRun:
     # What the manifest says about the column mapping and the population weighting (None: not used).
     mapping: dict | None = None
     weighting: dict | None = None
+    # The weightings of the sensitivity analysis (`Weightings.summary`).
+    sensitivity: dict | None = None
+    # The year the submissions point to, when `--year` set another one.
+    data_year: int | None = None
 
     @property
     def rows_read(self) -> int:
@@ -265,8 +270,13 @@ def run_scoring(
     on_step: Step = lambda _label: None,
     mapping: Mapping | None = None,
     weighting: WeightingRequest | None = None,
+    year: int | None = None,
+    draws: int | None = None,
 ) -> ScoringRun:
-    """Read, check, weight, estimate and aggregate. `on_step` is told each stage, for a progress display."""
+    """Read, check, weight, estimate and aggregate. `on_step` is told each stage, for a progress display.
+
+    The round's year is `year` when given, else the year most submissions fall in; `draws` overrides the
+    framework's number of Dirichlet weightings of the sensitivity analysis."""
     on_step("Membaca dan memeriksa file survei")
     provenance = sample_provenance(paths)
     sources = _open_all(paths, methodology, mapping)
@@ -282,17 +292,27 @@ def run_scoring(
         weighting_entry = calibration.summary(weighting.population, weighting.min_cell)
     kabkota = estimate_kabkota(respondents, methodology, centre)
     on_step("Menyusun provinsi dan nasional")
-    year = survey_year(quality.accepted, methodology)
+    data_year = survey_year(quality.accepted, methodology)
+    weightings = plausible_weightings(methodology, draws)
     results = build_results(
-        kabkota, methodology, gazetteer, year=year, synthetic=provenance.synthetic, weighting=label, weighting_by_code=by_code
+        kabkota,
+        methodology,
+        gazetteer,
+        year=data_year if year is None else year,
+        synthetic=provenance.synthetic,
+        weighting=label,
+        weighting_by_code=by_code,
+        weightings=weightings,
     )
     return ScoringRun(
         results=results,
         quality=quality,
         inputs=inputs,
         provenance=provenance,
-        year=year,
+        year=data_year if year is None else year,
         methodology=methodology,
         mapping=None if mapping is None else {"path": str(mapping.path), "sha256": mapping.sha256},
         weighting=weighting_entry,
+        sensitivity=weightings.summary(methodology),
+        data_year=data_year if year is not None and year != data_year else None,
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -35,9 +36,13 @@ from scoring.results import (
     RESULTS_PARQUET,
     RESULTS_XLSX,
     SYNTHETIC_LABEL,
+    Results,
     aspect_column,
     dimension_column,
+    dimension_se_column,
 )
+from scoring.rounds import RoundTable, round_year
+from scoring.workbook import Workbook, trend_sheet
 
 
 class OutputError(RuntimeError):
@@ -67,6 +72,9 @@ _FIXED_HEADERS = {
     "weakest_variable": "Variabel Terlemah",
     "rank_in_province": "Peringkat di Provinsi",
     "rank_national": "Peringkat Nasional",
+    "category_stability": "Kategori Tetap di Bobot Lain",
+    "rank_low": "Peringkat Nasional Terbaik (Bobot Lain)",
+    "rank_high": "Peringkat Nasional Terburuk (Bobot Lain)",
     "ihai_min": "IHaI Terendah Kab/Kota",
     "ihai_max": "IHaI Tertinggi Kab/Kota",
     "n_kabkota_total": "Jumlah Kab/Kota",
@@ -87,6 +95,7 @@ def excel_headers(methodology: Methodology) -> dict[str, str]:
     """Indonesian column headers for officials, with the framework's own names."""
     headers = dict(_FIXED_HEADERS)
     headers.update({dimension_column(d.key): f"Dimensi {d.name}" for d in methodology.dimensions})
+    headers.update({dimension_se_column(d.key): f"Galat Baku Dimensi {d.name}" for d in methodology.dimensions})
     headers.update({v.key: f"{v.key.upper()} {v.name}" for v in methodology.variables})
     headers.update({aspect_column(a.key): f"Aspek {a.name}" for a in methodology.aspects})
     return headers
@@ -117,6 +126,7 @@ def build_manifest(run: ScoringRun, outputs: dict[str, str] | None = None) -> di
         },
         "mapping": run.mapping,
         "weighting": run.weighting or {"method": "none"},
+        "sensitivity": run.sensitivity,
         "outputs": outputs or {},
     }
 
@@ -154,6 +164,9 @@ def _notes_sheet(run: ScoringRun) -> pd.DataFrame:
         ("Minimum responden untuk publikasi", str(methodology.survey.min_publishable)),
         ("Tingkat kepercayaan", percent(methodology.survey.confidence_level)),
         ("Pembobotan", _weighting_note(run)),
+        ("Kepekaan bobot", _sensitivity_note(run)),
+        ("Tren", "Perubahan antarputaran disebut bermakna bila selisihnya melampaui 1,96 kali galat baku gabungan "
+         "kedua putaran (uji beda, 95%). IHaI dan empat dimensi dapat dibandingkan antarkerangka; variabel tidak."),
     ]
     if run.provenance.synthetic:
         notes.insert(0, ("PERHATIAN", SYNTHETIC_LABEL))
@@ -171,6 +184,16 @@ def _weighting_note(run: ScoringRun) -> str:
     )
 
 
+def _sensitivity_note(run: ScoringRun) -> str:
+    summary = run.sensitivity or {}
+    return (
+        f"Kategori dan peringkat kab/kota dihitung ulang dengan {count(summary.get('weightings', 0))} pembobotan yang "
+        f"masuk akal ({count(summary.get('dirichlet_draws', 0))} tarikan Dirichlet di sekitar bobot, ditambah "
+        f"{', '.join(summary.get('alternatives', [])) or 'tanpa alternatif'}): kolom Kategori Tetap di Bobot Lain "
+        "adalah bagian pembobotan yang mempertahankan kategori; peringkat terbaik–terburuk adalah persentil ke-5–95."
+    )
+
+
 def _quality_sheet(run: ScoringRun) -> pd.DataFrame:
     quality = run.quality
     rows = [("Baris dibaca", "", run.rows_read), ("Diterima", "", len(quality.accepted))]
@@ -181,20 +204,34 @@ def _quality_sheet(run: ScoringRun) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Keterangan", "Penjelasan", "Jumlah"])
 
 
-def write_excel(run: ScoringRun, path: Path) -> None:
-    headers = excel_headers(run.methodology)
+LEVEL_SHEETS = (("Kab-Kota", "kabkota"), ("Provinsi", "provinsi"), ("Nasional", "nasional"))  # Excel forbids "/"
+
+
+def round_sheet_name(year: int) -> str:
+    return f"Putaran {year}"
+
+
+def write_excel(run: ScoringRun, path: Path, other_rounds: Sequence[Results] = ()) -> None:
+    """The officials' workbook (`scoring.workbook`): this round's kab/kota, provinces and nation, a sheet per
+    other round, the trend over all of them, the methodology and the data-quality summary."""
     results = run.results
-
-    def sheet(frame: pd.DataFrame, name: str, startrow: int = 0) -> None:
-        neutralise_frame(frame).to_excel(writer, sheet_name=name, index=False, startrow=startrow)
-
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, level in (("Kab-Kota", "kabkota"), ("Provinsi", "provinsi"), ("Nasional", "nasional")):
-            sheet(results[results["level"] == level].rename(columns=headers), name)
+    workbook = Workbook(path, run.methodology)
+    try:
+        headers = excel_headers(run.methodology)
+        for name, level in LEVEL_SHEETS:
+            workbook.sheet(name, results[results["level"] == level], headers)
+        others = sorted((entry for entry in other_rounds if round_year(entry) != run.year), key=round_year)
+        for entry in others:
+            workbook.sheet(round_sheet_name(round_year(entry)), entry.table, excel_headers(entry.methodology))
+        tables = [RoundTable(run.year, run.methodology.id, results)]
+        tables += [RoundTable(round_year(entry), entry.methodology.id, entry.table) for entry in others]
+        trend_sheet(workbook, tables, run.methodology.z)
         notes = _notes_sheet(run)
-        sheet(notes, "Metodologi")
-        sheet(_methodology_sheet(run.methodology), "Metodologi", startrow=len(notes) + 2)
-        sheet(_quality_sheet(run), "Kualitas Data")
+        sheet = workbook.sheet("Metodologi", notes, {}, filters=False)
+        workbook.sheet("Metodologi", _methodology_sheet(run.methodology), {}, start_row=len(notes) + 2, sheet=sheet)
+        workbook.sheet("Kualitas Data", _quality_sheet(run), {}, filters=False)
+    finally:
+        workbook.close()
 
 
 def write_quarantine(quarantine: pd.DataFrame, path: Path) -> None:
@@ -231,8 +268,9 @@ def check_output_dir(out_dir: Path, owned: tuple[str, ...] | None = OUTPUT_FILES
         raise output_problem(out_dir, error) from None
 
 
-def write_outputs(run: ScoringRun, out_dir: Path) -> dict:
-    """Write every output file and return the manifest.
+def write_outputs(run: ScoringRun, out_dir: Path, other_rounds: Sequence[Results] = ()) -> dict:
+    """Write every output file and return the manifest. `other_rounds` (the rounds beside this one) get a
+    sheet each in the workbook and join its trend sheet.
 
     The files are written into a staging folder that replaces `out_dir` in one step, so a reader (or a
     run killed half-way) only ever sees the previous complete set or the new one.
@@ -244,7 +282,7 @@ def write_outputs(run: ScoringRun, out_dir: Path) -> dict:
         with replacing_directory(out_dir, owned=OUTPUT_FILES) as staging:
             run.results.to_parquet(staging / RESULTS_PARQUET, index=False)
             neutralise_frame(run.results).to_csv(staging / RESULTS_CSV, index=False)
-            write_excel(run, staging / RESULTS_XLSX)
+            write_excel(run, staging / RESULTS_XLSX, other_rounds)
             write_quarantine(run.quality.quarantine, staging / QUARANTINE_CSV)
             outputs = {name: file_sha256(staging / name) for name in (RESULTS_PARQUET, RESULTS_CSV, RESULTS_XLSX, QUARANTINE_CSV)}
             manifest = build_manifest(run, outputs)

@@ -46,6 +46,11 @@ TRAILING_COLUMNS = [
     "weakest_variable",
     "rank_in_province",
     "rank_national",
+    # Kab/kota only (scoring/sensitivity.py): the share of plausible weightings that keep the category, and
+    # the 5th–95th percentile of the national rank over them.
+    "category_stability",
+    "rank_low",
+    "rank_high",
     # Province and nation only: how many kab/kota stand behind the mean.
     "ihai_min",
     "ihai_max",
@@ -60,6 +65,10 @@ def dimension_column(key: str) -> str:
     return f"dim_{key}"
 
 
+def dimension_se_column(key: str) -> str:
+    return f"dim_{key}_se"
+
+
 def aspect_column(key: str) -> str:
     return f"aspect_{key}"
 
@@ -71,6 +80,7 @@ def result_columns(methodology: Methodology) -> list[str]:
         + COVERAGE_COLUMNS
         + INDEX_COLUMNS
         + [dimension_column(key) for key in methodology.dimension_keys]
+        + [dimension_se_column(key) for key in methodology.dimension_keys]
         + methodology.variable_keys
         + [aspect_column(key) for key in methodology.aspect_keys]
         + TRAILING_COLUMNS

@@ -1,9 +1,14 @@
 """The calibrated synthetic e-survey export behind `ihai sample`.
 
-No IHaI microdata is public, so the project ships a generator instead: one export in the 2025 framework,
-shaped like what the e-survey tool hands a Kesbangpol office (every cell text, region written in several
-ways, a few percent of faulty rows) and calibrated so that scoring it reproduces the published 2025
-headline figures (shared/reference/facts.md). Every file it writes is labelled synthetic.
+No IHaI microdata is public, so the project ships a generator instead: one export per round, shaped like
+what the e-survey tool hands a Kesbangpol office (every cell text, region written in several ways, a few
+percent of faulty rows). The 2025 round is in the 2025 framework and calibrated so that scoring it
+reproduces the published 2025 headline figures (shared/reference/facts.md). The 2023 and 2024 rounds are
+in the 10-variable framework of those years; nothing about their coverage or scores is published, so they
+follow the project's assumptions below (ROUND_PLANS): fewer kab/kota measured (a subset of 2025's), fewer
+at target, and each region's index a random walk back from its 2025 level (a small national rise per year,
+region changes of about ±0.15), its dimension profile and weak dimension persisting. Every file it writes is
+labelled synthetic.
 
 Model: each measured kab/kota gets an expected 0–10 score per item (a region index around a province
 effect, a dimension profile, sometimes one clearly weak dimension, small aspect differences); the
@@ -24,7 +29,7 @@ from openpyxl import Workbook
 
 from core.gazetteer import Gazetteer
 from scoring.formula_guard import neutralise_frame
-from scoring.methodology import Methodology
+from scoring.methodology import Methodology, load_methodology
 from scoring.results import SAMPLE_MANIFEST_SUFFIX, SYNTHETIC_LABEL
 
 # --- Calibration to the published 2025 round (shared/reference/facts.md, "2025 round") ---------------
@@ -117,6 +122,48 @@ RESUBMIT_GAP_SECONDS = (300, 3 * 3600)  # a resubmission's earlier copy came min
 GENERATOR = "scoring.sample"
 ID_PREFIX = "IHAI25-"
 
+# --- Earlier rounds (project assumptions, nothing published; see the module doc) -------------------
+# The IHaI rose by this much a year on average, and each region's level moved by a change of this SD.
+NATIONAL_RISE, REGION_CHANGE_SD = 0.08, 0.15
+# Each year a dimension's deviation moves a little, and so does each variable's within a framework.
+DIMENSION_CHANGE_SD, VARIABLE_CHANGE_SD = 0.08, 0.08
+ROUNDS_SEED_OFFSET = 1  # the trend draws use the generator seeded with (seed, ROUNDS_SEED_OFFSET)
+
+
+@dataclass(frozen=True)
+class RoundPlan:
+    """One survey round of the sample: its framework, size, coverage and survey window."""
+
+    year: int
+    framework: str
+    total_accepted: int
+    n_measured: int
+    n_at_target: int
+    survey_start: np.datetime64
+    survey_days: int
+    source: str
+
+
+ROUND_PLANS = {
+    # Assumed: the 2023 round ran in October, after the national sosialisasi of 22 September 2023.
+    2023: RoundPlan(2023, "ihai-2023", 241_480, 312, 74, np.datetime64("2023-10-02T00:00:00", "s"), 22,
+                    "asumsi proyek (tidak ada angka putaran 2023 yang dipublikasikan)"),
+    2024: RoundPlan(2024, "ihai-2023", 286_915, 336, 96, np.datetime64("2024-03-04T00:00:00", "s"), 22,
+                    "asumsi proyek (tidak ada angka putaran 2024 yang dipublikasikan)"),
+    2025: RoundPlan(2025, "ihai-2025", TOTAL_ACCEPTED, N_MEASURED, N_AT_TARGET, SURVEY_START, SURVEY_DAYS,
+                    "shared/reference/facts.md (putaran IHaI 2025)"),
+}  # fmt: skip
+LATEST_ROUND = 2025
+
+
+def round_framework(year: int) -> str:
+    """The framework a sample round of `year` answers."""
+    return ROUND_PLANS[year].framework
+
+
+def id_prefix(year: int) -> str:
+    return f"IHAI{year % 100:02d}-"
+
 # Columns Excel keeps as text; every other column holds numbers (answers, duration, weight).
 TEXT_COLUMNS = ("respondent_id", "submitted_at", "kabkota", "sex", "age_group")
 
@@ -137,12 +184,14 @@ class SampleExport:
     frame: pd.DataFrame
     calibration: dict
     methodology: str  # id of the framework whose items the rows answer, e.g. "ihai-2025"
+    year: int = LATEST_ROUND  # the survey round
     style: str = CANONICAL  # or "formulir" (scoring.sample_form)
     mapping: str | None = None  # the mapping file's text, for an export that needs one
 
 
-def sample_stem(methodology_id: str, seed: int, style: str = CANONICAL) -> str:
-    base = f"{methodology_id}-sampel-sintetis-seed{seed}"
+def sample_stem(year: int, seed: int, style: str = CANONICAL) -> str:
+    """`ihai-<year>-sampel-sintetis-seed<N>`: named by the round, whose manifest names the framework."""
+    base = f"ihai-{year}-sampel-sintetis-seed{seed}"
     return base if style == CANONICAL else f"{base}-{style}"
 
 
@@ -201,8 +250,10 @@ def _allocate(total: int, low: np.ndarray, shares: np.ndarray) -> np.ndarray:
     return low + whole
 
 
-def draw_sizes(measured: pd.DataFrame, methodology: Methodology, rng: np.random.Generator) -> np.ndarray:
-    """Accepted respondents per measured kab/kota, summing to exactly TOTAL_ACCEPTED."""
+def draw_sizes(
+    measured: pd.DataFrame, methodology: Methodology, rng: np.random.Generator, total: int = TOTAL_ACCEPTED
+) -> np.ndarray:
+    """Accepted respondents per measured kab/kota, summing to exactly `total`."""
     target = methodology.survey.target_respondents
     at_target = (measured["status"] == TARGET).to_numpy()
     kalsel = (measured["province_code"] == KALSEL).to_numpy()
@@ -212,18 +263,29 @@ def draw_sizes(measured: pd.DataFrame, methodology: Methodology, rng: np.random.
     sizes[~at_target & kalsel] = rng.integers(*KALSEL_BELOW_TARGET, (~at_target & kalsel).sum())
     rest = ~at_target & ~kalsel
     low = np.full(rest.sum(), methodology.survey.min_publishable, dtype=np.int64)
-    sizes[rest] = _allocate(TOTAL_ACCEPTED - sizes[~rest].sum(), low, rng.uniform(0.05, 1.0, rest.sum()))
+    sizes[rest] = _allocate(total - sizes[~rest].sum(), low, rng.uniform(0.05, 1.0, rest.sum()))
     if sizes[~at_target].max() >= target:
         raise ValueError("a kab/kota below target drew the target size; the size parameters do not fit")
     return sizes
 
 
-def draw_item_scores(measured: pd.DataFrame, methodology: Methodology, rng: np.random.Generator) -> np.ndarray:
-    """Expected 0–10 score per measured kab/kota (rows) and item (columns, methodology order).
+@dataclass(frozen=True)
+class RegionState:
+    """What the scores of the measured kab/kota (rows) are drawn from: the index level, the dimension
+    deviations (regions × dimensions), the variable deviations (regions × the framework's variables) and
+    the clearly weak dimension of some."""
 
-    The dimension profile and aspect offsets are centred with the variable weights, so they move which
-    dimension is weakest without moving the region's index away from its drawn level.
-    """
+    ihai: np.ndarray
+    dimension: np.ndarray
+    variable: np.ndarray
+    weak: np.ndarray
+    weak_dimension: np.ndarray
+
+    def take(self, index: np.ndarray) -> RegionState:
+        return RegionState(*(values[index] for values in (self.ihai, self.dimension, self.variable, self.weak, self.weak_dimension)))
+
+
+def draw_region_state(measured: pd.DataFrame, methodology: Methodology, rng: np.random.Generator) -> RegionState:
     provinces, province_index = np.unique(measured["province_code"], return_inverse=True)
     kalsel = (measured["province_code"] == KALSEL).to_numpy()
     n_regions = len(measured)
@@ -232,14 +294,55 @@ def draw_item_scores(measured: pd.DataFrame, methodology: Methodology, rng: np.r
     ihai = centre[province_index] + rng.normal(0.0, REGION_SD, n_regions)
     ihai[kalsel] = np.mean(KALSEL_RANGE)
 
-    dimension_of = np.array([methodology.dimension_keys.index(v.dimension) for v in methodology.variables])
     n_dimensions, n_variables = len(methodology.dimension_keys), len(methodology.variables)
-    deviation = rng.normal(0.0, DIMENSION_SD, (len(provinces), n_dimensions))[province_index][:, dimension_of]
-    deviation += rng.normal(0.0, VARIABLE_SD, (n_regions, n_variables))
+    dimension = rng.normal(0.0, DIMENSION_SD, (len(provinces), n_dimensions))[province_index]
+    variable = rng.normal(0.0, VARIABLE_SD, (n_regions, n_variables))
     weak = rng.random(n_regions) < WEAK_SHARE
     weak_dimension = rng.integers(0, n_dimensions, n_regions)
-    deviation -= WEAK_GAP * (weak[:, None] & (dimension_of[None, :] == weak_dimension[:, None]))
+    return RegionState(ihai, dimension, variable, weak, weak_dimension)
+
+
+def earlier_state(latest: RegionState, year: int, methodology: Methodology, seed: int) -> RegionState:
+    """The regions' state `LATEST_ROUND − year` rounds back: the index and dimension deviations walk back
+    by yearly changes, the weak dimension persists, and the variable deviations are the framework's own
+    (drawn once per framework, then walking within it). The same draws serve every year, so the rounds of
+    one seed tell one consistent story."""
+    rng = np.random.default_rng([seed, ROUNDS_SEED_OFFSET])
+    n_regions, n_dimensions = latest.dimension.shape
+    years = LATEST_ROUND - min(ROUND_PLANS)
+    changes = rng.normal(NATIONAL_RISE, REGION_CHANGE_SD, (years, n_regions))
+    dimension_changes = rng.normal(0.0, DIMENSION_CHANGE_SD, (years, n_regions, n_dimensions))
+    back = LATEST_ROUND - year
+    framework_rng = np.random.default_rng([seed, ROUNDS_SEED_OFFSET, len(methodology.variables)])
+    variable = framework_rng.normal(0.0, VARIABLE_SD, (n_regions, len(methodology.variables)))
+    last_of_framework = max(y for y, plan in ROUND_PLANS.items() if plan.framework == methodology.id)
+    variable_changes = framework_rng.normal(0.0, VARIABLE_CHANGE_SD, (years, *variable.shape))
+    variable -= variable_changes[: last_of_framework - year].sum(axis=0)
+    return RegionState(
+        latest.ihai - changes[years - back :].sum(axis=0),
+        latest.dimension - dimension_changes[years - back :].sum(axis=0),
+        variable,
+        latest.weak,
+        latest.weak_dimension,
+    )
+
+
+def draw_item_scores(measured: pd.DataFrame, methodology: Methodology, rng: np.random.Generator) -> np.ndarray:
+    """Expected 0–10 score per measured kab/kota (rows) and item (columns, methodology order)."""
+    return item_scores_of(draw_region_state(measured, methodology, rng), methodology)
+
+
+def item_scores_of(state: RegionState, methodology: Methodology) -> np.ndarray:
+    """The state's expected item scores. The dimension profile and aspect offsets are centred with the
+    variable weights, so they move which dimension is weakest without moving the region's index away from
+    its level."""
+    n_variables = len(methodology.variables)
+    dimension_of = np.array([methodology.dimension_keys.index(v.dimension) for v in methodology.variables])
+    deviation = state.dimension[:, dimension_of]
+    deviation += state.variable
+    deviation -= WEAK_GAP * (state.weak[:, None] & (dimension_of[None, :] == state.weak_dimension[:, None]))
     deviation -= (deviation @ methodology.weights)[:, None]
+    ihai = state.ihai
 
     variable_of = np.array([index for index, variable in enumerate(methodology.variables) for _ in variable.items])
     aspect = np.array([ASPECT_OFFSET.get(item.aspect, 0.0) for item in methodology.items])
@@ -283,10 +386,10 @@ def _time_zone_hours(province_codes: pd.Series) -> np.ndarray:
     return np.where(province_codes.isin(WIT), 9, np.where(province_codes.isin(WITA), 8, 7))
 
 
-def draw_local_times(n: int, rng: np.random.Generator) -> np.ndarray:
-    """Local submission times (datetime64[s]) within the survey window, in daytime hours."""
-    seconds = rng.integers(0, SURVEY_DAYS, n) * 86_400 + DAY_START_HOUR * 3_600 + rng.integers(0, DAY_HOURS * 3_600, n)
-    return SURVEY_START + seconds.astype("timedelta64[s]")
+def draw_local_times(n: int, rng: np.random.Generator, plan: RoundPlan = ROUND_PLANS[LATEST_ROUND]) -> np.ndarray:
+    """Local submission times (datetime64[s]) within the round's survey window, in daytime hours."""
+    seconds = rng.integers(0, plan.survey_days, n) * 86_400 + DAY_START_HOUR * 3_600 + rng.integers(0, DAY_HOURS * 3_600, n)
+    return plan.survey_start + seconds.astype("timedelta64[s]")
 
 
 def format_times(local: np.ndarray, zone_hours: np.ndarray, with_offset: np.ndarray) -> np.ndarray:
@@ -310,9 +413,9 @@ def draw_weights(n: int, rng: np.random.Generator) -> np.ndarray:
     return weights
 
 
-def dirty_counts() -> dict[str, int]:
+def dirty_counts(accepted: int = TOTAL_ACCEPTED) -> dict[str, int]:
     """Faulty rows per kind, together DIRTY_SHARE of all rows."""
-    total = round(TOTAL_ACCEPTED * DIRTY_SHARE / (1.0 - DIRTY_SHARE))
+    total = round(accepted * DIRTY_SHARE / (1.0 - DIRTY_SHARE))
     return {reason: round(total * share) for reason, share in DIRTY_MIX.items()}
 
 
@@ -402,13 +505,18 @@ def _corrupt(rows: _Rows, faulty: dict[str, np.ndarray], methodology: Methodolog
 
 
 def _draw_rows(
-    measured: pd.DataFrame, region: np.ndarray, levels: np.ndarray, methodology: Methodology, rng: np.random.Generator
+    measured: pd.DataFrame,
+    region: np.ndarray,
+    levels: np.ndarray,
+    methodology: Methodology,
+    rng: np.random.Generator,
+    plan: RoundPlan,
 ) -> _Rows:
     """One well-formed row per entry of `region` (an index into `measured`)."""
     n = len(region)
     answers = draw_answers(levels[region], methodology, rng)
     zone = _time_zone_hours(measured["province_code"])[region]
-    local = draw_local_times(n, rng)
+    local = draw_local_times(n, rng, plan)
     with_offset = rng.random(n) < OFFSET_SHARE
     duration = methodology.survey.min_duration_seconds + rng.lognormal(np.log(DURATION_MEDIAN), DURATION_SIGMA, n)
     form = rng.choice(len(REGION_FORMS), n, p=REGION_FORM_SHARES)
@@ -432,19 +540,24 @@ def _resubmissions(rows: _Rows, clean: np.ndarray, count: int, rng: np.random.Ge
     return _Rows(copies.answers, columns, local, copies.zone, copies.with_offset)
 
 
-def _calibration(coverage: pd.DataFrame, counts: dict[str, int], methodology: Methodology) -> dict:
+def _calibration(coverage: pd.DataFrame, counts: dict[str, int], methodology: Methodology, plan: RoundPlan) -> dict:
     """What the export is calibrated to, for the manifest."""
     measured = coverage[coverage["status"] != UNMEASURED]
+    end = plan.survey_start + np.timedelta64(plan.survey_days - 1, "D")
+    facts = {
+        "reporting_eligible_provinces": list(ELIGIBLE_PROVINCES),
+        "kalimantan_selatan_ihai_range": list(KALSEL_RANGE),
+    }
     return {
-        "source": "shared/reference/facts.md (putaran IHaI 2025)",
-        "accepted_respondents": TOTAL_ACCEPTED,
+        "year": plan.year,
+        "source": plan.source,
+        "accepted_respondents": plan.total_accepted,
         "province_codes": sorted(measured["province_code"].unique().tolist()),
         "kabkota_measured": len(measured),
         "kabkota_at_target": int((measured["status"] == TARGET).sum()),
         "target_respondents": methodology.survey.target_respondents,
-        "reporting_eligible_provinces": list(ELIGIBLE_PROVINCES),
-        "kalimantan_selatan_ihai_range": list(KALSEL_RANGE),
-        "survey_period": ["2025-03-03", "2025-03-24"],
+        **(facts if plan.year == LATEST_ROUND else {}),
+        "survey_period": [str(plan.survey_start.astype("datetime64[D]")), str(end.astype("datetime64[D]"))],
         "dirty_rows": sum(counts.values()),
         "dirty_rows_by_reason": counts,
         "kabkota_below_target": measured.loc[measured["status"] == BELOW, "code"].tolist(),
@@ -452,19 +565,57 @@ def _calibration(coverage: pd.DataFrame, counts: dict[str, int], methodology: Me
     }
 
 
-def generate_sample(seed: int, methodology: Methodology, gazetteer: Gazetteer) -> SampleExport:
-    """One synthetic export for `seed`: TOTAL_ACCEPTED clean rows plus DIRTY_SHARE faulty ones.
+def plan_round_coverage(gazetteer: Gazetteer, plan: RoundPlan) -> pd.DataFrame:
+    """`plan_coverage` for a round: 2025's coverage itself, or for an earlier round a subset of it (seed-free,
+    like 2025's): kab/kota below target in 2025 outside Kalimantan Selatan drop out in one random order,
+    leaving every province at least one, and the first of 2025's at-target kab/kota in another random order
+    were at target then. One order for every year, so coverage only grows from round to round."""
+    coverage = plan_coverage(gazetteer)
+    if plan.year == LATEST_ROUND:
+        return coverage
+    rng = np.random.default_rng([COVERAGE_SEED, min(ROUND_PLANS)])
+    status = coverage["status"].to_numpy().copy()
+    measured = coverage.loc[status != UNMEASURED, "province_code"].value_counts().to_dict()
+    dropped, to_drop = 0, int((status != UNMEASURED).sum()) - plan.n_measured
+    for index in rng.permutation(len(coverage)):
+        province = coverage.at[index, "province_code"]
+        if dropped < to_drop and status[index] == BELOW and province != KALSEL and measured[province] > 1:
+            status[index], dropped = UNMEASURED, dropped + 1
+            measured[province] -= 1
+    at_target = rng.permutation(np.flatnonzero(status == TARGET))
+    status[at_target[plan.n_at_target :]] = BELOW
+    return coverage.assign(status=status)
+
+
+def generate_sample(seed: int, methodology: Methodology, gazetteer: Gazetteer, year: int = LATEST_ROUND) -> SampleExport:
+    """One synthetic export of round `year` for `seed`: the round's accepted rows plus DIRTY_SHARE faulty ones.
 
     Rows are in submission order and `respondent_id` follows it, except that each duplicate repeats the id
-    of a later submission (the respondent sent the form twice; the quality rules keep the last).
+    of a later submission (the respondent sent the form twice; the quality rules keep the last). Every round
+    of one seed starts from the same 2025 regions (see `earlier_state`).
     """
+    plan = ROUND_PLANS[year]
+    if methodology.id != plan.framework:
+        raise ValueError(f"putaran {year} memakai kerangka {plan.framework}, bukan {methodology.id}")
     rng = np.random.default_rng(seed)
     coverage = plan_coverage(gazetteer)
     measured = coverage[coverage["status"] != UNMEASURED].reset_index(drop=True)
     sizes = draw_sizes(measured, methodology, rng)
-    levels = latent_levels(draw_item_scores(measured, methodology, rng), methodology)
+    if year == LATEST_ROUND:
+        state = draw_region_state(measured, methodology, rng)
+    else:
+        # The 2025 draws first, in 2025's order, so that the earlier rounds walk back from the same regions.
+        latest = draw_region_state(measured, load_methodology(ROUND_PLANS[LATEST_ROUND].framework), rng)
+        state = earlier_state(latest, year, methodology, seed)
+        coverage = plan_round_coverage(gazetteer, plan)
+        in_round = coverage.loc[coverage["status"] != UNMEASURED, "code"]
+        state = state.take(np.flatnonzero(measured["code"].isin(in_round).to_numpy()))
+        measured = coverage[coverage["status"] != UNMEASURED].reset_index(drop=True)
+        rng = np.random.default_rng([seed, year])
+        sizes = draw_sizes(measured, methodology, rng, plan.total_accepted)
+    levels = latent_levels(item_scores_of(state, methodology), methodology)
 
-    counts = dirty_counts()
+    counts = dirty_counts(plan.total_accepted)
     defects = {reason: count for reason, count in counts.items() if reason != "duplikat"}
     n_clean = int(sizes.sum())
     # Faulty rows come from measured regions like everyone else, in proportion to their size.
@@ -474,7 +625,7 @@ def generate_sample(seed: int, methodology: Methodology, gazetteer: Gazetteer) -
             rng.choice(len(measured), sum(defects.values()), p=sizes / n_clean),
         ]
     )
-    rows = _draw_rows(measured, region, levels, methodology, rng)
+    rows = _draw_rows(measured, region, levels, methodology, rng, plan)
     # Faulty rows were drawn like any other, so consecutive blocks of them are as good as random ones.
     blocks = np.split(np.arange(n_clean, len(region)), np.cumsum(list(defects.values()))[:-1])
     _corrupt(rows, dict(zip(defects, blocks, strict=True)), methodology, rng)
@@ -482,11 +633,12 @@ def generate_sample(seed: int, methodology: Methodology, gazetteer: Gazetteer) -
 
     order = np.argsort(_instants(rows.local, rows.zone), kind="stable")
     rows = rows.take(order)
-    rows.columns["respondent_id"] = np.array([f"{ID_PREFIX}{n:07d}" for n in range(1, len(order) + 1)], dtype=object)
+    prefix = id_prefix(year)
+    rows.columns["respondent_id"] = np.array([f"{prefix}{n:07d}" for n in range(1, len(order) + 1)], dtype=object)
     rows = rows.append(_resubmissions(rows, clean[order], counts["duplikat"], rng)).in_submission_order()
     frame = rows.frame(methodology)
-    calibration = _calibration(coverage, counts, methodology)
-    return SampleExport(frame=frame, calibration=calibration, methodology=methodology.id)
+    calibration = _calibration(coverage, counts, methodology, plan)
+    return SampleExport(frame=frame, calibration=calibration, methodology=methodology.id, year=year)
 
 
 def write_csv(frame: pd.DataFrame, path: Path, localise: bool = True) -> None:
@@ -523,7 +675,7 @@ def write_sample(
     }
     if fmt not in writers:
         raise ValueError(f"format '{fmt}' tidak didukung; pilih parquet, csv, atau xlsx")
-    stem = sample_stem(export.methodology, seed, export.style)
+    stem = sample_stem(export.year, seed, export.style)
     path = out_dir / f"{stem}.{fmt}"
     out_dir.mkdir(parents=True, exist_ok=True)
     writers[fmt](export.frame, path)
@@ -544,6 +696,7 @@ def _write_manifest(export: SampleExport, path: Path, seed: int, files: dict[str
         "label": SYNTHETIC_LABEL,
         "seed": seed,
         "methodology": export.methodology,
+        "year": export.year,
         "style": export.style,
         "rows": len(export.frame),
         "generator": GENERATOR,

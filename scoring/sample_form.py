@@ -106,6 +106,7 @@ def to_form_style(export: SampleExport, methodology: Methodology, gazetteer: Gaz
         frame=pd.DataFrame(columns),
         calibration=export.calibration,
         methodology=export.methodology,
+        year=export.year,
         style=STYLE,
         mapping=form_mapping(methodology),
     )

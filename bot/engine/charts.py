@@ -1,5 +1,5 @@
-"""PNG charts for answers: a region's dimensions against its province and the nation, and a province's
-kab/kota ranking. Drawn with matplotlib's Agg canvas directly (no pyplot), so that concurrent requests
+"""PNG charts for answers: a region's dimensions against its province and the nation, a province's kab/kota
+ranking, and a region's IHaI over the survey rounds. Drawn with matplotlib's Agg canvas directly (no pyplot), so that concurrent requests
 share no global figure state.
 """
 
@@ -70,6 +70,43 @@ def province_ranking_png(province: Row, kabkota: list[Row], methodology: Methodo
         fontsize=7,
     )
     axes.set_title(f"Peringkat kab/kota {province['name']}", fontsize=11)
+    return _png(figure, synthetic)
+
+
+def region_trend_png(
+    region: Row, history: list[tuple[int, Methodology, Row]], methodology: Methodology, synthetic: bool
+) -> bytes:
+    """The IHaI round by round with its 95% interval, the category edges, and a dashed line where the
+    framework changed."""
+    points = [(year, framework, row) for year, framework, row in history if row.get("ihai") is not None]
+    years = [year for year, _, _ in points]
+    values = [row["ihai"] for _, _, row in points]
+    below = [value - row["ihai_ci_low"] for value, (_, _, row) in zip(values, points, strict=True)]
+    above = [row["ihai_ci_high"] - value for value, (_, _, row) in zip(values, points, strict=True)]
+    figure = Figure(figsize=(7.5, 4.2), dpi=_DPI)
+    axes = figure.add_subplot()
+    axes.errorbar(years, values, yerr=[below, above], color=_COLOURS[0], marker="o", capsize=4, linewidth=2,
+                  label=f"IHaI {region['name']} (garis tegak: interval {render.percent(methodology.survey.confidence_level)})")  # fmt: skip
+    for year, value in zip(years, values, strict=True):
+        axes.annotate(render.number(value), (year, value), textcoords="offset points", xytext=(0, 9), ha="center", fontsize=8)
+    low = min(row["ihai_ci_low"] for _, _, row in points)
+    high = max(row["ihai_ci_high"] for _, _, row in points)
+    edges = [band.lower for band in methodology.categories.bands[1:] if low - 1 <= band.lower <= high + 1]
+    axes.set_ylim(min([low, *edges]) - 0.3, max([high, *edges]) + 0.3)
+    for band in methodology.categories.bands[1:]:
+        if band.lower not in edges:
+            continue
+        axes.axhline(band.lower, color="#bbbbbb", linewidth=0.8)
+        axes.text(years[0], band.lower, f" {band.label}", fontsize=7, color="#777777", va="bottom")
+    for (_, before, _), (year, after, _) in zip(points, points[1:], strict=False):
+        if before.id != after.id:
+            axes.axvline(year - 0.5, color="#444444", linestyle="--", linewidth=1)
+            axes.text(year - 0.5, axes.get_ylim()[0], " kerangka berganti", fontsize=7, rotation=90, va="bottom")
+    axes.set_xticks(years, [str(year) for year in years])
+    axes.set_xlim(years[0] - 0.6, years[-1] + 0.6)
+    axes.set_ylabel(f"IHaI (0–{render.number(methodology.scale.score_max, 0)})")
+    axes.set_title(f"Tren IHaI {region['name']}", fontsize=11)
+    axes.legend(fontsize=8, loc="lower right")
     return _png(figure, synthetic)
 
 

@@ -1,14 +1,15 @@
 """A read-only, precomputed view of a results set for answering questions in microseconds.
 
-Built once when the engine starts: one plain dict per region code (NA as None, numpy scalars as Python
-numbers), the publishable kab/kota of each province, and every ranking the engine can be asked for. A
-question then costs dictionary look-ups, never a pandas filter.
+Built once when the engine starts, for every survey round loaded: one plain dict per region code (NA as
+None, numpy scalars as Python numbers), the publishable kab/kota of each province, and every ranking the
+engine can be asked for. A question then costs dictionary look-ups, never a pandas filter. `RoundViews`
+holds the rounds in order; the latest gives the current figures.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -37,6 +38,7 @@ class ResultsView:
     def __init__(self, results: Results) -> None:
         self.methodology: Methodology = results.methodology
         self.synthetic = results.synthetic
+        self.results = results
         records = [{key: _plain(value) for key, value in record.items()} for record in results.table.to_dict("records")]
         self.rows: dict[str, Row] = {row["code"]: row for row in records}
         self.year = int(results.manifest.get("year") or next((row["year"] for row in records), 0))
@@ -84,3 +86,25 @@ class ResultsView:
             for metric in self.metrics
             for scope, members in scopes.items()
         }
+
+
+class RoundViews:
+    """Every loaded round's view, oldest first; `latest` answers everything not asked of another year."""
+
+    def __init__(self, rounds: Sequence[Results]) -> None:
+        views = sorted((ResultsView(results) for results in rounds), key=lambda view: view.year)
+        if not views:
+            raise ValueError("no results to answer from")
+        self.views: dict[int, ResultsView] = {view.year: view for view in views}
+        self.latest = views[-1]
+
+    @property
+    def years(self) -> list[int]:
+        return list(self.views)
+
+    def view(self, year: int) -> ResultsView | None:
+        return self.views.get(year)
+
+    def history(self, code: str) -> list[tuple[ResultsView, Row | None]]:
+        """The region's row in every round, oldest first (None where a round has no row for it)."""
+        return [(view, view.row(code)) for view in self.views.values()]

@@ -85,7 +85,7 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
         return asked
     regions = tuple(dict.fromkeys(_with_list_reference(u, intent, context) + _province_readings(u, intent, level)))
     regions = _its_region(_sibling(u, regions, context, world), u, context, level)
-    if not regions and u.scan.unknown and (spec(intent).needs_region or intent == Intent.FORUM_COCOK):
+    if not regions and u.scan.unknown and (spec(intent).needs_region or intent in (Intent.FORUM_COCOK, Intent.TREN)):
         unknown = u.scan.unknown[0]
         return Decision(Intent.TIDAK_DIKENAL, slots=slots, choices=unknown.suggestions, surface=unknown.surface,
                         pending_text=u.text, query=u.query, asked=intent)  # fmt: skip
@@ -129,8 +129,13 @@ def _refined(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
         return Intent.PERINGKAT  # "bottom 5 riau": a count and an end make a ranking
     if intent == Intent.FORUM_COCOK and slots.all_forums:
         return Intent.SARAN
-    if intent == Intent.BANDINGKAN and slots.trend and len(u.regions) < 2:
-        return Intent.PROFIL  # "dibanding tahun lalu": one round is loaded, the profile says so
+    if intent == Intent.TREN and len(slots.years) == 1 and not slots.trend and not lexicon.OVER_TIME.search(u.query):
+        return Intent.PROFIL  # "ihai sleman 2024": that round's figures, not a series
+    over_time = slots.trend or len(slots.years) >= 2
+    if intent == Intent.BANDINGKAN and (over_time or slots.years) and len(u.regions) < 2:
+        return Intent.TREN  # "dibanding 2024", "dibanding tahun lalu": one region against its earlier rounds
+    if intent in (Intent.PROFIL, Intent.PROVINSI) and over_time:
+        return Intent.TREN  # "ihai kalsel naik atau turun", "ihai sleman 2023 dan 2025"
     # A file or a target is asked for in so many words; a follow-up of one ("kalau Tapin?") names neither.
     followed = context.intent == intent.value
     if intent == Intent.LAPORAN and not (slots.asks_document or followed):
@@ -226,6 +231,8 @@ def _from_context(intent: Intent, u: Understanding, context: ChatContext) -> tup
     slots = u.slots
     if intent == Intent.CAKUPAN and (slots.provinces or slots.ranking_subject):
         return (NATIONAL_CODE,)  # "provinsi mana saja yang layak lapor": all of them
+    if intent == Intent.TREN:
+        return context.regions  # the chat's region's trend; with none, the composer shows the nation's
     if intent == Intent.FORUM_COCOK:
         # "forum mana yang cocok menangani itu?" is about the chat's region; with a dimension named, not.
         return context.regions if slots.followup or slots.anaphora or not (slots.dimensions or slots.variables) else ()

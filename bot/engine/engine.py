@@ -17,7 +17,7 @@ from bot.engine.advice import Advisor, ForumMapLike, GuidanceIndex
 from bot.engine.classifier import IntentClassifier
 from bot.engine.compose.kit import Kit, example_buttons
 from bot.engine.context import ChatContext, ContextStore, Pending
-from bot.engine.data import ResultsView
+from bot.engine.data import ResultsView, RoundViews
 from bot.engine.decide import Decision
 from bot.engine.dialogue import Dialogue
 from bot.engine.intents import Intent, figure_intents, registry, spec
@@ -37,6 +37,10 @@ logger = logging.getLogger(__name__)
 # Longer messages are cut before reading: no question needs more, and it bounds the work per message.
 MAX_INPUT_CHARS = 2000
 Composer = Callable[[Decision, Kit], Answer]
+# Figure questions that name one earlier round ("IHaI Sleman 2024") are answered from that round; the others
+# (advice, gaps, forums) reason with the current framework and stay on the latest round.
+PER_ROUND = frozenset({Intent.PROFIL, Intent.PROVINSI, Intent.TERLEMAH, Intent.BANDINGKAN, Intent.PERINGKAT,
+                       Intent.KATEGORI, Intent.CAKUPAN, Intent.LAPORAN})  # fmt: skip
 
 
 def composers() -> dict[Intent, Composer]:
@@ -50,11 +54,12 @@ def composers() -> dict[Intent, Composer]:
 
 
 class Engine:
-    """Answers questions about one results set; build it with `bot.engine.factory.build_engine`."""
+    """Answers questions about the loaded survey rounds (the latest for current figures); build it with
+    `bot.engine.factory.build_engine`."""
 
     def __init__(
         self,
-        results: Results,
+        results: Results | Sequence[Results],
         gazetteer: Gazetteer,
         classifier: IntentClassifier,
         guidance: Sequence[GuidanceDoc] = (),
@@ -63,20 +68,27 @@ class Engine:
         forum_map: ForumMapLike | None = None,
         reports: ReportBuilder | None = None,
     ) -> None:
-        view = ResultsView(results)
+        loaded = (results,) if isinstance(results, Results) else tuple(results)
+        self.rounds = RoundViews(loaded)
+        view = self.rounds.latest
         self.view = view
-        self.methodology = results.methodology
+        self.methodology = view.methodology
         self.gazetteer = gazetteer
         self.advisor = Advisor(self.methodology, guidance, index, forum_map if forum_map is not None else load_forum_map())
-        self.kit = Kit(view, self.methodology, RegionPhrasing(view, self.methodology, gazetteer), gazetteer, self.advisor)
+        self.kits = {year: self._kit(round_view) for year, round_view in self.rounds.views.items()}
+        self.kit = self.kits[view.year]
         self.store = store if store is not None else ContextStore(":memory:")
         slots = SlotReader(self.methodology)
         resolver = Resolver(gazetteer, slots.is_known_word)
         self.understander = Understander(slots, resolver, gazetteer, classifier)
         self.dialogue = Dialogue(self.understander, gazetteer)
         self._composers = composers()
-        # Reports draw on every round loaded (a trend needs more than one); by default this round alone.
-        self.reports = reports if reports is not None else ReportBuilder([results], gazetteer, guidance)
+        # Reports draw on every round loaded: a report of an earlier round, and the trend in each.
+        self.reports = reports if reports is not None else ReportBuilder(loaded, gazetteer, guidance)
+
+    def _kit(self, view: ResultsView) -> Kit:
+        phrasing = RegionPhrasing(view, view.methodology, self.gazetteer)
+        return Kit(view, view.methodology, phrasing, self.gazetteer, self.advisor, self.rounds)
 
     @property
     def index(self) -> GuidanceIndex | None:
@@ -88,7 +100,10 @@ class Engine:
         try:
             context = self.store.load(session)
             decision = self.dialogue.turn(str(text)[:MAX_INPUT_CHARS], context)
-            answer = self._with_year_note(self._composers[decision.intent](decision, self.kit), decision)
+            kit, note = self._round_for(decision)
+            answer = self._composers[decision.intent](decision, kit)
+            if note:
+                answer = replace(answer, text=f"<i>{note}</i>\n\n{answer.text}")
             if decision.intent not in (Intent.SUMBER, Intent.DOKUMEN):
                 # Sources and whole documents are asides: the conversation goes on as before.
                 self.store.save(session, remember(context, decision, answer))
@@ -102,28 +117,41 @@ class Engine:
                 followups=example_buttons(3),
             )
 
-    def _with_year_note(self, answer: Answer, decision: Decision) -> Answer:
-        """Figures asked for another year, or for a change over time, come with what is loaded: say so."""
-        other_years = [year for year in decision.slots.years if year != self.view.year]
+    def _round_for(self, decision: Decision) -> tuple[Kit, str | None]:
+        """The round a figure question is answered from, and a note when it named a year that is not loaded:
+        the one earlier round it names, else the latest."""
+        years = decision.slots.years
         # A target's years are where a plan ends ("sampai 2029"), not results asked for.
-        shown = Intent(answer.intent) in figure_intents() and answer.intent != Intent.TARGET.value
-        if not shown or not (other_years or decision.slots.trend):
-            return answer
-        if other_years:
-            missing = " dan ".join(str(year) for year in other_years)
-            note = f"Asisten ini memuat hasil IHaI {self.view.year} saja; angka tahun {missing} tidak tersedia di sini."
-        else:
-            note = (
-                f"Asisten ini memuat hasil IHaI {self.view.year} saja, jadi naik-turunnya antartahun belum bisa "
-                "ditunjukkan. Perhatikan juga bahwa kerangka IHaI berganti pada 2025."
+        if not years or decision.intent in (Intent.TREN, Intent.TARGET) or decision.intent not in figure_intents():
+            return self.kit, None
+        missing = [year for year in years if year not in self.rounds.views]
+        loaded = [year for year in years if year in self.rounds.views]
+        if len(loaded) == 1 and not missing and decision.intent in PER_ROUND:
+            kit = self.kits[loaded[0]]
+            if kit is self.kit:
+                return kit, None
+            return kit, (
+                f"Hasil putaran {loaded[0]} ({kit.methodology.name}). Hasil terbaru: putaran {self.view.year}; "
+                "untuk naik-turunnya tanyakan trennya."
             )
-        return replace(answer, text=f"<i>{note} Berikut hasil {self.view.year}.</i>\n\n{answer.text}")
+        if not missing:
+            return self.kit, None
+        years = [str(year) for year in self.rounds.years]
+        available = f"{', '.join(years[:-1])} dan {years[-1]}" if len(years) > 1 else years[0]
+        note = (
+            f"Hasil IHaI tahun {' dan '.join(str(year) for year in missing)} tidak dimuat di asisten ini "
+            f"(putaran yang tersedia: {available}). Berikut hasil {self.view.year}."
+        )
+        return self.kit, note
 
     def chart_png(self, request: ChartRequest) -> bytes:
         """PNG bytes of a chart an answer attached. Raises ValueError for a region without figures."""
         row = self.view.row(request.code)
         if row is None or row.get("ihai") is None:
             raise ValueError(f"tidak ada angka untuk wilayah {request.code}")
+        if request.kind == "region_trend":
+            history = [(view.year, view.methodology, found) for view, found in self.rounds.history(request.code) if found]
+            return charts.region_trend_png(row, history, self.methodology, any(view.synthetic for view in self.rounds.views.values()))
         if request.kind == "region_dimensions":
             province = self.view.row(row["province_code"]) if row["level"] == "kabkota" else None
             return charts.region_dimensions_png(row, province, self.view.nation, self.methodology, self.view.synthetic)

@@ -23,8 +23,7 @@ from core.gazetteer import get_gazetteer
 from knowledge.forums import load_forum_map
 from knowledge.guidance import load_guidance
 from reports.builder import ReportBuilder
-from reports.rounds import load_rounds
-from scoring.results import load_results
+from scoring.rounds import load_rounds
 
 if TYPE_CHECKING:
     from indexing.dense import Embedder
@@ -33,21 +32,21 @@ logger = logging.getLogger(__name__)
 
 
 def build_engine(settings: Settings, storage: Storage | None = None) -> Engine:
-    """Raises ResultsError (with the command to run) when there are no results yet, StorageError when
-    the database cannot be used. Contexts go to `storage`, or else to the storage the settings name."""
+    """Every survey round under the results folder (the latest for current figures). Raises ResultsError
+    (with the command to run) when there are no results yet, StorageError when the database cannot be used.
+    Contexts go to `storage`, or else to the storage the settings name."""
     rounds = load_rounds(settings.results_dir)
-    results = rounds[-1]  # questions are answered from the latest round; reports show every round
     gazetteer = get_gazetteer()
     guidance = load_guidance()
     return Engine(
-        results=results,
+        results=rounds.rounds,
         gazetteer=gazetteer,
-        classifier=load_or_build(settings.model_dir, results.methodology, gazetteer, settings.data_dir),
+        classifier=load_or_build(settings.model_dir, rounds.latest.methodology, gazetteer, settings.data_dir),
         guidance=guidance,
         index=load_index(settings),
         store=ContextStore(storage if storage is not None else storage_target(settings)),
         forum_map=load_forum_map(),
-        reports=ReportBuilder(rounds, gazetteer, guidance, bot_username(settings.telegram_bot_username)),
+        reports=ReportBuilder(rounds.rounds, gazetteer, guidance, bot_username(settings.telegram_bot_username)),
     )
 
 
@@ -60,7 +59,7 @@ def build_understander(settings: Settings) -> Understander:
     from scoring.results import ResultsError
 
     try:
-        methodology = load_results(settings.results_dir).methodology
+        methodology = load_rounds(settings.results_dir).latest.methodology
     except ResultsError:
         methodology = load_methodology(settings.methodology)
     gazetteer = get_gazetteer()

@@ -30,6 +30,7 @@ class Intent(StrEnum):
     SELISIH_KATEGORI = "selisih_kategori"
     LAPORAN = "laporan"
     TARGET = "target"
+    TREN = "tren"
     METODOLOGI = "metodologi"
     LANJUTAN = "lanjutan"
     SAPAAN = "sapaan"

@@ -61,6 +61,10 @@ METHOD = pattern(METHOD_WORDS)
 TREND_WORDS = ("tahun lalu", "tahun sebelumnya", "naik atau turun", "naik turun", "tren*", "perkembangan",
      "dari tahun ke tahun", "antartahun", "antar tahun", "dibanding tahun")  # fmt: skip
 TREND = pattern(TREND_WORDS)
+# Words that set one named year against another time: "dibanding 2024", "sejak 2023", "naik dari 2024".
+OVER_TIME_WORDS = ("dibanding*", "banding*", "vs", "versus", "sejak", "mulai", "naik", "turun", "berubah",
+                   "perubahan*", "meningkat", "menurun", "membaik", "memburuk", "sampai", "hingga", "trend")  # fmt: skip
+OVER_TIME = pattern(OVER_TIME_WORDS)
 # A position in the last list the assistant showed: "yang paling bawah", "yang nomor 2", "urutan ketiga".
 LIST_LAST_WORDS = ("yang paling bawah", "yang terbawah", "yang terakhir", "paling bawah itu", "urutan terakhir", "yang buncit",
      "nomor terakhir", "yang paling akhir", "yang paling rendah itu", "yang terendah itu", "yang terendah tadi",

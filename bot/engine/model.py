@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-ChartKind = Literal["region_dimensions", "province_ranking"]
+ChartKind = Literal["region_dimensions", "province_ranking", "region_trend"]
 DocumentKind = Literal["region_report"]
 
 

@@ -123,6 +123,28 @@ class RegionPhrasing:
             line += f"; sebagian tidak dipakai ({reason.rstrip(')').strip()})"
         return [render.escape(line + ".")]
 
+    def weight_ranks(self, row: Row) -> str | None:
+        """ "peringkat 210–236 tergantung bobot": a kab/kota's national rank over the plausible weightings,
+        while the weights are provisional and the rank or the category moves with them."""
+        low, high, stability = row.get("rank_low"), row.get("rank_high"), row.get("category_stability")
+        if not self.methodology.weights_provisional or low is None or high is None:
+            return None
+        if low == high and (stability is None or stability >= 1):
+            return None
+        return f"peringkat {render.count(low)}–{render.count(high)} tergantung bobot"
+
+    def weight_lines(self, row: Row) -> list[str]:
+        """What the provisional weights do to a kab/kota's rank and category, for its profile."""
+        ranks = self.weight_ranks(row)
+        if ranks is None:
+            return []
+        stability = row.get("category_stability")
+        line = f"Kepekaan bobot (bobot {self.view.year} masih sementara): secara nasional {ranks}"
+        if stability is not None:
+            kept = "kategori tetap" if stability >= 1 else f"kategori tetap pada {render.percent(stability)} pembobotan"
+            line += f"; {kept} di antara pembobotan lain yang masuk akal"
+        return [line + "."]
+
     def caveats(self, row: Row) -> list[str]:
         if row["level"] != "kabkota" or row.get("target_met"):
             return []

@@ -15,11 +15,19 @@ from knowledge.forums import load_forum_map
 from knowledge.guidance import load_guidance
 from scoring.methodology import load_methodology
 from scoring.results import Results, load_results
+from scoring.rounds import Rounds, load_rounds
 
 
 @pytest.fixture(scope="session")
 def results(sample_results_dir: Path) -> Results:
+    """The 2025 round (the latest): the figures every answer not asked of another year comes from."""
     return load_results(sample_results_dir)
+
+
+@pytest.fixture(scope="session")
+def rounds(rounds_root: Path) -> Rounds:
+    """The three sample rounds, as `ihai run` prepares them; their 2025 round scores the same export."""
+    return load_rounds(rounds_root)
 
 
 @pytest.fixture(scope="session")
@@ -30,10 +38,10 @@ def intent_classifier(tmp_path_factory: pytest.TempPathFactory) -> IntentClassif
 
 
 @pytest.fixture(scope="session")
-def engine(results: Results, intent_classifier: IntentClassifier, tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    """Without a search index: figure answers must never depend on it."""
+def engine(rounds: Rounds, intent_classifier: IntentClassifier, tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """Every round loaded, as served; without a search index: figure answers must never depend on it."""
     store = ContextStore(tmp_path_factory.mktemp("context") / "ihai.sqlite3")
-    return Engine(results, get_gazetteer(), intent_classifier, load_guidance(), store=store, forum_map=load_forum_map())
+    return Engine(rounds.rounds, get_gazetteer(), intent_classifier, load_guidance(), store=store, forum_map=load_forum_map())
 
 
 

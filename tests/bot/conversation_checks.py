@@ -25,7 +25,7 @@ HELDOUT_FILE = Path(__file__).with_name("conversations_heldout.yaml")
 SYNTHETIC_LINE = "<i>Data sampel sintetis, bukan hasil resmi.</i>"
 FIGURE_INTENTS = {
     "profil", "provinsi", "terlemah", "saran", "cakupan", "selisih_kategori", "bandingkan", "peringkat", "kategori",
-    "laporan", "target",
+    "laporan", "target", "tren",
 }  # fmt: skip
 # Intents about one region that become "belum_diukur" when the region has no results row.
 SINGLE_REGION_INTENTS = FIGURE_INTENTS - {"bandingkan", "peringkat", "kategori"}

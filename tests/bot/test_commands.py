@@ -67,22 +67,40 @@ def test_without_a_configured_salt_each_installation_draws_its_own(tmp_path: Pat
 
 def test_run_prepares_only_what_is_missing(tmp_path: Path):
     settings = Settings(data_dir=tmp_path)
-    stem = "ihai-2025-sampel-sintetis-seed2025"
+    index = ["index", "build", "--results", str(settings.results_dir)]
+
+    def score(year: int) -> list[str]:
+        export = settings.sample_dir / f"ihai-{year}-sampel-sintetis-seed2025.parquet"
+        return ["score", str(export), "--year", str(year), "--out", str(settings.results_dir / str(year))]
+
+    # Nothing yet: three sample rounds, each written and scored into its own folder.
     assert prepare_steps(settings) == [
-        ["sample", "--out", str(settings.sample_dir)],
-        ["score", str(settings.sample_dir / f"{stem}.parquet"), "--out", str(settings.results_dir)],
-        ["index", "build", "--results", str(settings.results_dir)],
-    ]
+        step
+        for year in (2023, 2024, 2025)
+        for step in (["sample", "--year", str(year), "--out", str(settings.sample_dir)], score(year))
+    ] + [index]
     settings.sample_dir.mkdir()
-    (settings.sample_dir / f"{stem}.csv").write_text("")
-    (settings.sample_dir / f"{stem}.manifest.json").write_text("{}")
-    score = ["score", str(settings.sample_dir / f"{stem}.csv"), "--out", str(settings.results_dir)]
-    assert prepare_steps(settings)[0] == score
+    (settings.sample_dir / "ihai-2024-sampel-sintetis-seed2025.parquet").write_text("")
+    assert score(2024) in prepare_steps(settings)
+    assert ["sample", "--year", "2024", "--out", str(settings.sample_dir)] not in prepare_steps(settings)
+    # A round exists (maybe real data): nothing is re-scored, and no sample round is added beside it.
+    (settings.results_dir / "2025").mkdir(parents=True)
+    (settings.results_dir / "2025" / "manifest.json").write_text("{}")
+    assert prepare_steps(settings) == [index]
+    # A sample round this version cannot read (here: no results table) is regenerated; a real one is not.
+    (settings.results_dir / "2025" / "manifest.json").write_text('{"synthetic": true}')
+    assert prepare_steps(settings) == [["sample", "--year", "2025", "--out", str(settings.sample_dir)], score(2025), index]
+    (settings.results_dir / "2025" / "manifest.json").write_text('{"synthetic": false}')
+    assert prepare_steps(settings) == [index]
+
+
+def test_run_retires_sample_results_left_in_the_root_by_an_older_version(tmp_path: Path):
+    settings = Settings(data_dir=tmp_path)
     settings.results_dir.mkdir()
-    (settings.results_dir / "manifest.json").write_text("{}")  # results exist (maybe real data): never re-scored
-    assert prepare_steps(settings) == [["index", "build", "--results", str(settings.results_dir)]]
-    # Sample results this version cannot read (here: no results table) are regenerated; real ones are not.
     (settings.results_dir / "manifest.json").write_text('{"synthetic": true}')
-    assert prepare_steps(settings)[0] == score
+    (settings.results_dir / "results.parquet").write_text("")
+    assert len(prepare_steps(settings)) == 7  # three rounds sampled and scored, then the index
+    assert list(settings.results_dir.iterdir()) == []
+    # Real results left there stay, and count as a round: nothing is added beside them.
     (settings.results_dir / "manifest.json").write_text('{"synthetic": false}')
     assert prepare_steps(settings) == [["index", "build", "--results", str(settings.results_dir)]]

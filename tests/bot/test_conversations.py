@@ -22,6 +22,7 @@ from core.gazetteer import Region, get_gazetteer
 from knowledge.forums import load_forum_map
 from knowledge.guidance import load_guidance
 from scoring.results import Results
+from scoring.rounds import Rounds
 from tests.bot.conversation_checks import HELDOUT_FILE, TRAINING_FILE, Checker, Verdict, load_cases
 
 TRAINING = load_cases(TRAINING_FILE)
@@ -58,11 +59,12 @@ def checker(results: Results, unmeasured: Region) -> Checker:
 
 
 @pytest.fixture(scope="module")
-def indexed_engine(results: Results, search_index, intent_classifier, tmp_path_factory) -> Engine:
+def indexed_engine(rounds: Rounds, search_index, intent_classifier, tmp_path_factory) -> Engine:
+    """The engine as served: every round (2025 is the `results` the checker reads), the search index."""
     from bot.engine.context import ContextStore
 
     store = ContextStore(tmp_path_factory.mktemp("conversations") / "ihai.sqlite3")
-    return Engine(results, get_gazetteer(), intent_classifier, load_guidance(), search_index, store, load_forum_map())
+    return Engine(rounds.rounds, get_gazetteer(), intent_classifier, load_guidance(), search_index, store, load_forum_map())
 
 
 def run_case(engine: Engine, checker: Checker, turns: list[dict], session: str) -> list[Verdict]:

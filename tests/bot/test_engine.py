@@ -227,12 +227,12 @@ def test_category_listing_matches_the_results_file(engine: Engine, results: Resu
         assert sorted(answer.facts["codes"]) == sorted(members["code"])
 
 
-def test_figures_for_another_year_say_which_year_is_loaded(engine: Engine, results: Results) -> None:
-    year = int(results.table["year"].iloc[0])
-    other = engine.ask(f"ihai kalsel {year - 1}", "tahun")
-    assert other.text.startswith(f"<i>Asisten ini memuat hasil IHaI {year} saja; angka tahun {year - 1}")
-    assert "Asisten ini memuat" not in engine.ask(f"ihai kalsel {year}", "tahun").text
-    assert "Asisten ini memuat" not in engine.ask(f"apa itu perpres 58 tahun {year - 2}", "tahun").text
+def test_figures_for_a_year_not_loaded_say_which_rounds_are(engine: Engine, results: Results) -> None:
+    missing = min(engine.rounds.years) - 2
+    other = engine.ask(f"ihai kalsel {missing}", "tahun")
+    assert other.text.startswith(f"<i>Hasil IHaI tahun {missing} tidak dimuat di asisten ini (putaran yang tersedia: 2023, 2024 dan 2025)")
+    assert "tidak dimuat" not in engine.ask(f"ihai kalsel {engine.view.year}", "tahun").text
+    assert "tidak dimuat" not in engine.ask(f"apa itu perpres 58 tahun {missing}", "tahun").text
 
 
 def test_a_weighted_profile_says_how_it_was_weighted(results: Results, make_engine) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from core.numbers import number, score
 from knowledge.cards import build_region_cards
 from scoring.methodology import load_methodology
 from scoring.results import Results, load_results, result_columns
@@ -123,3 +124,27 @@ def test_cards_from_the_scored_sample(sample_results_dir: Path) -> None:
     cards = build_region_cards(results)
     assert len(cards) == len(results.table) and len({c.id for c in cards}) == len(cards)
     assert all("data sampel sintetis" in card.text for card in cards)
+
+
+def test_cards_cover_every_round_with_each_change(rounds_root: Path) -> None:
+    from scoring.rounds import change, load_rounds
+
+    rounds = load_rounds(rounds_root)
+    cards = {card.id: card for card in build_region_cards(rounds.rounds)}
+    codes = set().union(*(set(results.table["code"]) for results in rounds.rounds))
+    assert set(cards) == {f"wilayah-{code}" for code in codes}
+    tables = {results.manifest["year"]: results.table.set_index("code") for results in rounds.rounds}
+    edges = METHODOLOGY.band_edges
+    for code in ("63.03", "63", "00"):
+        text = cards[f"wilayah-{code}"].text
+        rows = {year: table.loc[code] for year, table in tables.items()}
+        assert cards[f"wilayah-{code}"].title.startswith("IHaI 2025 ")
+        for year, row in rows.items():
+            assert f"{year} {score(row['ihai'], edges)} ({row['category']}, kerangka " in text
+        for before, after in ((2023, 2024), (2024, 2025)):
+            step = change(rows[before]["ihai"], rows[before]["ihai_se"], rows[after]["ihai"], rows[after]["ihai_se"], METHODOLOGY.z)
+            judged = "lebih besar dari ketidakpastiannya" if step.significant else "masih dalam ketidakpastian"
+            assert f"Perubahan {before}–{after}: {step.direction} {number(abs(step.difference))}, {judged}." in text
+    row = tables[2025].loc["63.03"]
+    if row["rank_low"] != row["rank_high"]:
+        assert f"peringkat nasional {row['rank_low']}–{row['rank_high']} tergantung bobot" in cards["wilayah-63.03"].text

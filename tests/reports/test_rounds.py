@@ -15,11 +15,11 @@ import pytest
 from core.gazetteer import get_gazetteer
 from knowledge.guidance import load_guidance
 from reports.builder import ReportBuilder
-from reports.rounds import load_rounds
 from scoring.methodology import load_methodology
 from scoring.pipeline import run_scoring
 from scoring.report import write_outputs
 from scoring.results import Results, ResultsError, load_results
+from scoring.rounds import load_rounds
 from tests.reports.conftest import pdf_text
 from tests.reports.test_report import Table, dec, kabkota_codes, whole
 
@@ -59,9 +59,9 @@ def rounds_dir(sample_results_dir: Path, sample_results: Results, tmp_path_facto
 
 
 def test_rounds_are_read_per_year_and_flat(rounds_dir, sample_results_dir, tmp_path):
-    assert [int(results.manifest["year"]) for results in load_rounds(rounds_dir)] == [2023, 2024, 2025]
-    assert [results.methodology.id for results in load_rounds(rounds_dir)] == ["ihai-2023", "ihai-2023", "ihai-2025"]
-    flat = load_rounds(sample_results_dir)
+    assert [int(results.manifest["year"]) for results in load_rounds(rounds_dir).rounds] == [2023, 2024, 2025]
+    assert [results.methodology.id for results in load_rounds(rounds_dir).rounds] == ["ihai-2023", "ihai-2023", "ihai-2025"]
+    flat = load_rounds(sample_results_dir).rounds
     assert len(flat) == 1 and flat[0].directory == sample_results_dir
     with pytest.raises(ResultsError, match="ihai score"):
         load_rounds(tmp_path / "kosong")
@@ -69,8 +69,7 @@ def test_rounds_are_read_per_year_and_flat(rounds_dir, sample_results_dir, tmp_p
 
 def test_trend_over_three_rounds_matches_each_results_file(rounds_dir, sample_results, tmp_path):
     code = kabkota_codes(Table(sample_results))[0]
-    rounds = load_rounds(rounds_dir)
-    builder = ReportBuilder(rounds, get_gazetteer(), load_guidance())
+    builder = ReportBuilder(load_rounds(rounds_dir).rounds, get_gazetteer(), load_guidance())
     layout = pdf_text(builder.pdf(code), tmp_path, layout=True)
     flow = pdf_text(builder.pdf(code), tmp_path, layout=False)
     lines = layout.splitlines()
@@ -101,6 +100,6 @@ def test_trend_over_three_rounds_matches_each_results_file(rounds_dir, sample_re
 def test_a_region_measured_in_one_round_only_has_no_trend(rounds_dir, sample_results, tmp_path):
     earlier = set(load_results(rounds_dir / "2023").table["code"])
     code = next(code for code in Table(sample_results).publishable("kabkota")["code"] if code not in earlier)
-    builder = ReportBuilder(load_rounds(rounds_dir), get_gazetteer(), load_guidance())
+    builder = ReportBuilder(load_rounds(rounds_dir).rounds, get_gazetteer(), load_guidance())
     flow = pdf_text(builder.pdf(code), tmp_path, layout=False)
     assert "Baru satu putaran yang dimuat untuk wilayah ini (2025)" in flow

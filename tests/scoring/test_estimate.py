@@ -250,6 +250,12 @@ def test_matches_samplics_taylor_estimator() -> None:
     for key in methodology.variable_keys:
         estimate, _ = samplics_mean(variables[key].to_numpy(), frame)
         np.testing.assert_allclose(result[key], estimate.reindex(result.index), rtol=0, atol=1e-9)
+    for dimension in methodology.dimensions:
+        members = methodology.variables_of(dimension.key)
+        shares = np.array([v.weight for v in members]) / sum(v.weight for v in members)
+        estimate, se = samplics_mean(variables[[v.key for v in members]].to_numpy() @ shares, frame)
+        np.testing.assert_allclose(result[f"dim_{dimension.key}"], estimate.reindex(result.index), rtol=0, atol=1e-9)
+        np.testing.assert_allclose(result[f"dim_{dimension.key}_se"], se.reindex(result.index), rtol=0, atol=1e-9)
 
 
 # --- properties ----------------------------------------------------------------------------------------------

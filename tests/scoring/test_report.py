@@ -29,6 +29,7 @@ from scoring.results import (
     load_results,
     result_columns,
 )
+from scoring.workbook import LEVEL_LABELS, NO, YES
 
 LEVEL_SHEETS = {"Kab-Kota": "kabkota", "Provinsi": "provinsi", "Nasional": "nasional"}
 
@@ -72,7 +73,7 @@ def test_results_folder_holds_exactly_the_outputs(sample_results_dir: Path) -> N
 
 def test_excel_has_the_sheets_and_indonesian_headers(sample_results_dir: Path) -> None:
     workbook = load_workbook(sample_results_dir / RESULTS_XLSX, read_only=True)
-    assert workbook.sheetnames == ["Kab-Kota", "Provinsi", "Nasional", "Metodologi", "Kualitas Data"]
+    assert workbook.sheetnames == ["Kab-Kota", "Provinsi", "Nasional", "Tren", "Metodologi", "Kualitas Data"]
     header = [cell.value for cell in next(workbook["Kab-Kota"].iter_rows(max_row=1))]
     workbook.close()
     assert header[:4] == ["Tahun", "Tingkat", "Kode", "Nama Wilayah"]
@@ -82,17 +83,120 @@ def test_excel_has_the_sheets_and_indonesian_headers(sample_results_dir: Path) -
     assert header == [excel_headers(methodology)[column] for column in result_columns(methodology)]
 
 
+def _sheet_as_results(path: Path, sheet: str, methodology) -> pd.DataFrame:
+    """A level or round sheet read back into the results' own values: labels mapped back, empty cells NA."""
+    english = {indonesian: column for column, indonesian in excel_headers(methodology).items()}
+    read = pd.read_excel(path, sheet_name=sheet, dtype=object).rename(columns=english)
+    levels = {label: level for level, label in LEVEL_LABELS.items()}
+    read["level"] = read["level"].map(levels)
+    flags = {YES: True, NO: False}
+    for column in read.columns:
+        if read[column].isin([YES, NO]).any():
+            read[column] = read[column].map(lambda value: flags.get(value, value))
+    return read
+
+
 @pytest.mark.parametrize("sheet", LEVEL_SHEETS)
 def test_excel_level_sheets_equal_the_parquet_results(
     sample_results_dir: Path, parquet: pd.DataFrame, sheet: str
 ) -> None:
-    methodology = load_methodology("ihai-2025")
-    english = {indonesian: column for column, indonesian in excel_headers(methodology).items()}
-    read = pd.read_excel(sample_results_dir / RESULTS_XLSX, sheet_name=sheet, dtype=object).rename(columns=english)
+    read = _sheet_as_results(sample_results_dir / RESULTS_XLSX, sheet, load_methodology("ihai-2025"))
     expected = parquet[parquet["level"] == LEVEL_SHEETS[sheet]].reset_index(drop=True)
     assert len(expected) > 0
-    # openpyxl writes 15 to 16 significant digits, Excel's own precision: the last binary digit may differ.
+    # Values are kept at full precision (Excel keeps 15 to 16 significant digits: the last binary digit may
+    # differ); only the display is rounded.
     _assert_same_values(read, expected, rtol=1e-15)
+
+
+def _shown(value: object, number_format: str) -> str:
+    """A number as Excel shows it under the formats the workbook uses."""
+    if number_format == "0.00":
+        return f"{value:.2f}"
+    if number_format == "#,##0":
+        return f"{value:,.0f}"
+    assert number_format == "0", number_format
+    return f"{value:.0f}"
+
+
+def _expected_shown(value: object, dtype) -> str:
+    """The Parquet value rounded as an official should see it: scores and shares with two decimals, counts
+    and ranks whole with thousands separators, the year as it is."""
+    if pd.api.types.is_float_dtype(dtype):
+        return f"{value:.2f}"
+    return f"{value:,}"
+
+
+@pytest.mark.parametrize("sheet", LEVEL_SHEETS)
+def test_excel_shows_the_parquet_values_rounded(sample_results_dir: Path, parquet: pd.DataFrame, sheet: str) -> None:
+    methodology = load_methodology("ihai-2025")
+    workbook = load_workbook(sample_results_dir / RESULTS_XLSX)
+    rows = list(workbook[sheet].iter_rows(min_row=2))
+    expected = parquet[parquet["level"] == LEVEL_SHEETS[sheet]].reset_index(drop=True)
+    columns = result_columns(methodology)
+    checked = 0
+    for row, (_, want) in zip(rows, expected.iterrows(), strict=True):
+        for cell, column in zip(row, columns, strict=True):
+            value = want[column]
+            if pd.isna(value) or isinstance(value, bool | np.bool_ | str):
+                continue
+            if column == "year":
+                assert _shown(cell.value, cell.number_format) == str(value)
+            else:
+                assert _shown(cell.value, cell.number_format) == _expected_shown(value, parquet[column].dtype), (column, value)
+            checked += 1
+    assert checked > 10 * len(expected)
+
+
+def test_excel_is_laid_out_for_officials(sample_results_dir: Path, parquet: pd.DataFrame) -> None:
+    workbook = load_workbook(sample_results_dir / RESULTS_XLSX)
+    methodology = load_methodology("ihai-2025")
+    colours = {}
+    for name in (*LEVEL_SHEETS, "Tren"):
+        sheet = workbook[name]
+        assert sheet.freeze_panes == "A2", name  # the header row stays in view
+        assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}", name
+        assert all(sheet.column_dimensions[cell.column_letter].width >= 6 for cell in sheet[1]), name
+    sheet = workbook["Kab-Kota"]
+    header = [cell.value for cell in sheet[1]]
+    level, category, target = header.index("Tingkat"), header.index("Kategori"), header.index("Target 1.250 Tercapai")
+    for row in sheet.iter_rows(min_row=2):
+        assert row[level].value == "Kabupaten/Kota" and row[target].value in (YES, NO)
+        if row[category].value is not None:
+            colours.setdefault(row[category].value, set()).add(row[category].fill.fgColor.rgb)
+    # One colour per band, different bands apart.
+    assert set(colours) == {band.label for band in methodology.categories.bands}
+    assert all(len(shades) == 1 for shades in colours.values())
+    assert len({next(iter(shades)) for shades in colours.values()}) == len(colours)
+
+
+def test_workbook_of_the_latest_round_holds_every_round_and_their_trend(rounds_root: Path) -> None:
+    path = rounds_root / "2025" / RESULTS_XLSX
+    workbook = load_workbook(path, read_only=True)
+    assert workbook.sheetnames == [
+        "Kab-Kota", "Provinsi", "Nasional", "Putaran 2023", "Putaran 2024", "Tren", "Metodologi", "Kualitas Data",
+    ]  # fmt: skip
+    workbook.close()
+    for year in (2023, 2024):
+        results = load_results(rounds_root / str(year))
+        read = _sheet_as_results(path, f"Putaran {year}", results.methodology)
+        _assert_same_values(read, results.table.reset_index(drop=True), rtol=1e-15)
+
+    trend = pd.read_excel(path, sheet_name="Tren", dtype=object).set_index("Kode")
+    tables = {year: pd.read_parquet(rounds_root / str(year) / RESULTS_PARQUET).set_index("code") for year in (2023, 2024, 2025)}
+    z = load_methodology("ihai-2025").z
+    both = tables[2024].index[tables[2024]["ihai"].notna()].intersection(tables[2025].index[tables[2025]["ihai"].notna()])
+    assert len(both) > 300
+    significant = 0
+    for code in both:
+        before, after = tables[2024].loc[code], tables[2025].loc[code]
+        assert trend.loc[code, "IHaI 2024 (ihai-2023)"] == pytest.approx(before["ihai"], rel=1e-15)
+        assert trend.loc[code, "Perubahan 2024–2025"] == pytest.approx(after["ihai"] - before["ihai"], rel=1e-12)
+        larger = abs(after["ihai"] - before["ihai"]) > z * np.hypot(before["ihai_se"], after["ihai_se"])
+        assert trend.loc[code, "Perubahan 2024–2025 Bermakna"] == (YES if larger else NO)
+        assert trend.loc[code, "Kerangka Berganti 2024–2025"] == YES
+        significant += larger
+    assert 0 < significant < len(both)  # the test can tell both outcomes apart
+    assert (trend["Kerangka Berganti 2023–2024"] == NO).all()
 
 
 def test_excel_quality_sheet_equals_the_manifest(sample_results_dir: Path) -> None:

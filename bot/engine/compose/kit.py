@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.engine import render
 from bot.engine.advice import Advisor
-from bot.engine.data import ResultsView, Row
+from bot.engine.data import ResultsView, RoundViews, Row
 from bot.engine.decide import Decision
 from bot.engine.draft import Draft
 from bot.engine.intents import Intent
@@ -49,6 +49,8 @@ class Kit:
     phrasing: RegionPhrasing
     gazetteer: Gazetteer
     advisor: Advisor
+    # Every loaded round (trends); `view` is the round this kit answers from.
+    rounds: RoundViews | None = None
 
     # --- finishing -----------------------------------------------------------------------------------
 

@@ -77,6 +77,8 @@ def _line(row: Row, metric: str, scope: str, draft: Draft, kit: Kit) -> bool:
             f"{render.interval(row['ihai_ci_low'], row['ihai_ci_high'])}"
         )
     line += f" · n = {render.count(row['n_respondents'])}"
+    if metric == "ihai" and scope == "" and (ranks := kit.phrasing.weight_ranks(row)):
+        line += f" · {ranks}"  # the national rank this list gives, and how far it rests on the weights
     under = row["level"] == "kabkota" and not row.get("target_met")
     draft.add(line + (" *" if under else ""))
     return under

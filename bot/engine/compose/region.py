@@ -36,6 +36,7 @@ def _kabkota(row: Row, draft: Draft, kit: Kit) -> None:
         phrasing.certainty_line(row),
         phrasing.respondents_line(row),
         "Peringkat: " + " · ".join(render.escape(rank) for rank in ranks),
+        *phrasing.weight_lines(row),
         "Dimensi: " + phrasing.dimensions_text(row),
         "Aspek: " + phrasing.aspects_text(row),
         *phrasing.weighting_lines(row),

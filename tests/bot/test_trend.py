@@ -1,0 +1,152 @@
+"""Trend answers over the three sample rounds, every figure checked against the round's own results file;
+answers for one named year come from that year's file; the trend chart; the weight-sensitivity wording."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bot.engine.engine import Engine
+from bot.engine.model import ChartRequest
+from core.gazetteer import get_gazetteer
+from scoring.results import RESULTS_PARQUET, Results, dimension_column
+from scoring.rounds import Rounds
+from tests.bot.conversation_checks import count_text, decimal, score_text
+
+YEARS = (2023, 2024, 2025)
+
+
+@pytest.fixture(scope="module")
+def tables(rounds_root: Path) -> dict[int, pd.DataFrame]:
+    """Each round's results file, read directly: the answers must say what the files hold."""
+    return {year: pd.read_parquet(rounds_root / str(year) / RESULTS_PARQUET).set_index("code") for year in YEARS}
+
+
+def _edges(results: Results) -> list[float]:
+    return [band.lower for band in results.methodology.categories.bands]
+
+
+def _year_line(text: str, year: int) -> str:
+    return next(line for line in text.splitlines() if line.startswith(f"{year}: "))
+
+
+def _changed(before: pd.Series, after: pd.Series, z: float) -> tuple[str, bool]:
+    difference = after["ihai"] - before["ihai"]
+    word = "naik" if difference > 0 else "turun"
+    return f"{word} {decimal(abs(difference))}", abs(difference) > z * math.hypot(before["ihai_se"], after["ihai_se"])
+
+
+@pytest.mark.parametrize("question, code", [
+    ("tren ihai kab banjar", "63.03"),
+    ("bagaimana perkembangan ihai kalsel dari tahun ke tahun", "63"),
+    ("ihai nasional naik atau turun dari tahun ke tahun?", "00"),
+    ("Mohon izin, tren IHaI Kabupaten Sleman 2023 sampai 2025 untuk bahan RPJMD", "34.04"),
+])  # fmt: skip
+def test_trend_answer_states_every_round_and_change_from_the_files(
+    engine: Engine, rounds: Rounds, tables: dict[int, pd.DataFrame], question: str, code: str
+) -> None:
+    answer = engine.ask(question, f"tren-{code}")
+    assert answer.intent == "tren" and answer.regions == (code,)
+    z = rounds.latest.methodology.z
+    rows = {year: tables[year].loc[code] for year in YEARS}
+    for year, results in zip(YEARS, rounds.rounds, strict=True):
+        row, line = rows[year], _year_line(answer.text, year)
+        assert score_text(row["ihai"], _edges(results)) in line
+        assert f"{decimal(row['ihai_ci_low'])}–{decimal(row['ihai_ci_high'])}" in line
+        assert row["category"] in line and f"n = {count_text(row['n_respondents'])}" in line
+    lines = answer.text.splitlines()
+    verdicts = 0
+    for before, after in zip(YEARS, YEARS[1:], strict=False):
+        moved, larger = _changed(rows[before], rows[after], z)
+        line = next(line for line in lines if line.startswith(f"• {before} → {after}: "))
+        assert moved in line
+        assert ("lebih besar dari ketidakpastiannya" in line) == larger
+        assert ("masih dalam ketidakpastian" in line) == (not larger)
+        verdicts += larger
+    # The framework change is stated where it cuts the series: between the 2024 and the 2025 line.
+    cut = next(index for index, line in enumerate(lines) if "Kerangka berganti pada 2025" in line)
+    assert lines[cut - 1].startswith("2024: ") and lines[cut + 1].startswith("2025: ")
+    assert "variabel tidak" in lines[cut]
+    assert "Uji beda dua putaran" in answer.text  # the test used is named
+    dimensions = next(line for line in lines if line.startswith("Dimensi (2023 → 2024 → 2025): "))
+    for dimension in rounds.latest.methodology.dimensions:
+        column = dimension_column(dimension.key)
+        series = " → ".join(decimal(rows[year][column]) for year in YEARS)
+        moves = []
+        for before, after in zip(YEARS, YEARS[1:], strict=False):
+            a, b = rows[before], rows[after]
+            if abs(b[column] - a[column]) > z * math.hypot(a[f"{column}_se"], b[f"{column}_se"]):
+                moves.append(f"{'naik' if b[column] > a[column] else 'turun'} bermakna {before}→{after}")
+        assert f"{dimension.name} {series} ({', '.join(moves) or 'perubahan dalam ketidakpastian'})" in dimensions
+    assert answer.chart == ChartRequest("region_trend", code)
+    assert answer.text.endswith("<i>Data sampel sintetis, bukan hasil resmi.</i>")
+    assert answer.facts["series"] == {year: rows[year]["ihai"] for year in YEARS}
+
+
+def test_the_trend_check_tells_significant_from_not(rounds: Rounds, tables: dict[int, pd.DataFrame]) -> None:
+    """Over the kab/kota of all rounds, both verdicts occur: the test above can fail either way."""
+    z = rounds.latest.methodology.z
+    both = tables[2024].index[tables[2024]["level"] == "kabkota"].intersection(tables[2025].index)
+    verdicts = {_changed(tables[2024].loc[code], tables[2025].loc[code], z)[1] for code in both}
+    assert verdicts == {True, False}
+
+
+def test_a_compared_year_gets_its_own_change(engine: Engine, rounds: Rounds, tables: dict[int, pd.DataFrame]) -> None:
+    answer = engine.ask("apakah ihai jawa tengah membaik sejak 2023?", "sejak")
+    assert answer.intent == "tren" and answer.regions == ("33",)
+    moved, larger = _changed(tables[2023].loc["33"], tables[2025].loc["33"], rounds.latest.methodology.z)
+    line = next(line for line in answer.text.splitlines() if line.startswith("• 2023 → 2025 (yang ditanyakan): "))
+    assert moved in line and ("lebih besar dari ketidakpastiannya" in line) == larger
+
+
+def test_a_question_naming_one_year_is_answered_from_that_round(engine: Engine, rounds: Rounds, tables) -> None:
+    answer = engine.ask("ihai kota malang 2024", "tahun-2024")
+    row = tables[2024].loc["35.73"]
+    assert answer.intent == "profil" and answer.regions == ("35.73",)
+    assert answer.text.startswith("<i>Hasil putaran 2024 (Indeks Harmoni Indonesia 2023/2024).")
+    assert f"IHaI 2024: <b>{score_text(row['ihai'], _edges(rounds.rounds[1]))}</b>" in answer.text
+    assert f"{decimal(row['ihai_ci_low'])}–{decimal(row['ihai_ci_high'])}" in answer.text
+    assert count_text(row["n_respondents"]) in answer.text
+    latest = engine.ask("ihai kota malang 2025", "tahun-2025")
+    assert f"IHaI 2025: <b>{score_text(tables[2025].loc['35.73', 'ihai'], _edges(rounds.latest))}</b>" in latest.text
+    assert "Hasil putaran" not in latest.text
+
+
+def test_a_follow_up_region_keeps_the_trend(engine: Engine, tables: dict[int, pd.DataFrame]) -> None:
+    engine.ask("tren ihai kab tapin", "lanjut")
+    answer = engine.ask("kalau hulu sungai utara?", "lanjut")
+    assert answer.intent == "tren" and answer.regions == ("63.08",)
+    assert decimal(tables[2023].loc["63.08", "ihai_ci_low"]) in answer.text
+
+
+def test_with_one_round_loaded_the_trend_says_so(results: Results, intent_classifier) -> None:
+    alone = Engine(results, get_gazetteer(), intent_classifier)
+    answer = alone.ask("tren ihai kab banjar", "satu")
+    assert answer.intent == "tren" and "Baru satu putaran yang dimuat" in answer.text
+    assert answer.chart is None
+
+
+def test_trend_chart_is_a_png(engine: Engine) -> None:
+    png = engine.chart_png(ChartRequest("region_trend", "63.03"))
+    assert png.startswith(b"\x89PNG") and len(png) > 10_000
+
+
+def test_profile_and_national_ranking_say_how_far_the_rank_rests_on_the_weights(
+    engine: Engine, tables: dict[int, pd.DataFrame]
+) -> None:
+    kabkota = tables[2025][(tables[2025]["level"] == "kabkota") & tables[2025]["publishable"]]
+    moving = kabkota[kabkota["rank_low"] < kabkota["rank_high"]]
+    code = moving.index[len(moving) // 2]
+    row = moving.loc[code]
+    answer = engine.ask(f"ihai {code}", "bobot-profil")
+    assert f"peringkat {count_text(row['rank_low'])}–{count_text(row['rank_high'])} tergantung bobot" in answer.text
+    stability = row["category_stability"]
+    assert ("kategori tetap di antara" in answer.text) == (stability >= 1)
+    top = engine.ask("10 kab/kota dengan ihai tertinggi nasional", "bobot-peringkat")
+    first = kabkota.sort_values(["ihai"], ascending=False).iloc[0]
+    line = next(line for line in top.text.splitlines() if line.startswith("1. "))
+    if first["rank_low"] < first["rank_high"]:
+        assert f"peringkat {count_text(first['rank_low'])}–{count_text(first['rank_high'])} tergantung bobot" in line
