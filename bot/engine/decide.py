@@ -62,7 +62,7 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
     level = world.level
     if not u.query and not u.extra:
         return Decision(Intent.BANTUAN)
-    intent = _effective(u.intent or Intent.DI_LUAR_CAKUPAN, u, context, level)
+    intent = _best(u, context, level)
     if u.only_regions:
         intent = _followed(u, context, level)  # a region alone is a follow-up whatever the classifier leans to
     elif u.slots.list_position is not None and context.listed and _list_reference_only(u):
@@ -75,7 +75,7 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
         if not (u.question_scores and _sure(replace(u, scores=u.question_scores), context, level)):
             return _readings(u)
         # A greeting and a paragraph of context, then the question: read the question alone.
-        intent = _effective(u.question_scores[0][0], u, context, level)
+        intent = _best(replace(u, scores=u.question_scores), context, level)
     intent = _refined(intent, u, context)
     u = _focused(replace(u, slots=_carried(u, intent, context)), intent, world)
     slots = u.slots
@@ -136,12 +136,10 @@ def _refined(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
         return Intent.TREN  # "dibanding 2024", "dibanding tahun lalu": one region against its earlier rounds
     if intent in (Intent.PROFIL, Intent.PROVINSI) and over_time:
         return Intent.TREN  # "ihai kalsel naik atau turun", "ihai sleman 2023 dan 2025"
-    # A file or a target is asked for in so many words; a follow-up of one ("kalau Tapin?") names neither.
-    followed = context.intent == intent.value
-    if intent == Intent.LAPORAN and not (slots.asks_document or followed):
-        return _next_reading(u, intent)  # "laporan hasil dari Kemendagri", a forum's report: not our PDF
-    if intent == Intent.TARGET and not (slots.asks_target or followed):
-        return _next_reading(u, intent)  # "nilai IHaI 2025 untuk sambutan bupati": a figure, not a plan
+    if _unasked(intent, u, context):
+        # "laporan hasil dari Kemendagri", a forum's report: not our PDF; "nilai IHaI 2025 untuk sambutan
+        # bupati": a figure, not a plan.
+        return _next_reading(u, intent)
     if intent == Intent.TARGET and slots.asks_coverage:
         return Intent.CAKUPAN  # "target responden", "sudah capai target?": the 1,250-respondent target
     if intent == Intent.TARGET and slots.asks_how and not u.regions:
@@ -289,16 +287,36 @@ def _carried(u: Understanding, intent: Intent, context: ChatContext) -> Slots:
     return replace(slots, **kept) if kept else slots
 
 
-def _sure(u: Understanding, context: ChatContext, level: Level) -> bool:
-    """Whether the best reading stands out, counting readings that lead to the same answer together
-    (a region alone read as a profile or as a follow-up of a profile is one answer)."""
-    if len(u.scores) < 2:
-        return True
+def _answers(u: Understanding, context: ChatContext, level: Level) -> list[tuple[Intent, float]]:
+    """The answers the readings lead to, likeliest first, counting readings that lead to the same answer
+    together (a region alone read as a profile or as a follow-up of a profile is one answer; "kalau sampai
+    2030?" after a target is that target's follow-up more than a trend). A report or a target the message
+    does not ask for in its own words is no answer to it."""
     totals: dict[Intent, float] = {}
     for intent, probability in u.scores:
         effective = _effective(intent, u, context, level)
-        totals[effective] = totals.get(effective, 0.0) + probability
-    ranked = sorted(totals.values(), reverse=True)
+        if not _unasked(effective, u, context):
+            totals[effective] = totals.get(effective, 0.0) + probability
+    return sorted(totals.items(), key=lambda item: item[1], reverse=True)
+
+
+def _best(u: Understanding, context: ChatContext, level: Level) -> Intent:
+    answers = _answers(u, context, level)
+    return answers[0][0] if answers else _effective(u.intent or Intent.DI_LUAR_CAKUPAN, u, context, level)
+
+
+def _unasked(intent: Intent, u: Understanding, context: ChatContext) -> bool:
+    """A file or a target is asked for in so many words; a follow-up of one ("kalau Tapin?") names neither."""
+    if context.intent == intent.value:
+        return False
+    return (intent == Intent.LAPORAN and not u.slots.asks_document) or (intent == Intent.TARGET and not u.slots.asks_target)
+
+
+def _sure(u: Understanding, context: ChatContext, level: Level) -> bool:
+    """Whether the likeliest answer stands out (see `_answers`)."""
+    if len(u.scores) < 2:
+        return True
+    ranked = [probability for _, probability in _answers(u, context, level)] or [0.0]
     first, second = ranked[0], (ranked[1] if len(ranked) > 1 else 0.0)
     return first >= CONFIDENT or first - second >= CLEAR_LEAD
 
