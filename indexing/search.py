@@ -11,10 +11,11 @@ import numpy as np
 
 from indexing.chunking import Chunk, Kind
 from indexing.dense import Embedder, load_embedding_model
-from indexing.hybrid import FUSION, REGION_FILTERS, Fusion, RegionGate, filter_mask, fuse
+from indexing.hybrid import FUSION, REGION_FILTERS, Fusion, RegionGate, filter_mask, fuse, normalise_filters
 from indexing.store import StoredIndex, load_stored
 from indexing.text import Analyzer, normalise
 
+_CACHED_MASKS = 512  # distinct filter sets kept; more are recomputed (a bound, not a tuning)
 # A guidance section's heading says what it answers: each query term found in it adds this much to the
 # fused score (a first place is worth 1/(k+1) ≈ 0.032), so "apa tugas FKUB" leads with "Tugas", not with
 # the document's introduction.
@@ -81,6 +82,8 @@ class SearchIndex:
         self.index_dir = index_dir
         self.chunks: list[Chunk] = stored.chunks
         self._metadata = [c.metadata for c in stored.chunks]
+        # Filters repeat (a level, a forum, a province), so each one's mask is computed once per index.
+        self._masks: dict[tuple[tuple[str, tuple[str, ...]], ...], np.ndarray | None] = {}
         self._gate = region_gate(stored.chunks, stored.lexical.analyzer)
         analyzer = stored.lexical.analyzer
         self._headings = [frozenset(analyzer.tokens(chunk.heading)) for chunk in stored.chunks]
@@ -110,8 +113,19 @@ class SearchIndex:
     def manifest(self) -> dict[str, Any]:
         return self.stored.manifest
 
+    def _filter_mask(self, filters: dict | None) -> np.ndarray | None:
+        key = tuple(sorted((field, tuple(sorted(values))) for field, values in normalise_filters(filters).items()))
+        if key not in self._masks:
+            if len(self._masks) >= _CACHED_MASKS:
+                self._masks.clear()
+            mask = filter_mask(self._metadata, filters)
+            if mask is not None:
+                mask.flags.writeable = False  # shared by every later query with these filters
+            self._masks[key] = mask
+        return self._masks[key]
+
     def rankings(self, query: str, filters: dict | None = None) -> Rankings:
-        allowed = filter_mask(self._metadata, filters)
+        allowed = self._filter_mask(filters)
         tokens = self.stored.lexical.query_tokens(query)
         if not REGION_FILTERS & set(filters or {}):
             gate = self._gate.mask(tokens)
