@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from bot.engine import lexicon
 from bot.engine.context import ChatContext
 from bot.engine.intents import Intent, spec
+from bot.engine.refine import refine, unasked
 from bot.engine.slots import Slots
 from bot.engine.understand import Understander, Understanding
 from core.constants import KABKOTA, NATIONAL_CODE, PROVINSI
@@ -76,7 +77,7 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
             return _readings(u)
         # A greeting and a paragraph of context, then the question: read the question alone.
         intent = _best(replace(u, scores=u.question_scores), context, level)
-    intent = _refined(intent, u, context)
+    intent = refine(intent, u, context)
     u = _focused(replace(u, slots=_carried(u, intent, context)), intent, world)
     slots = u.slots
     if intent in _GENERAL:
@@ -107,48 +108,6 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
     if intent == Intent.PROFIL and len(regions) >= 2:
         intent = Intent.BANDINGKAN  # several regions and nothing more specific: compare them
     return _decided(intent, regions, u, context, level)
-
-
-def _refined(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
-    """Two asks in one message get the answer that covers both: a region's score with its respondents is
-    coverage (which shows the score), with the gap to the next category the gap, with its weak spots the
-    weakest parts; advice for all three forums at once is advice, not a choice between them. A report or a
-    target is only what the message asks for in its own words."""
-    slots = u.slots
-    if intent == Intent.BANDINGKAN and len(set(u.regions)) == 1 and len(u.scan.mentions) >= 2:
-        # "IHaI kab. wajo dan responden kab. wajo": one region named twice is no comparison.
-        intent = next((i for i, _ in u.scores if i not in (Intent.BANDINGKAN, Intent.LANJUTAN)), Intent.PROFIL)
-    if intent in (Intent.PROFIL, Intent.CAKUPAN) and slots.asks_gap and not (intent == Intent.CAKUPAN and slots.asks_coverage):
-        return Intent.SELISIH_KATEGORI
-    if intent == Intent.PROFIL:
-        if slots.asks_coverage:
-            return Intent.CAKUPAN
-        if slots.asks_weakness:
-            return Intent.TERLEMAH
-    if intent == Intent.PROFIL and slots.n is not None and slots.order is not None:
-        return Intent.PERINGKAT  # "bottom 5 riau": a count and an end make a ranking
-    if intent == Intent.FORUM_COCOK and slots.all_forums:
-        return Intent.SARAN
-    if intent == Intent.TREN and len(slots.years) == 1 and not slots.trend and not lexicon.OVER_TIME.search(u.query):
-        return Intent.PROFIL  # "ihai sleman 2024": that round's figures, not a series
-    over_time = slots.trend or len(slots.years) >= 2
-    if intent == Intent.BANDINGKAN and (over_time or slots.years) and len(u.regions) < 2:
-        return Intent.TREN  # "dibanding 2024", "dibanding tahun lalu": one region against its earlier rounds
-    if intent in (Intent.PROFIL, Intent.PROVINSI) and over_time:
-        return Intent.TREN  # "ihai kalsel naik atau turun", "ihai sleman 2023 dan 2025"
-    if _unasked(intent, u, context):
-        # "laporan hasil dari Kemendagri", a forum's report: not our PDF; "nilai IHaI 2025 untuk sambutan
-        # bupati": a figure, not a plan.
-        return _next_reading(u, intent)
-    if intent == Intent.TARGET and slots.asks_coverage:
-        return Intent.CAKUPAN  # "target responden", "sudah capai target?": the 1,250-respondent target
-    if intent == Intent.TARGET and slots.asks_how and not u.regions:
-        return Intent.METODOLOGI  # "bagaimana menetapkan target IHaI di RPJMD": the guidance on targets
-    return intent
-
-
-def _next_reading(u: Understanding, rejected: Intent) -> Intent:
-    return next((i for i, _ in u.scores if i not in (rejected, Intent.LANJUTAN)), Intent.PROFIL)
 
 
 def _focused(u: Understanding, intent: Intent, world: Understander) -> Understanding:
@@ -282,6 +241,7 @@ def _carried(u: Understanding, intent: Intent, context: ChatContext) -> Slots:
         kept["variables"] = tuple(previous.get("variables", ()))
     if same:
         kept["order"] = previous.get("order") if slots.order is None else slots.order
+        kept["change_order"] = slots.change_order or previous.get("change_order")
         kept["n"] = previous.get("n") if slots.n is None else slots.n
         kept["category"] = slots.category or slots.bare_category or previous.get("category")
     return replace(slots, **kept) if kept else slots
@@ -295,7 +255,7 @@ def _answers(u: Understanding, context: ChatContext, level: Level) -> list[tuple
     totals: dict[Intent, float] = {}
     for intent, probability in u.scores:
         effective = _effective(intent, u, context, level)
-        if not _unasked(effective, u, context):
+        if not unasked(effective, u, context):
             totals[effective] = totals.get(effective, 0.0) + probability
     return sorted(totals.items(), key=lambda item: item[1], reverse=True)
 
@@ -303,13 +263,6 @@ def _answers(u: Understanding, context: ChatContext, level: Level) -> list[tuple
 def _best(u: Understanding, context: ChatContext, level: Level) -> Intent:
     answers = _answers(u, context, level)
     return answers[0][0] if answers else _effective(u.intent or Intent.DI_LUAR_CAKUPAN, u, context, level)
-
-
-def _unasked(intent: Intent, u: Understanding, context: ChatContext) -> bool:
-    """A file or a target is asked for in so many words; a follow-up of one ("kalau Tapin?") names neither."""
-    if context.intent == intent.value:
-        return False
-    return (intent == Intent.LAPORAN and not u.slots.asks_document) or (intent == Intent.TARGET and not u.slots.asks_target)
 
 
 def _sure(u: Understanding, context: ChatContext, level: Level) -> bool:

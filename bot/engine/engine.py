@@ -203,7 +203,7 @@ def _remembered_slots(decision: Decision, answer: Answer) -> dict[str, object]:
     if answer.intent == Intent.TERLEMAH.value and not (slots.dimensions or slots.variables):
         weakest = answer.facts.get("weakest_dimension")
         slots = replace(slots, dimensions=(weakest,)) if isinstance(weakest, str) else slots
-    kept = {"order": slots.order, "n": slots.n, "dimensions": list(slots.dimensions),
+    kept = {"order": slots.order, "change_order": slots.change_order, "n": slots.n, "dimensions": list(slots.dimensions),
             "variables": list(slots.variables), "category": slots.category,
             "scope": decision.scope if decision.intent in (Intent.PERINGKAT, Intent.KATEGORI) else None}  # fmt: skip
-    return {key: value for key, value in kept.items() if value not in (None, [], "top")}
+    return {key: value for key, value in kept.items() if value not in (None, []) and (key, value) != ("order", "top")}

@@ -65,6 +65,17 @@ TREND = pattern(TREND_WORDS)
 OVER_TIME_WORDS = ("dibanding*", "banding*", "vs", "versus", "sejak", "mulai", "naik", "turun", "berubah",
                    "perubahan*", "meningkat", "menurun", "membaik", "memburuk", "sampai", "hingga", "trend")  # fmt: skip
 OVER_TIME = pattern(OVER_TIME_WORDS)
+# A ranking of changes between rounds ("kenaikan terbesar", "kab/kota mana yang turun paling banyak"), by
+# its direction; a change of one region ("apakah kenaikan ihai sleman signifikan") is a trend, not this.
+CHANGE_UP_WORDS = ("kenaikan*", "peningkatan*", "naik paling", "paling naik", "naiknya paling", "meningkat paling",
+     "paling meningkat", "membaik paling", "paling membaik", "perbaikan terbesar", "perbaikan paling", "lonjakan")  # fmt: skip
+CHANGE_DOWN_WORDS = ("penurunan*", "turun paling", "paling turun", "turunnya paling", "menurun paling",
+     "paling menurun", "memburuk paling", "paling memburuk", "anjlok*", "merosot*", "kemerosotan")  # fmt: skip
+# What makes such words a ranking: a list of regions, a count, an end ("terbesar", "paling banyak").
+CHANGE_RANKED = pattern(("terbesar", "tertinggi", "terbanyak", "paling banyak", "paling besar", "paling tajam",
+     "paling drastis", "tercepat", "mana", "siapa", "urutan*", "peringkat*", "ranking*", "daftar"))  # fmt: skip
+CHANGE_UP = pattern(CHANGE_UP_WORDS)
+CHANGE_DOWN = pattern(CHANGE_DOWN_WORDS)
 # A position in the last list the assistant showed: "yang paling bawah", "yang nomor 2", "urutan ketiga".
 LIST_LAST_WORDS = ("yang paling bawah", "yang terbawah", "yang terakhir", "paling bawah itu", "urutan terakhir", "yang buncit",
      "nomor terakhir", "yang paling akhir", "yang paling rendah itu", "yang terendah itu", "yang terendah tadi",
@@ -126,7 +137,7 @@ FILLER = frozenset(
 
 # Every word group slots are read from: such words are question words, never misspelt region names.
 WORD_GROUPS = (ALL_FORUMS_WORDS, BOTTOM_WORDS, TOP_WORDS, RANKING_SUBJECT_WORDS, PROVINCES_SUBJECT_WORDS,
-               NATION_WORDS, METHOD_WORDS, TREND_WORDS, LIST_LAST_WORDS, LIST_FIRST_WORDS, BOTH_REFERENCE_WORDS,
+               NATION_WORDS, METHOD_WORDS, TREND_WORDS, CHANGE_UP_WORDS, CHANGE_DOWN_WORDS, LIST_LAST_WORDS, LIST_FIRST_WORDS, BOTH_REFERENCE_WORDS,
                FOLLOWUP_WORDS, ANAPHORA_WORDS, tuple(NUMBER_WORDS), tuple(DIMENSION_SYNONYMS), tuple(FORUM_WORDS))  # fmt: skip
 
 # Problems that name their forum without naming a dimension: early warning is FKDM's, houses of worship

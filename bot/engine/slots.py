@@ -52,6 +52,7 @@ class Slots:
     nation: bool = False
     method: bool = False  # how a figure is computed: show the framework block
     trend: bool = False
+    change_order: str | None = None  # TOP (the largest rises) or BOTTOM (the largest falls) between rounds
     list_position: int | None = None  # a position in the last list: 1-based, -1 for the last
     both_listed: bool = False  # "keduanya": the regions of the last answer
     followup: bool = False  # "kalau", "terus", "-nya": leans on the conversation
@@ -150,6 +151,7 @@ class SlotReader:
             nation=bool(lexicon.NATION.search(text)),
             method=bool(lexicon.METHOD.search(text)),
             trend=bool(lexicon.TREND.search(text)),
+            change_order=_change_order(text),
             list_position=_list_position(text),
             both_listed=bool(lexicon.BOTH_REFERENCE.search(text)),
             followup=bool(lexicon.FOLLOWUP.search(text)) or bool(re.search(r"\w+nya\b", text)),
@@ -182,6 +184,14 @@ class SlotReader:
         text = re.sub(r"\b(?:fkub|fpk|fkdm)\b", MASKS["forum"], text)
         text = _YEAR.sub(MASKS["year"], text)
         return re.sub(r"\b\d+\b", MASKS["number"], text)
+
+
+def _change_order(text: str) -> str | None:
+    """Which changes a ranking of changes asks for: rises, falls, or both ("kenaikan dan penurunan")."""
+    up, down = lexicon.CHANGE_UP.search(text), lexicon.CHANGE_DOWN.search(text)
+    if up and down:
+        return BOTH
+    return TOP if up else (BOTTOM if down else None)
 
 
 def _words(words: Iterable[str], suffix: str = "") -> re.Pattern[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -23,6 +24,14 @@ def test_the_registry_and_the_enum_agree_and_every_composer_exists() -> None:
             module = importlib.import_module(f"bot.engine.compose.{spec.composer}")
             assert table[intent] is module.COMPOSERS[intent]
     assert Intent.LANJUTAN in asked_intents() and Intent.PILIH_MAKSUD not in asked_intents()
+
+
+def test_no_engine_module_is_over_400_lines() -> None:
+    """The engine stays readable in one pass per module (issue 8): a module that grows past this is split."""
+    engine_dir = Path(importlib.import_module("bot.engine").__file__).parent
+    sizes = {path.relative_to(engine_dir).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+             for path in engine_dir.rglob("*.py")}  # fmt: skip
+    assert len(sizes) > 20 and {name: lines for name, lines in sizes.items() if lines > 400} == {}
 
 
 codes = st.sampled_from(["63.03", "63", "00", "32.79", "91.71", "34.04"])

@@ -150,3 +150,77 @@ def test_profile_and_national_ranking_say_how_far_the_rank_rests_on_the_weights(
     line = next(line for line in top.text.splitlines() if line.startswith("1. "))
     if first["rank_low"] < first["rank_high"]:
         assert f"peringkat {count_text(first['rank_low'])}–{count_text(first['rank_high'])} tergantung bobot" in line
+
+
+def _expected_moves(tables: dict[int, pd.DataFrame], first: int, last: int, level: str, province: str | None,
+                    z: float) -> pd.DataFrame:  # fmt: skip
+    """Regions published in both rounds with their change and its verdict, straight from the files."""
+    frames = []
+    for year in (first, last):
+        table = tables[year]
+        chosen = table[(table["level"] == level) & table["publishable"].astype(bool) & table["ihai"].notna()]
+        if province is not None:
+            chosen = chosen[chosen["province_code"] == province]
+        frames.append(chosen)
+    before, after = frames[0], frames[1].loc[frames[1].index.intersection(frames[0].index)]
+    difference = after["ihai"] - before.loc[after.index, "ihai"]
+    se = (before.loc[after.index, "ihai_se"] ** 2 + after["ihai_se"] ** 2) ** 0.5
+    moves = pd.DataFrame({"name": after["name"], "difference": difference, "significant": difference.abs() > z * se})
+    return moves.sort_values("difference", ascending=False, kind="stable")
+
+
+def _listed(text: str, title_start: str) -> list[str]:
+    lines = text.splitlines()
+    start = next(index for index, line in enumerate(lines) if line.startswith(title_start))
+    listed = []
+    for line in lines[start + 1:]:
+        if not line[:1].isdigit():
+            break
+        listed.append(line)
+    return listed
+
+
+@pytest.mark.parametrize("question, province, session", [
+    ("5 kab/kota dengan kenaikan ihai terbesar di jateng", "33", "naik-jateng"),
+    ("kab/kota mana yang IHaI-nya turun paling banyak di jatim?", "35", "turun-jatim"),
+])  # fmt: skip
+def test_changes_ranked_between_the_last_two_rounds_from_the_files(
+    engine: Engine, rounds: Rounds, tables: dict[int, pd.DataFrame], question: str, province: str, session: str
+) -> None:
+    answer = engine.ask(question, session)
+    assert answer.intent == "peringkat" and answer.regions == (province,)
+    moves = _expected_moves(tables, 2024, 2025, "kabkota", province, rounds.latest.methodology.z)
+    rising = "kenaikan" in question
+    chosen = (moves[moves["difference"] > 0] if rising else moves[moves["difference"] < 0].iloc[::-1]).head(5)
+    name = tables[2025].loc[province, "name"]
+    title = f"<b>{len(chosen)} kab/kota dengan {'kenaikan' if rising else 'penurunan'} IHaI terbesar di {name}, 2024 → 2025</b>"
+    lines = _listed(answer.text, title)
+    assert len(lines) == len(chosen) > 0
+    for place, (line, (_, move)) in enumerate(zip(lines, chosen.iterrows(), strict=True), 1):
+        word = "naik" if move["difference"] > 0 else "turun"
+        assert line.startswith(f"{place}. {move['name']} — <b>{word} {decimal(abs(move['difference']))}</b>")
+        assert line.endswith("· bermakna" if move["significant"] else "· dalam ketidakpastian")
+    assert f"Dari {count_text(len(moves))} kab/kota yang angkanya dipublikasikan pada kedua putaran; " \
+           f"{count_text(int(moves['significant'].sum()))} di antaranya" in answer.text  # fmt: skip
+    assert "Kerangka berganti antara 2024 dan 2025" in answer.text and "Uji beda dua putaran" in answer.text
+
+
+def test_provinces_ranked_by_change_between_the_years_asked(
+    engine: Engine, rounds: Rounds, tables: dict[int, pd.DataFrame]
+) -> None:
+    answer = engine.ask("provinsi mana yang IHaI-nya naik paling tinggi dari 2023 ke 2025", "naik-provinsi")
+    assert answer.intent == "peringkat" and answer.facts["years"] == [2023, 2025]
+    moves = _expected_moves(tables, 2023, 2025, "provinsi", None, rounds.latest.methodology.z)
+    chosen = moves[moves["difference"] > 0].head(5)
+    lines = _listed(answer.text, f"<b>{len(chosen)} provinsi dengan kenaikan IHaI terbesar, 2023 → 2025</b>")
+    assert [line.split(" — ")[0] for line in lines] == [f"{n}. Provinsi {name}" for n, name in enumerate(chosen["name"], 1)]
+    assert answer.facts["changes"] == pytest.approx(moves["difference"].to_dict())
+    # A follow-up keeps the question: changes, not levels.
+    later = engine.ask("kalau kab/kota di kalsel?", "naik-provinsi")
+    assert later.intent == "peringkat" and "kenaikan IHaI terbesar di Kalimantan Selatan" in later.text
+
+
+def test_with_one_round_loaded_changes_cannot_be_ranked(results: Results, intent_classifier) -> None:
+    alone = Engine(results, get_gazetteer(), intent_classifier)
+    answer = alone.ask("5 kab/kota dengan kenaikan ihai terbesar di jateng", "satu-naik")
+    assert answer.intent == "peringkat" and "Baru satu putaran hasil IHaI yang dimuat" in answer.text

@@ -89,6 +89,28 @@ def test_slots(dialogue: Dialogue) -> None:
     assert asks.asks_coverage and asks.asks_gap
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "change_order", "scope"),
+    [
+        ("5 kab/kota dengan kenaikan ihai terbesar di jateng", Intent.PERINGKAT, TOP, "33"),
+        ("daerah mana yg ihainya turun paling banyak?", Intent.PERINGKAT, BOTTOM, ""),
+        ("provinsi mana yang paling meningkat dari 2023 ke 2025", Intent.PERINGKAT, TOP, "provinsi"),
+        ("penurunan terbesar kab/kota di jatim", Intent.PERINGKAT, BOTTOM, "35"),
+        ("kab/kota mana yang kenaikan dan penurunannya paling besar di diy", Intent.PERINGKAT, BOTH, "34"),
+        # One region's change is its trend, not a ranking.
+        ("apakah kenaikan ihai sleman signifikan?", Intent.TREN, TOP, ""),
+        ("penurunan ihai kab banjar berapa", Intent.TREN, BOTTOM, ""),
+    ],
+)
+def test_changes_between_rounds_ranked_or_followed(dialogue: Dialogue, text: str, intent: Intent,
+                                                   change_order: str, scope: str) -> None:  # fmt: skip
+    decision = decide(dialogue, text)
+    assert (decision.intent, decision.slots.change_order) == (intent, change_order)
+    if intent == Intent.PERINGKAT:
+        assert decision.scope == scope
+    assert decide(dialogue, "5 kab/kota tertinggi di jateng").slots.change_order is None
+
+
 def test_two_asks_get_the_answer_that_covers_both(dialogue: Dialogue) -> None:
     assert decide(dialogue, "ihai kota bogor brp, respondennya brp").intent == Intent.CAKUPAN
     assert decide(dialogue, "brp ihai muara enim, trus kurang brp biar sedang").intent == Intent.SELISIH_KATEGORI

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.engine import render
 from bot.engine.compose.kit import Kit, button
+from bot.engine.compose.movers import change_ranking
 from bot.engine.data import PROVINCES_SCOPE, Row
 from bot.engine.decide import Decision
 from bot.engine.draft import Draft
@@ -20,6 +21,8 @@ _LISTED_IN_CATEGORY = 20
 
 
 def ranking(decision: Decision, kit: Kit) -> Answer:
+    if decision.slots.change_order:
+        return change_ranking(decision, kit)  # "kenaikan terbesar": changes between rounds, ranked
     slots, scope = decision.slots, decision.scope
     metric = slots.variables[0] if slots.variables else (
         dimension_column(slots.dimensions[0]) if slots.dimensions else "ihai"

@@ -92,11 +92,7 @@ def _series(code: str, history: list[tuple[ResultsView, Row | None]], decision: 
         draft.add(f"• {before_view.year} → {after_view.year} (yang ditanyakan): {_change_text(step)}")
     draft.facts["changes"] = {f"{a}-{b}": step.difference for (a, b), step in changes.items()}
     draft.facts["significant"] = {f"{a}-{b}": step.significant for (a, b), step in changes.items()}
-    draft.add(
-        f"<i>Uji beda dua putaran: perubahan disebut bermakna bila selisihnya lebih dari "
-        f"{render.number(z)} × galat baku gabungan kedua putaran (tingkat kepercayaan "
-        f"{kit.phrasing.confidence}); ini lebih tegas daripada melihat apakah kedua interval bertumpang-tindih.</i>"
-    )
+    draft.add(difference_test_note(kit))
     draft.add("", _dimensions_line(points, kit))
     if latest["level"] != "kabkota":
         draft.add(
@@ -105,6 +101,15 @@ def _series(code: str, history: list[tuple[ResultsView, Row | None]], decision: 
             + " — rata-rata tiap putaran dihitung atas kab/kota yang terukur pada putaran itu."
         )
     draft.add(f"<i>{CAVEAT}</i>")
+
+
+def difference_test_note(kit: Kit) -> str:
+    """The test every change is judged by, named in the answer."""
+    return (
+        f"<i>Uji beda dua putaran: perubahan disebut bermakna bila selisihnya lebih dari "
+        f"{render.number(kit.methodology.z)} × galat baku gabungan kedua putaran (tingkat kepercayaan "
+        f"{kit.phrasing.confidence}); ini lebih tegas daripada melihat apakah kedua interval bertumpang-tindih.</i>"
+    )
 
 
 def _round_line(view: ResultsView, row: Row | None, kit: Kit) -> str:

@@ -1,0 +1,81 @@
+"""Refining the classifier's reading with what the message says in so many words: two asks in one message,
+a report or a target asked for (or not), a year or a change over time, a ranking of changes.
+
+Each rule names the phrasing it is for; `decide.py` applies them after choosing the likeliest answer.
+"""
+
+from __future__ import annotations
+
+from bot.engine import lexicon
+from bot.engine.context import ChatContext
+from bot.engine.intents import Intent
+from bot.engine.understand import Understanding
+from core.constants import KABKOTA
+
+
+def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
+    """Two asks in one message get the answer that covers both: a region's score with its respondents is
+    coverage (which shows the score), with the gap to the next category the gap, with its weak spots the
+    weakest parts; advice for all three forums at once is advice, not a choice between them. A report or a
+    target is only what the message asks for in its own words."""
+    slots = u.slots
+    if intent == Intent.BANDINGKAN and len(set(u.regions)) == 1 and len(u.scan.mentions) >= 2:
+        # "IHaI kab. wajo dan responden kab. wajo": one region named twice is no comparison.
+        intent = next((i for i, _ in u.scores if i not in (Intent.BANDINGKAN, Intent.LANJUTAN)), Intent.PROFIL)
+    if (
+        intent in (Intent.PROFIL, Intent.CAKUPAN)
+        and slots.asks_gap
+        and not (intent == Intent.CAKUPAN and slots.asks_coverage)
+    ):
+        return Intent.SELISIH_KATEGORI
+    if intent == Intent.PROFIL:
+        if slots.asks_coverage:
+            return Intent.CAKUPAN
+        if slots.asks_weakness:
+            return Intent.TERLEMAH
+    if intent == Intent.PROFIL and slots.n is not None and slots.order is not None:
+        return Intent.PERINGKAT  # "bottom 5 riau": a count and an end make a ranking
+    if intent == Intent.FORUM_COCOK and slots.all_forums:
+        return Intent.SARAN
+    if intent in CHANGE_RANKABLE and slots.change_order and KABKOTA not in u.levels and ranks_changes(u):
+        return Intent.PERINGKAT  # "5 kab/kota dengan kenaikan IHaI terbesar di Jateng": changes, ranked
+    if intent == Intent.TREN and len(slots.years) == 1 and not slots.trend and not lexicon.OVER_TIME.search(u.query):
+        return Intent.PROFIL  # "ihai sleman 2024": that round's figures, not a series
+    over_time = slots.trend or len(slots.years) >= 2 or slots.change_order is not None
+    if intent == Intent.BANDINGKAN and (over_time or slots.years) and len(u.regions) < 2:
+        return Intent.TREN  # "dibanding 2024", "dibanding tahun lalu": one region against its earlier rounds
+    if intent in (Intent.PROFIL, Intent.PROVINSI) and over_time:
+        return Intent.TREN  # "ihai kalsel naik atau turun", "ihai sleman 2023 dan 2025"
+    if unasked(intent, u, context):
+        # "laporan hasil dari Kemendagri", a forum's report: not our PDF; "nilai IHaI 2025 untuk sambutan
+        # bupati": a figure, not a plan.
+        return next_reading(u, intent)
+    if intent == Intent.TARGET and slots.asks_coverage:
+        return Intent.CAKUPAN  # "target responden", "sudah capai target?": the 1,250-respondent target
+    if intent == Intent.TARGET and slots.asks_how and not u.regions:
+        return Intent.METODOLOGI  # "bagaimana menetapkan target IHaI di RPJMD": the guidance on targets
+    return intent
+
+
+CHANGE_RANKABLE = frozenset({Intent.PERINGKAT, Intent.TREN, Intent.PROFIL, Intent.PROVINSI, Intent.KATEGORI,
+                              Intent.BANDINGKAN})  # fmt: skip
+
+
+def ranks_changes(u: Understanding) -> bool:
+    slots = u.slots
+    return (
+        slots.ranking_subject or slots.provinces or slots.n is not None or bool(lexicon.CHANGE_RANKED.search(u.query))
+    )
+
+
+def next_reading(u: Understanding, rejected: Intent) -> Intent:
+    return next((i for i, _ in u.scores if i not in (rejected, Intent.LANJUTAN)), Intent.PROFIL)
+
+
+def unasked(intent: Intent, u: Understanding, context: ChatContext) -> bool:
+    """A file or a target is asked for in so many words; a follow-up of one ("kalau Tapin?") names neither."""
+    if context.intent == intent.value:
+        return False
+    return (intent == Intent.LAPORAN and not u.slots.asks_document) or (
+        intent == Intent.TARGET and not u.slots.asks_target
+    )
