@@ -42,8 +42,10 @@ poppler:
 ## `ihai report` and rendered by pdftoppm into docs/laporan-contoh.png.
 report-image: $(STAMP) poppler
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	$(BIN)/ihai sample --out "$$tmp/sample" --seed 2025 >/dev/null && \
-	$(BIN)/ihai score "$$tmp"/sample/*.parquet --out "$$tmp/hasil" >/dev/null 2>&1 && \
+	for year in 2023 2024 2025; do \
+		$(BIN)/ihai sample --year $$year --out "$$tmp/sample-$$year" --seed 2025 >/dev/null && \
+		$(BIN)/ihai score "$$tmp"/sample-$$year/*.parquet --year $$year --out "$$tmp/hasil/$$year" >/dev/null 2>&1 || exit 1; \
+	done && \
 	$(BIN)/ihai report 63.03 --results "$$tmp/hasil" --out "$$tmp/laporan.pdf" && \
 	pdftoppm -png -gray -r 110 -singlefile "$$tmp/laporan.pdf" docs/laporan-contoh 2>/dev/null
 
