@@ -8,7 +8,8 @@ server in `ihai run`) or through the FastAPI webhook route in `bot.api`. How upd
 and whose conversation they continue is `bot.telegram_group`'s; inline results are `bot.telegram_inline`'s.
 
 Deep links `https://t.me/<bot>?start=63_03` open the bot on a region's card (`core.deeplink`). In a
-group, `/rapat <provinsi>` pins a brief of the province and focuses every member's conversation on it.
+group, `/rapat <provinsi>` (from a group admin) pins a brief of the province and focuses every member's
+conversation on it.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
     BotCommandScopeDefault,
+    ChatMember,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -110,6 +112,7 @@ USAGE = {
 MEETING_ENDED = "Mode rapat selesai: pertanyaan kembali dijawab tanpa fokus provinsi."
 MEETING_UNKNOWN = "Provinsi «{name}» tidak dikenali. " + USAGE["rapat"]
 MEETING_WHICH = "Provinsi mana yang dibahas dalam rapat?"
+MEETING_ADMINS_ONLY = "Mode rapat hanya dapat dimulai, diganti, atau diakhiri oleh admin grup."
 MEETING_ENDINGS = frozenset({"selesai", "akhiri", "stop", "berhenti", "tutup"})
 PIN_NEEDS_RIGHTS = (
     "Ringkasan tidak dapat disematkan: jadikan bot admin grup dengan izin menyematkan pesan, lalu ulangi /rapat."
@@ -506,6 +509,9 @@ async def meeting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not words:
         await reply(update, context, USAGE["rapat"])
         return
+    if not await may_lead_meeting(update, context):
+        await reply(update, context, MEETING_ADMINS_ONLY)
+        return
     key = _pseudonym(context, meeting_key(update.effective_chat.id))
     if words.lower() in MEETING_ENDINGS:
         await asyncio.to_thread(services.assistant.set_focus, key, ())
@@ -525,10 +531,31 @@ async def meeting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def meeting_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
+    if not await may_lead_meeting(update, context):
+        await query.answer(MEETING_ADMINS_ONLY, show_alert=True)
+        return
     await query.answer()
     code = query.data.removeprefix(MEETING_CALLBACK)
     if code in _services(context).assistant.find_provinces(code):
         await start_meeting(update, context, code)
+
+
+async def may_lead_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """In a group, only its admins start, switch or end meeting mode: the pinned brief and the focus speak
+    for the whole group, so a member must not be able to change them. An admin posting anonymously (as the
+    group) counts; when Telegram cannot say who is an admin, the answer is no."""
+    chat = update.effective_chat
+    if not is_group(chat):
+        return True
+    message = update.effective_message
+    if update.callback_query is None and message is not None and message.sender_chat is not None:
+        return message.sender_chat.id == chat.id
+    try:
+        member = await context.bot.get_chat_member(chat.id, update.effective_user.id)
+    except TelegramError as error:
+        logger.info("Status admin tidak dapat diperiksa: %s", error)
+        return False
+    return member.status in (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
 
 
 async def start_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, province: str) -> None:

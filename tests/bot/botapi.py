@@ -26,6 +26,13 @@ JSON_PARAMETERS = {
     "reply_parameters", "message_thread_id", "results", "button", "cache_time", "is_personal", "show_alert",
     "disable_notification", "user_id",
 }  # fmt: skip
+# What getChatMember says of an administrator (the Bot API's ChatMemberAdministrator fields).
+ADMIN_RIGHTS = {
+    "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True, "can_delete_messages": True,
+    "can_manage_video_chats": True, "can_restrict_members": True, "can_promote_members": False,
+    "can_change_info": True, "can_invite_users": True, "can_post_stories": False, "can_edit_stories": False,
+    "can_delete_stories": False, "can_pin_messages": True,
+}  # fmt: skip
 FORBIDDEN = "Forbidden: bot can't initiate conversation with a user"
 NO_PIN_RIGHTS = "Bad Request: not enough rights to manage pinned messages in the chat"
 CHAT_NOT_FOUND = "Bad Request: chat not found"
@@ -55,6 +62,8 @@ class BotApiStandIn:
         # setMyCommands counts as a call for its scope's chat.
         self.refusals: dict[tuple[str, int], tuple[int, str]] = {}
         self.pending_updates: queue.Queue[dict] = queue.Queue()
+        # chat id -> ids of its administrators, for getChatMember (everyone else is a plain member)
+        self.chat_admins: dict[int, set[int]] = {}
         self._message_ids = itertools.count(5000)
         self._lock = threading.Lock()
         stand_in = self
@@ -134,6 +143,11 @@ class BotApiStandIn:
             size = len(files.get("document", b""))
             return self._message(params, document={"file_id": "BQACAgUAAxkBAAI", "file_unique_id": "AgADr",
                                                    "mime_type": "application/pdf", "file_size": size})
+        if method == "getChatMember":
+            user = {"id": params["user_id"], "is_bot": False, "first_name": "Anggota"}
+            if params["user_id"] in self.chat_admins.get(params["chat_id"], set()):
+                return {"status": "administrator", "user": user, **ADMIN_RIGHTS}
+            return {"status": "member", "user": user}
         if method in ("sendChatAction", "answerCallbackQuery", "setWebhook", "deleteWebhook", "setMyCommands",
                       "answerInlineQuery", "pinChatMessage"):
             return True

@@ -41,6 +41,7 @@ from bot.telegram import (
     FULL_BUTTON,
     FULL_GONE,
     FULL_SENT,
+    MEETING_ADMINS_ONLY,
     MEETING_ENDED,
     MEETING_UNKNOWN,
     NOT_ADMIN,
@@ -55,7 +56,7 @@ from bot.telegram import (
     publish_menu,
 )
 from bot.telegram_flow import ChatOrderedProcessor
-from bot.telegram_group import FULL_CALLBACK, FULL_START, GROUP_SHORT_CHARS, shorten
+from bot.telegram_group import FULL_CALLBACK, FULL_START, GROUP_SHORT_CHARS, MEETING_CALLBACK, shorten
 from bot.telegram_inline import ASK_MORE, NOT_PUBLISHED
 from bot.telegram_link import REDACTED
 from core.config import Settings
@@ -1043,7 +1044,15 @@ async def test_command_menus_by_scope(make_bot, stand_in, caplog):
 # --- Meeting mode -------------------------------------------------------------------------------
 
 
-async def test_rapat_pins_the_brief_and_focuses_follow_ups_on_the_province(make_bot, stand_in, engine):
+@pytest.fixture
+def group_admin(stand_in: BotApiStandIn):
+    """USER administers GROUP (as getChatMember says); everyone else is a plain member."""
+    stand_in.chat_admins[GROUP["id"]] = {USER["id"]}
+    yield USER
+    del stand_in.chat_admins[GROUP["id"]]
+
+
+async def test_rapat_pins_the_brief_and_focuses_follow_ups_on_the_province(make_bot, stand_in, engine, group_admin):
     bot = await make_bot(flood_max_messages=50)  # a whole meeting's questions in one group
     brief = engine.ask(encode(Payload(Intent.RAPAT, regions=("63",))), "ref-rapat")
     await feed(bot, group_message(f"/rapat@{BOT_USER['username']} Kalimantan Selatan", USER))
@@ -1078,7 +1087,7 @@ async def test_rapat_pins_the_brief_and_focuses_follow_ups_on_the_province(make_
     assert {"wilayah 63.03", "wilayah 32.79"} <= set(offered)  # asked back again: which Banjar?
 
 
-async def test_rapat_explains_what_it_needs(bot, stand_in):
+async def test_rapat_explains_what_it_needs(bot, stand_in, group_admin):
     stand_in.refusals[("pinChatMessage", GROUP["id"])] = (400, NO_PIN_RIGHTS)
     try:
         await feed(bot, group_message("/rapat kalsel", USER))
@@ -1091,3 +1100,43 @@ async def test_rapat_explains_what_it_needs(bot, stand_in):
     stand_in.clear()
     await feed(bot, group_message("/rapat", USER))
     assert group_texts(stand_in) == USAGE["rapat"]
+
+
+async def test_only_the_groups_admins_lead_a_meeting(make_bot, stand_in, group_admin):
+    bot = await make_bot(flood_max_messages=50)  # a meeting's worth of messages in one group
+    # A member cannot start meeting mode: nothing is pinned and questions keep their national reading.
+    await feed(bot, group_message("/rapat Kalimantan Selatan", OTHER))
+    assert group_texts(stand_in) == MEETING_ADMINS_ONLY and not stand_in.sent("pinChatMessage")
+    (asked,) = stand_in.sent("getChatMember")
+    assert asked.params == {"chat_id": GROUP["id"], "user_id": OTHER["id"]}
+    stand_in.clear()
+    await feed(bot, group_message(f"{MENTION} 5 kab/kota terendah", THIRD))
+    assert "secara nasional" in group_texts(stand_in)
+
+    # The admin starts it; a member can neither end it nor switch it to another province.
+    stand_in.clear()
+    await feed(bot, group_message("/rapat Kalimantan Selatan", group_admin))
+    assert len(stand_in.sent("pinChatMessage")) == 1
+    for attempt in ("/rapat selesai", "/rapat Bali"):
+        stand_in.clear()
+        await feed(bot, group_message(attempt, OTHER))
+        assert group_texts(stand_in) == MEETING_ADMINS_ONLY
+    stand_in.clear()
+    await feed(bot, group_message(f"{MENTION} 5 kab/kota terendah", {**THIRD, "id": THIRD["id"] + 5}))
+    assert "terendah di Kalimantan Selatan" in group_texts(stand_in)
+
+    # A province offered as a choice is the admins' to tap, too.
+    stand_in.clear()
+    choice = group_message("pilihan", BOT_USER)["message"]
+    await feed(bot, callback_update(f"{MEETING_CALLBACK}51", choice, OTHER))
+    (alert,) = stand_in.sent("answerCallbackQuery")
+    assert alert.params["text"] == MEETING_ADMINS_ONLY and alert.params["show_alert"] is True
+    assert not stand_in.sent("sendMessage", "pinChatMessage")
+
+    # An admin posting anonymously, as the group, ends it.
+    stand_in.clear()
+    anonymous = group_message("/rapat selesai", {"id": 1087968824, "is_bot": True, "first_name": "Group",
+                                                  "username": "GroupAnonymousBot"})  # fmt: skip
+    anonymous["message"]["sender_chat"] = GROUP
+    await feed(bot, anonymous)
+    assert group_texts(stand_in) == MEETING_ENDED and not stand_in.sent("getChatMember")
