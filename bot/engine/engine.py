@@ -78,7 +78,7 @@ class Engine:
         self.kits = {year: self._kit(round_view) for year, round_view in self.rounds.views.items()}
         self.kit = self.kits[view.year]
         self.store = store if store is not None else ContextStore(":memory:")
-        slots = SlotReader(self.methodology)
+        slots = SlotReader(self.methodology, {key for v in self.rounds.views.values() for key in v.methodology.variable_keys})
         resolver = Resolver(gazetteer, slots.is_known_word)
         self.understander = Understander(slots, resolver, gazetteer, classifier)
         self.dialogue = Dialogue(self.understander, gazetteer)
@@ -101,6 +101,7 @@ class Engine:
             context = self.store.load(session)
             decision = self.dialogue.turn(str(text)[:MAX_INPUT_CHARS], context)
             kit, note = self._round_for(decision)
+            decision = within_framework(decision, kit)
             answer = self._composers[decision.intent](decision, kit)
             if note:
                 answer = replace(answer, text=f"<i>{note}</i>\n\n{answer.text}")
@@ -161,6 +162,16 @@ class Engine:
     def report_pdf(self, request: DocumentRequest) -> bytes:
         """PDF bytes of a region's report. Raises ReportError for a region or year without one."""
         return self.reports.pdf(request.code, request.year)
+
+
+def within_framework(decision: Decision, kit: Kit) -> Decision:
+    """Variables of another framework ("x10" while answering from 2025) stay only where the answer says
+    which round has them (a profile); every other answer works with the round's own variables."""
+    variables = decision.slots.variables
+    if decision.intent in (Intent.PROFIL, Intent.PROVINSI) or all(key in kit.methodology.variable_keys for key in variables):
+        return decision
+    kept = tuple(key for key in variables if key in kit.methodology.variable_keys)
+    return replace(decision, slots=replace(decision.slots, variables=kept))
 
 
 def remember(context: ChatContext, decision: Decision, answer: Answer) -> ChatContext:

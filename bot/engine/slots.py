@@ -74,7 +74,9 @@ class Slots:
 class SlotReader:
     """Slots and the masked text of a message's residual (its words without the region names)."""
 
-    def __init__(self, methodology: Methodology) -> None:
+    def __init__(self, methodology: Methodology, other_keys: Iterable[str] = ()) -> None:
+        """`other_keys`: variable keys of the other loaded frameworks ("x10" beside 2025's V1–V8), read as
+        variables so that an answer can say which round has them."""
         self._dimensions = {key: key for key in methodology.dimension_keys}
         for dimension in methodology.dimensions:
             self._dimensions[fold(dimension.name)] = dimension.key
@@ -82,7 +84,7 @@ class SlotReader:
             {word: key for word, key in lexicon.DIMENSION_SYNONYMS.items() if key in methodology.dimension_keys}
         )
         self._dimension_pattern = _words(self._dimensions, suffix="(?:nya)?")
-        self._variable_keys = frozenset(methodology.variable_keys)
+        self._variable_keys = frozenset(methodology.variable_keys) | frozenset(other_keys)
         self._variable_words = {fold(word): v.key for v in methodology.variables for word in v.keywords}
         self._variable_words.update({fold(v.name): v.key for v in methodology.variables})
         self._variable_pattern = _words(self._variable_words, suffix="(?:nya)?")

@@ -224,3 +224,26 @@ def test_with_one_round_loaded_changes_cannot_be_ranked(results: Results, intent
     alone = Engine(results, get_gazetteer(), intent_classifier)
     answer = alone.ask("5 kab/kota dengan kenaikan ihai terbesar di jateng", "satu-naik")
     assert answer.intent == "peringkat" and "Baru satu putaran hasil IHaI yang dimuat" in answer.text
+
+
+def test_a_profile_leads_with_the_variable_or_dimension_asked_from_its_rounds_file(
+    engine: Engine, rounds: Rounds, tables: dict[int, pd.DataFrame]
+) -> None:
+    latest, earlier = tables[2025], tables[2023]
+    answer = engine.ask("skor v7 kab banjar berapa", "tanya-v7")
+    lines = answer.text.splitlines()
+    assert lines[1] == (f"<b>V7 Moderasi Beragama dan Toleransi Antarumat Beragama: {decimal(latest.loc['63.03', 'v7'])}</b> "
+                        f"(provinsi {decimal(latest.loc['63', 'v7'])} · nasional {decimal(latest.loc['00', 'v7'])})")  # fmt: skip
+    # A variable of the other framework is named as such, in either direction.
+    other = engine.ask("v7 kab banjar 2024 berapa", "tanya-v7-2024")
+    assert "V7 bukan variabel Indeks Harmoni Indonesia 2023/2024 yang dipakai putaran 2024 (variabelnya X1–X10)" in other.text
+    old = engine.ask("x10 kab tapin 2023", "tanya-x10")
+    assert f"<b>X10 Moderasi Beragama: {decimal(earlier.loc['63.05', 'x10'])}</b>" in old.text
+    assert "X10 bukan variabel" in engine.ask("skor x10 kab tapin", "tanya-x10-2025").text
+    # Elsewhere a variable of the other framework is left aside, never an error.
+    assert engine.ask("saran fkub untuk x10 di tapin", "saran-x10").intent == "saran"
+    dimension = engine.ask("dimensi ekonomi kalsel berapa", "tanya-dimensi").text.splitlines()[1]
+    variables = " · ".join(f"{v.key.upper()} {decimal(latest.loc['63', v.key])}"
+                           for v in rounds.latest.methodology.variables_of("ekonomi"))  # fmt: skip
+    assert dimension == (f"<b>Dimensi Ekonomi: {decimal(latest.loc['63', 'dim_ekonomi'])}</b> "
+                         f"(nasional {decimal(latest.loc['00', 'dim_ekonomi'])}) — variabel: {variables}")  # fmt: skip

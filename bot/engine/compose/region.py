@@ -10,17 +10,50 @@ from bot.engine.draft import Draft
 from bot.engine.intents import Intent
 from bot.engine.model import Answer
 from bot.engine.phrasing import title
+from bot.engine.slots import Slots
+from scoring.results import dimension_column
 
 
 def profile(decision: Decision, kit: Kit) -> Answer:
-    return kit.per_region(decision, lambda row, draft: _section(row, draft, kit), kit.region_followups)
+    return kit.per_region(decision, lambda row, draft: _section(row, draft, kit, decision.slots), kit.region_followups)
 
 
-def _section(row: Row, draft: Draft, kit: Kit) -> None:
+def _section(row: Row, draft: Draft, kit: Kit, slots: Slots) -> None:
     if row["level"] == "kabkota":
         _kabkota(row, draft, kit)
     else:
         _aggregate(row, draft, kit)
+    asked = _asked_lines(row, kit, slots)
+    if asked:
+        # "skor V7 Banjar", "dimensi ekonomi Sleman": the figure asked for comes right under the region's name.
+        draft.lines[1:1] = asked
+
+
+def _asked_lines(row: Row, kit: Kit, slots: Slots) -> list[str]:
+    """The dimensions and variables a question names, each beside its province and the nation; a variable
+    of the other framework is named as such rather than left out in silence."""
+    m, phrasing = kit.methodology, kit.phrasing
+    against = [other for other in (kit.view.row(row["province_code"]) if row["level"] == "kabkota" else None,
+                                    kit.view.nation) if other is not None and other["code"] != row["code"]]  # fmt: skip
+    lines = []
+    for key in slots.dimensions:
+        column = dimension_column(key)
+        parts = " · ".join(f"{v.key.upper()} {render.number(row[v.key])}" for v in m.variables_of(key))
+        lines.append(f"<b>Dimensi {render.escape(phrasing.dimension_name(key))}: {render.number(row[column])}</b>"
+                     f"{_beside(column, against)} — variabel: {parts}")  # fmt: skip
+    for key in slots.variables:
+        if key in m.variable_keys:
+            lines.append(f"<b>{render.escape(phrasing.variable_label(key))}: {render.number(row[key])}</b>{_beside(key, against)}")
+        else:
+            lines.append(f"<i>{key.upper()} bukan variabel {render.escape(m.name)} yang dipakai putaran {kit.view.year} "
+                         f"(variabelnya {m.variable_keys[0].upper()}–{m.variable_keys[-1].upper()}).</i>")  # fmt: skip
+    return lines
+
+
+def _beside(column: str, against: list[Row]) -> str:
+    named = [f"{'nasional' if other['level'] == 'nasional' else 'provinsi'} {render.number(other[column])}"
+             for other in against if other.get(column) is not None]  # fmt: skip
+    return f" ({' · '.join(named)})" if named else ""
 
 
 def _kabkota(row: Row, draft: Draft, kit: Kit) -> None:
