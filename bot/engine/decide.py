@@ -39,6 +39,7 @@ QUALIFIED = frozenset({"kabupaten", "kota", "provinsi", "kabkota", "wilayah"})
 _CODE = re.compile(r"\d{2}(?:\.\d{2})?")
 # Answers that are themselves lists: "urutan 4 terbawah" asks a new list, it does not point into the last.
 _LISTS = frozenset({Intent.PERINGKAT, Intent.KATEGORI})
+_YEAR_WORDS = frozenset({"tahun", "thn", "th", "putaran", "periode", "nya", "gimana", "bagaimana", "berapa", "brp"})
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
         intent = _followed(u, context, level)  # a region alone is a follow-up whatever the classifier leans to
     elif u.slots.list_position is not None and context.listed and _list_reference_only(u):
         intent = _followed(u, context, level)  # "yg kelima?"
+    elif u.slots.years and context.intent and _year_only(u):
+        intent = _followed(u, context, level)  # "yang 2024?", "kalau 2030?": the last question, for that year
     elif _unknown_region_asked(u):
         intent = _first_regional(u)  # "kota cendrawasih berapa?": a region we do not know, whatever else is asked
     elif u.slots.forums and u.slots.asks_mandate and not u.regions:
@@ -131,6 +134,12 @@ def _focused(u: Understanding, intent: Intent, world: Understander) -> Understan
 def _list_reference_only(u: Understanding) -> bool:
     words = [w for w in u.residual.split() if w not in lexicon.FILLER and not lexicon.LIST_WORD.fullmatch(w)]
     return not words
+
+
+def _year_only(u: Understanding) -> bool:
+    words = [w for w in u.residual.split() if not w.isdigit() and w not in lexicon.FILLER
+             and w not in _YEAR_WORDS and not lexicon.FOLLOWUP.fullmatch(w)]  # fmt: skip
+    return not words and not u.regions
 
 
 def _unknown_region_asked(u: Understanding) -> bool:

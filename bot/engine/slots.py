@@ -26,6 +26,9 @@ _MIN_TYPO_LENGTH = 5
 _VARIABLE_KEY = re.compile(r"\b([vx]\d{1,2})\b")
 _YEAR = re.compile(r"\b(20\d\d)\b")
 _NUMBER = re.compile(r"\b(\d{1,3})\b")
+# "kab/kota yang (IHaI-nya) naik": the regions that rose, not a category climbed ("yang naik kategori").
+_RISEN = re.compile(r"\byang (?:\w+(?: ?nya)? )?(?:naik|meningkat|membaik)\b(?! kategori| ke )")
+_FALLEN = re.compile(r"\byang (?:\w+(?: ?nya)? )?(?:turun|menurun|memburuk)\b(?! kategori| ke )")
 _N_BESAR = re.compile(r"\b(\d{1,2})\s+besar\b")
 # "5 provinsi", "bottom 5 provinsi", "top provinsi": the provinces are ranked.
 _N_PROVINCES = re.compile(r"\b(?:\d{1,2}|top|bottom|lima|tiga|sepuluh)\s+provinsi\b")
@@ -190,7 +193,8 @@ class SlotReader:
 
 def _change_order(text: str) -> str | None:
     """Which changes a ranking of changes asks for: rises, falls, or both ("kenaikan dan penurunan")."""
-    up, down = lexicon.CHANGE_UP.search(text), lexicon.CHANGE_DOWN.search(text)
+    up = lexicon.CHANGE_UP.search(text) or _RISEN.search(text)
+    down = lexicon.CHANGE_DOWN.search(text) or _FALLEN.search(text)
     if up and down:
         return BOTH
     return TOP if up else (BOTTOM if down else None)

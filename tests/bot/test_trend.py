@@ -200,7 +200,9 @@ def test_changes_ranked_between_the_last_two_rounds_from_the_files(
         word = "naik" if move["difference"] > 0 else "turun"
         assert line.startswith(f"{place}. {move['name']} — <b>{word} {decimal(abs(move['difference']))}</b>")
         assert line.endswith("· bermakna" if move["significant"] else "· dalam ketidakpastian")
-    assert f"Dari {count_text(len(moves))} kab/kota yang angkanya dipublikasikan pada kedua putaran; " \
+    rose, fell = int((moves["difference"] > 0).sum()), int((moves["difference"] < 0).sum())
+    assert f"Dari {count_text(len(moves))} kab/kota yang angkanya dipublikasikan pada kedua putaran: " \
+           f"{count_text(rose)} naik dan {count_text(fell)} turun; " \
            f"{count_text(int(moves['significant'].sum()))} di antaranya" in answer.text  # fmt: skip
     assert "Kerangka berganti antara 2024 dan 2025" in answer.text and "Uji beda dua putaran" in answer.text
 
@@ -218,6 +220,19 @@ def test_provinces_ranked_by_change_between_the_years_asked(
     # A follow-up keeps the question: changes, not levels.
     later = engine.ask("kalau kab/kota di kalsel?", "naik-provinsi")
     assert later.intent == "peringkat" and "kenaikan IHaI terbesar di Kalimantan Selatan" in later.text
+
+
+def test_how_many_rose_is_answered_from_the_files_and_a_year_alone_follows_up(
+    engine: Engine, rounds: Rounds, tables: dict[int, pd.DataFrame]
+) -> None:
+    answer = engine.ask("berapa kab/kota yang IHaI-nya naik dibanding tahun lalu?", "berapa-naik")
+    moves = _expected_moves(tables, 2024, 2025, "kabkota", None, rounds.latest.methodology.z)
+    assert answer.intent == "peringkat"
+    assert (answer.facts["rose"], answer.facts["fell"]) == ((moves["difference"] > 0).sum(), (moves["difference"] < 0).sum())
+    engine.ask("ihai kab bogor tahun 2023", "tahun-saja")
+    later = engine.ask("yang 2024?", "tahun-saja")
+    assert later.intent == "profil" and later.regions == ("32.01",)
+    assert f"IHaI 2024: <b>{decimal(tables[2024].loc['32.01', 'ihai'])}" in later.text
 
 
 def test_with_one_round_loaded_changes_cannot_be_ranked(results: Results, intent_classifier) -> None:

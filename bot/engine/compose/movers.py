@@ -73,13 +73,15 @@ def change_ranking(decision: Decision, kit: Kit) -> Answer:
             draft.add(_line(place, move, metric, first, last))
         listed += [move.after["code"] for move in chosen]
     significant = sum(bool(move.step.significant) for move in moves)
-    draft.add("", f"Dari {render.count(len(moves))} {unit} yang angkanya dipublikasikan pada kedua putaran; "
-                  f"{render.count(significant)} di antaranya berubah melebihi ketidakpastiannya.")  # fmt: skip
+    rose, fell = (sum(move.step.difference > 0 for move in moves), sum(move.step.difference < 0 for move in moves))
+    draft.add("", f"Dari {render.count(len(moves))} {unit} yang angkanya dipublikasikan pada kedua putaran: "
+                  f"{render.count(rose)} naik dan {render.count(fell)} turun; {render.count(significant)} di antaranya "
+                  "berubah melebihi ketidakpastiannya.")  # fmt: skip
     if first.methodology.id != last.methodology.id:
         draft.add(f"<i>Kerangka berganti antara {first.year} dan {last.year}: IHaI dan keempat dimensi dibandingkan "
                   "(skala 0–10 yang sama), variabel tidak.</i>")  # fmt: skip
     draft.add(difference_test_note(kit), f"<i>{CAVEAT}</i>")
-    draft.facts.update(scope=scope, metric=metric, order=order, years=[first.year, last.year], codes=listed,
+    draft.facts.update(scope=scope, metric=metric, order=order, years=[first.year, last.year], codes=listed, rose=rose, fell=fell,
                        listed=listed, changes={move.after["code"]: move.step.difference for move in moves})  # fmt: skip
     return kit.finish(draft, Intent.PERINGKAT, regions, kit.region_followups(regions[0]) if regions else ())
 
