@@ -68,12 +68,15 @@ OVER_TIME = pattern(OVER_TIME_WORDS)
 # A ranking of changes between rounds ("kenaikan terbesar", "kab/kota mana yang turun paling banyak"), by
 # its direction; a change of one region ("apakah kenaikan ihai sleman signifikan") is a trend, not this.
 CHANGE_UP_WORDS = ("kenaikan*", "peningkatan*", "naik paling", "paling naik", "naiknya paling", "meningkat paling",
-     "paling meningkat", "membaik paling", "paling membaik", "perbaikan terbesar", "perbaikan paling", "lonjakan")  # fmt: skip
+     "paling meningkat", "membaik paling", "paling membaik", "perbaikan terbesar", "perbaikan paling", "lonjakan",
+     "biggest rise", "biggest increase", "biggest gain", "improved the most", "improved most", "rose the most")  # fmt: skip
 CHANGE_DOWN_WORDS = ("penurunan*", "turun paling", "paling turun", "turunnya paling", "menurun paling",
-     "paling menurun", "memburuk paling", "paling memburuk", "anjlok*", "merosot*", "kemerosotan")  # fmt: skip
+     "paling menurun", "memburuk paling", "paling memburuk", "anjlok*", "merosot*", "kemerosotan", "biggest drop",
+     "biggest fall", "biggest decline", "dropped the most", "fell the most", "declined the most")  # fmt: skip
 # What makes such words a ranking: a list of regions, a count, an end ("terbesar", "paling banyak").
 CHANGE_RANKED = pattern(("terbesar", "tertinggi", "terbanyak", "paling banyak", "paling besar", "paling tajam",
-     "paling drastis", "tercepat", "mana", "siapa", "urutan*", "peringkat*", "ranking*", "daftar"))  # fmt: skip
+     "paling drastis", "tercepat", "mana", "siapa", "urutan*", "peringkat*", "ranking*", "daftar", "top",
+     "biggest", "most", "which"))  # fmt: skip
 CHANGE_UP = pattern(CHANGE_UP_WORDS)
 CHANGE_DOWN = pattern(CHANGE_DOWN_WORDS)
 # A position in the last list the assistant showed: "yang paling bawah", "yang nomor 2", "urutan ketiga".

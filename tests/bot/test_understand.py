@@ -97,6 +97,8 @@ def test_slots(dialogue: Dialogue) -> None:
         ("provinsi mana yang paling meningkat dari 2023 ke 2025", Intent.PERINGKAT, TOP, "provinsi"),
         ("penurunan terbesar kab/kota di jatim", Intent.PERINGKAT, BOTTOM, "35"),
         ("kab/kota mana yang kenaikan dan penurunannya paling besar di diy", Intent.PERINGKAT, BOTH, "34"),
+        ("top 5 biggest drop ihai nasional", Intent.PERINGKAT, BOTTOM, ""),
+        ("berapa kab/kota yang ihai-nya naik dibanding tahun lalu", Intent.PERINGKAT, TOP, ""),
         # One region's change is its trend, not a ranking.
         ("apakah kenaikan ihai sleman signifikan?", Intent.TREN, TOP, ""),
         ("penurunan ihai kab banjar berapa", Intent.TREN, BOTTOM, ""),
