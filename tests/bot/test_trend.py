@@ -262,3 +262,19 @@ def test_a_profile_leads_with_the_variable_or_dimension_asked_from_its_rounds_fi
                            for v in rounds.latest.methodology.variables_of("ekonomi"))  # fmt: skip
     assert dimension == (f"<b>Dimensi Ekonomi: {decimal(latest.loc['63', 'dim_ekonomi'])}</b> "
                          f"(nasional {decimal(latest.loc['00', 'dim_ekonomi'])}) — variabel: {variables}")  # fmt: skip
+
+
+def test_a_trend_of_one_dimension_leads_with_it_from_the_files(
+    engine: Engine, rounds: Rounds, tables: dict[int, pd.DataFrame]
+) -> None:
+    answer = engine.ask("tren dimensi keberagamaan nasional", "tren-dimensi")
+    assert answer.intent == "tren" and answer.regions == ("00",)
+    rows = [tables[year].loc["00"] for year in YEARS]
+    column, se = "dim_keberagamaan", "dim_keberagamaan_se"
+    z = rounds.latest.methodology.z
+    moves = [f"{'naik' if b[column] > a[column] else 'turun'} bermakna {y1}→{y2}"
+             for (y1, a), (y2, b) in zip(zip(YEARS, rows, strict=True), zip(YEARS[1:], rows[1:], strict=True), strict=False)
+             if abs(b[column] - a[column]) > z * math.hypot(a[se], b[se])]  # fmt: skip
+    verdict = ", ".join(moves) or "perubahan dalam ketidakpastian"
+    values = " → ".join(decimal(row[column]) for row in rows)
+    assert answer.text.splitlines()[1] == f"<b>Dimensi Keberagamaan {values} ({verdict})</b> (2023 → 2024 → 2025)"

@@ -18,6 +18,7 @@ from bot.engine.intents import Intent
 from bot.engine.model import Answer, ChartRequest
 from bot.engine.phrasing import title
 from core.constants import NATIONAL_CODE
+from scoring.methodology import Dimension
 from scoring.results import dimension_column, dimension_se_column
 from scoring.rounds import Change, change
 
@@ -62,6 +63,13 @@ def _series(code: str, history: list[tuple[ResultsView, Row | None]], decision: 
     latest = next(row for _, row in reversed(history) if row is not None)
     draft.add(f"{title(latest)} — tren IHaI antarputaran")
     points = [(view, row) for view, row in history if row is not None and row.get("ihai") is not None]
+    if len(points) >= 2:
+        # "tren dimensi keberagamaan nasional": the dimension asked for first, then the whole series.
+        years = " → ".join(str(view.year) for view, _ in points)
+        for key in decision.slots.dimensions:
+            dimension = next((d for d in kit.methodology.dimensions if d.key == key), None)
+            if dimension is not None:
+                draft.add(f"<b>Dimensi {_dimension_part(dimension, points, kit)}</b> ({years})")
     previous: ResultsView | None = None
     for view, row in history:
         if previous is not None and view.methodology.id != previous.methodology.id:
@@ -164,22 +172,22 @@ def _dimensions_line(points: list[Point], kit: Kit) -> str:
     """The dimensions round by round (the same four in every framework), each change judged by the same
     difference test as the IHaI's, from the dimensions' own standard errors."""
     years = " → ".join(str(view.year) for view, _ in points)
-    z = kit.methodology.z
-    parts = []
-    for dimension in kit.methodology.dimensions:
-        column, se_column = dimension_column(dimension.key), dimension_se_column(dimension.key)
-        values = " → ".join(render.number(row.get(column)) for _, row in points)
-        moves, untested = [], False
-        for (before_view, before), (after_view, after) in zip(points, points[1:], strict=False):
-            if before.get(column) is None or after.get(column) is None:
-                continue
-            step = change(before[column], before.get(se_column), after[column], after.get(se_column), z)
-            untested |= step.significant is None
-            if step.significant:
-                moves.append(f"{step.direction} bermakna {before_view.year}→{after_view.year}")
-        verdict = ", ".join(moves) if moves else ("tanpa uji" if untested else "perubahan dalam ketidakpastian")
-        parts.append(f"{render.escape(dimension.name)} {values} ({verdict})")
-    return f"Dimensi ({years}): " + " · ".join(parts)
+    return f"Dimensi ({years}): " + " · ".join(_dimension_part(dimension, points, kit) for dimension in kit.methodology.dimensions)
+
+
+def _dimension_part(dimension: Dimension, points: list[Point], kit: Kit) -> str:
+    column, se_column = dimension_column(dimension.key), dimension_se_column(dimension.key)
+    values = " → ".join(render.number(row.get(column)) for _, row in points)
+    moves, untested = [], False
+    for (before_view, before), (after_view, after) in zip(points, points[1:], strict=False):
+        if before.get(column) is None or after.get(column) is None:
+            continue
+        step = change(before[column], before.get(se_column), after[column], after.get(se_column), kit.methodology.z)
+        untested |= step.significant is None
+        if step.significant:
+            moves.append(f"{step.direction} bermakna {before_view.year}→{after_view.year}")
+    verdict = ", ".join(moves) if moves else ("tanpa uji" if untested else "perubahan dalam ketidakpastian")
+    return f"{render.escape(dimension.name)} {values} ({verdict})"
 
 
 COMPOSERS = {Intent.TREN: trend}
