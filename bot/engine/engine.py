@@ -136,7 +136,13 @@ class Engine:
                 "untuk naik-turunnya tanyakan trennya."
             )
         if not missing:
-            return self.kit, None
+            if loaded == [self.view.year] or decision.intent in PER_ROUND:
+                return self.kit, None
+            # Gaps, advice and coverage reason with the current framework: say which round they used.
+            return self.kit, (
+                f"Jawaban ini memakai hasil terbaru, putaran {self.view.year}. Untuk angka putaran "
+                f"{' dan '.join(map(str, loaded))}, tanyakan profil atau trennya."
+            )
         years = [str(year) for year in self.rounds.years]
         available = f"{', '.join(years[:-1])} dan {years[-1]}" if len(years) > 1 else years[0]
         note = (

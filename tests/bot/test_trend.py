@@ -278,3 +278,19 @@ def test_a_trend_of_one_dimension_leads_with_it_from_the_files(
     verdict = ", ".join(moves) or "perubahan dalam ketidakpastian"
     values = " → ".join(decimal(row[column]) for row in rows)
     assert answer.text.splitlines()[1] == f"<b>Dimensi Keberagamaan {values} ({verdict})</b> (2023 → 2024 → 2025)"
+
+
+def test_answers_that_reason_with_the_latest_round_say_so_when_another_year_is_asked(
+    engine: Engine, tables: dict[int, pd.DataFrame]
+) -> None:
+    gap = engine.ask("selisih ke harmoni tinggi kota yogyakarta 2024", "selisih-2024")
+    assert gap.intent == "selisih_kategori"
+    assert gap.text.startswith("<i>Jawaban ini memakai hasil terbaru, putaran 2025. Untuk angka putaran 2024")
+    assert "tanyakan profil" not in engine.ask("selisih ke harmoni tinggi kota yogyakarta", "selisih-kini").text
+    # A province with no kab/kota measured in 2023 has no category list that year, only that fact.
+    earlier = tables[2023]
+    measured = set(earlier[(earlier["level"] == "kabkota") & earlier["publishable"].astype(bool)]["province_code"])
+    province = next(region for region in get_gazetteer().provinces() if region.code not in measured)
+    answer = engine.ask(f"kab/kota harmoni rendah di provinsi {province.name} tahun 2023", "kategori-2023")
+    assert answer.intent == "belum_diukur" and answer.regions == (province.code,)
+    assert "belum diukur pada IHaI 2023" in answer.text

@@ -115,6 +115,10 @@ def category(decision: Decision, kit: Kit) -> Answer:
     """The kab/kota (or provinces) of one category band, within a province or nationally."""
     label, scope = decision.slots.category, decision.scope
     ranked = kit.view.ranking("ihai", scope)
+    if not ranked and scope not in ("", PROVINCES_SCOPE):
+        draft = Draft()
+        kit.not_measured(scope, draft)  # "harmoni rendah di Papua tahun 2023": no kab/kota measured there
+        return kit.finish(draft, Intent.BELUM_DIUKUR, (scope,))
     chosen = [row for row in ranked if row["category"] == label]
     if label == kit.methodology.categories.bands[0].label:
         chosen.reverse()  # the lowest band: the weakest regions first, where attention is needed most
