@@ -37,7 +37,7 @@ def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
         return Intent.PERINGKAT  # "bottom 5 riau": a count and an end make a ranking
     if intent == Intent.FORUM_COCOK and slots.all_forums:
         return Intent.SARAN
-    if intent in CHANGE_RANKABLE and slots.change_order and KABKOTA not in u.levels and ranks_changes(u):
+    if intent in _CHANGE_RANKABLE and slots.change_order and KABKOTA not in u.levels and _ranks_changes(u):
         return Intent.PERINGKAT  # "5 kab/kota dengan kenaikan IHaI terbesar di Jateng": changes, ranked
     if intent == Intent.TREN and len(slots.years) == 1 and not slots.trend and not lexicon.OVER_TIME.search(u.query):
         return Intent.PROFIL  # "ihai sleman 2024": that round's figures, not a series
@@ -49,7 +49,7 @@ def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
     if unasked(intent, u, context):
         # "laporan hasil dari Kemendagri", a forum's report: not our PDF; "nilai IHaI 2025 untuk sambutan
         # bupati": a figure, not a plan.
-        return next_reading(u, intent)
+        return _next_reading(u, intent)
     if intent == Intent.TARGET and slots.asks_coverage:
         return Intent.CAKUPAN  # "target responden", "sudah capai target?": the 1,250-respondent target
     if intent == Intent.TARGET and slots.asks_how and not u.regions:
@@ -57,18 +57,18 @@ def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
     return intent
 
 
-CHANGE_RANKABLE = frozenset({Intent.PERINGKAT, Intent.TREN, Intent.PROFIL, Intent.PROVINSI, Intent.KATEGORI,
+_CHANGE_RANKABLE = frozenset({Intent.PERINGKAT, Intent.TREN, Intent.PROFIL, Intent.PROVINSI, Intent.KATEGORI,
                               Intent.BANDINGKAN})  # fmt: skip
 
 
-def ranks_changes(u: Understanding) -> bool:
+def _ranks_changes(u: Understanding) -> bool:
     slots = u.slots
     return (
         slots.ranking_subject or slots.provinces or slots.n is not None or bool(lexicon.CHANGE_RANKED.search(u.query))
     )
 
 
-def next_reading(u: Understanding, rejected: Intent) -> Intent:
+def _next_reading(u: Understanding, rejected: Intent) -> Intent:
     return next((i for i, _ in u.scores if i not in (rejected, Intent.LANJUTAN)), Intent.PROFIL)
 
 
