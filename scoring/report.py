@@ -215,7 +215,7 @@ def write_excel(run: ScoringRun, path: Path, other_rounds: Sequence[Results] = (
     """The officials' workbook (`scoring.workbook`): this round's kab/kota, provinces and nation, a sheet per
     other round, the trend over all of them, the methodology and the data-quality summary."""
     results = run.results
-    workbook = Workbook(path, run.methodology)
+    workbook = Workbook(path, run.methodology, SYNTHETIC_LABEL if run.provenance.synthetic else None)
     try:
         headers = excel_headers(run.methodology)
         for name, level in LEVEL_SHEETS:

@@ -56,8 +56,13 @@ class Workbook:
     """The workbook being written; `sheet` adds one table. A column's values are converted once
     (`display_value`, the formula guard, the format), then written row by row."""
 
-    def __init__(self, path: Path, methodology: Methodology) -> None:
+    def __init__(self, path: Path, methodology: Methodology, label: str | None = None) -> None:
+        """`label`: what every sheet says at its top when printed and what the file's properties say (the
+        synthetic-data notice), so no page or preview of sample figures passes for official ones."""
         self.book = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": False})
+        self.label = label
+        if label:
+            self.book.set_properties({"title": label, "subject": label, "comments": label})
         self.header = self.book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDDDDD", "border": 1})
         self.formats = {fmt: self.book.add_format({"num_format": fmt}) for fmt in (SCORE_FORMAT, COUNT_FORMAT, YEAR_FORMAT)}
         self.bands = {
@@ -79,7 +84,10 @@ class Workbook:
         filters: bool = True,
     ):
         """Write `frame` (its columns named by `headers`) at `start_row`; return the worksheet."""
-        sheet = sheet or self.book.add_worksheet(name)
+        if sheet is None:
+            sheet = self.book.add_worksheet(name)
+            if self.label:
+                sheet.set_header("&C" + self.label.replace("&", "&&"))
         columns = list(frame.columns)
         labels = [neutralise(headers.get(column, str(column))) for column in columns]
         cells = [self._cells(frame[column], column, column in categories) for column in columns]

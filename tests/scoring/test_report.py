@@ -26,6 +26,7 @@ from scoring.results import (
     RESULTS_CSV,
     RESULTS_PARQUET,
     RESULTS_XLSX,
+    SYNTHETIC_LABEL,
     load_results,
     result_columns,
 )
@@ -197,6 +198,15 @@ def test_workbook_of_the_latest_round_holds_every_round_and_their_trend(rounds_r
         significant += larger
     assert 0 < significant < len(both)  # the test can tell both outcomes apart
     assert (trend["Kerangka Berganti 2023–2024"] == NO).all()
+
+
+def test_every_sheet_of_sample_results_says_it_is_sample_data(sample_results_dir: Path) -> None:
+    workbook = load_workbook(sample_results_dir / RESULTS_XLSX)
+    assert workbook.properties.title == SYNTHETIC_LABEL
+    assert len(workbook.sheetnames) >= 5
+    assert {name: workbook[name].oddHeader.center.text for name in workbook.sheetnames} == dict.fromkeys(
+        workbook.sheetnames, SYNTHETIC_LABEL
+    )
 
 
 def test_excel_quality_sheet_equals_the_manifest(sample_results_dir: Path) -> None:
