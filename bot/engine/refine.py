@@ -44,8 +44,8 @@ def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
     over_time = slots.trend or len(slots.years) >= 2 or slots.change_order is not None
     if intent == Intent.BANDINGKAN and (over_time or slots.years) and len(u.regions) < 2:
         return Intent.TREN  # "dibanding 2024", "dibanding tahun lalu": one region against its earlier rounds
-    if intent in (Intent.PROFIL, Intent.PROVINSI) and over_time:
-        return Intent.TREN  # "ihai kalsel naik atau turun", "ihai sleman 2023 dan 2025"
+    if intent in (Intent.PROFIL, Intent.PROVINSI, Intent.CAKUPAN) and over_time:
+        return Intent.TREN  # "ihai kalsel naik atau turun", "ihai sleman 2023 dan 2025", "tren responden kalsel"
     if unasked(intent, u, context):
         # "laporan hasil dari Kemendagri", a forum's report: not our PDF; "nilai IHaI 2025 untuk sambutan
         # bupati": a figure, not a plan.

@@ -294,3 +294,13 @@ def test_answers_that_reason_with_the_latest_round_say_so_when_another_year_is_a
     answer = engine.ask(f"kab/kota harmoni rendah di provinsi {province.name} tahun 2023", "kategori-2023")
     assert answer.intent == "belum_diukur" and answer.regions == (province.code,)
     assert "belum diukur pada IHaI 2023" in answer.text
+
+
+def test_a_trend_of_coverage_counts_the_kabkota_at_target_in_each_round(
+    engine: Engine, rounds: Rounds, tables: dict[int, pd.DataFrame]
+) -> None:
+    answer = engine.ask("tren cakupan responden kalsel", "tren-cakupan")
+    assert answer.intent == "tren" and answer.regions == ("63",)
+    target = count_text(rounds.latest.methodology.survey.target_respondents)
+    counts = " → ".join(f"{count_text(tables[year].loc['63', 'n_kabkota_at_target'])} ({year})" for year in YEARS)
+    assert f"Kab/kota yang mencapai target {target} responden: {counts}" in answer.text.splitlines()

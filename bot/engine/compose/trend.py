@@ -108,6 +108,11 @@ def _series(code: str, history: list[tuple[ResultsView, Row | None]], decision: 
             + " → ".join(f"{render.count(row['n_kabkota_measured'])} ({view.year})" for view, row in points)
             + " — rata-rata tiap putaran dihitung atas kab/kota yang terukur pada putaran itu."
         )
+        target = render.count(kit.methodology.survey.target_respondents)
+        draft.add(
+            f"Kab/kota yang mencapai target {target} responden: "
+            + " → ".join(f"{render.count(row['n_kabkota_at_target'])} ({view.year})" for view, row in points)
+        )
     draft.add(f"<i>{CAVEAT}</i>")
 
 
