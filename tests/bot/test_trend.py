@@ -255,8 +255,11 @@ def test_a_profile_leads_with_the_variable_or_dimension_asked_from_its_rounds_fi
     old = engine.ask("x10 kab tapin 2023", "tanya-x10")
     assert f"<b>X10 Moderasi Beragama: {decimal(earlier.loc['63.05', 'x10'])}</b>" in old.text
     assert "X10 bukan variabel" in engine.ask("skor x10 kab tapin", "tanya-x10-2025").text
-    # Elsewhere a variable of the other framework is left aside, never an error.
-    assert engine.ask("saran fkub untuk x10 di tapin", "saran-x10").intent == "saran"
+    # Elsewhere a variable of the other framework is left aside, never an error, and the answer says so.
+    advice = engine.ask("saran fkub untuk x10 di tapin", "saran-x10")
+    assert advice.intent == "saran" and advice.text.startswith("<i>X10 bukan variabel kerangka putaran 2025 (V1–V8)")
+    guidance = engine.ask("x10 itu apa", "apa-x10")
+    assert guidance.intent == "metodologi" and "bukan variabel" not in guidance.text
     dimension = engine.ask("dimensi ekonomi kalsel berapa", "tanya-dimensi").text.splitlines()[1]
     variables = " · ".join(f"{v.key.upper()} {decimal(latest.loc['63', v.key])}"
                            for v in rounds.latest.methodology.variables_of("ekonomi"))  # fmt: skip
