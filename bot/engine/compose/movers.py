@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.engine import render
 from bot.engine.compose.kit import Kit
-from bot.engine.compose.trend import CAVEAT, difference_test_note
+from bot.engine.compose.trend import CAVEAT, difference_test_note, named_span
 from bot.engine.data import PROVINCES_SCOPE, ResultsView, Row
 from bot.engine.decide import Decision
 from bot.engine.draft import Draft
@@ -91,14 +91,9 @@ def _span(kit: Kit, years: tuple[int, ...]) -> tuple[ResultsView, ResultsView] |
     last two loaded."""
     if kit.rounds is None or len(kit.rounds.views) < 2:
         return None
-    loaded = [year for year in years if year in kit.rounds.views]
-    latest = kit.rounds.latest
-    if len(loaded) >= 2:
-        return kit.rounds.views[min(loaded)], kit.rounds.views[max(loaded)]
-    if len(loaded) == 1 and loaded[0] != latest.year:
-        return kit.rounds.views[loaded[0]], latest
-    earlier = [year for year in kit.rounds.views if year < latest.year]
-    return kit.rounds.views[max(earlier)], latest
+    available = sorted(kit.rounds.views)
+    first, last = named_span(years, available) or (available[-2], available[-1])
+    return kit.rounds.views[first], kit.rounds.views[last]
 
 
 def _moves(first: ResultsView, last: ResultsView, scope: str, metric: str, se: str, z: float) -> list[Move]:

@@ -9,6 +9,8 @@ the four dimensions are compared across frameworks; variables are not, and the a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.engine import render
 from bot.engine.compose.kit import Kit
 from bot.engine.data import ResultsView, Row
@@ -163,14 +165,22 @@ def _change_text(step: Change) -> str:
 Point = tuple[ResultsView, Row]
 
 
-def _asked_span(points: list[Point], decision: Decision) -> tuple[Point, Point] | None:
-    """ "dibanding 2024", "2023 ke 2025": the two rounds the question names (the latest when it names one)."""
-    years = [year for year in decision.slots.years if any(view.year == year for view, _ in points)]
+def named_span(asked: Sequence[int], available: Sequence[int]) -> tuple[int, int] | None:
+    """ "2023 ke 2025", "dibanding 2024": the two rounds a question names, or from the one it names to the
+    latest available; None when it names none of them, or only the latest."""
+    years = sorted({year for year in asked if year in available})
     if not years:
         return None
-    first, last = min(years), max(years) if len(years) > 1 else points[-1][0].year
-    chosen = [point for point in points if point[0].year in (first, last)]
-    return (chosen[0], chosen[-1]) if len(chosen) == 2 else None
+    first, last = years[0], years[-1] if len(years) > 1 else max(available)
+    return (first, last) if first != last else None
+
+
+def _asked_span(points: list[Point], decision: Decision) -> tuple[Point, Point] | None:
+    span = named_span(decision.slots.years, [view.year for view, _ in points])
+    if span is None:
+        return None
+    by_year = {view.year: (view, row) for view, row in points}
+    return by_year[span[0]], by_year[span[1]]
 
 
 def _dimensions_line(points: list[Point], kit: Kit) -> str:
