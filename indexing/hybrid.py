@@ -115,14 +115,13 @@ class RegionGate:
     def __init__(self, size: int, names: dict[int, list[frozenset[str]]]) -> None:
         # names: chunk position -> token sets, any one of which fully present in a query opens it.
         self.size = size
-        self.names = {position: [n for n in sets if n] for position, sets in names.items()}
         self._closed = np.ones(size, dtype=bool)
-        self._closed[list(self.names)] = False
+        self._closed[list(names)] = False
         # Each name under one of its tokens: a query opens only the cards filed under its own tokens, so a
         # question costs a look-up per word instead of a pass over every card.
         self._by_token: dict[str, list[tuple[int, frozenset[str]]]] = {}
-        for position, sets in self.names.items():
-            for name in sets:
+        for position, sets in names.items():
+            for name in filter(None, sets):
                 self._by_token.setdefault(min(name), []).append((position, name))
 
     def mask(self, query_tokens: Iterable[str]) -> np.ndarray:

@@ -101,13 +101,9 @@ class Engine:
             context = self.store.load(session)
             decision = self.dialogue.turn(str(text)[:MAX_INPUT_CHARS], context)
             kit, note = self._round_for(decision)
-            decision, other = within_framework(decision, kit)
+            decision, aside = within_framework(decision, kit)
             answer = self._composers[decision.intent](decision, kit)
-            if other:
-                keys = kit.methodology.variable_keys
-                note = " ".join(filter(None, (note, (
-                    f"{' dan '.join(key.upper() for key in other)} bukan variabel kerangka putaran {kit.view.year} "
-                    f"({keys[0].upper()}–{keys[-1].upper()}); jawaban ini tanpa variabel itu."))))  # fmt: skip
+            note = " ".join(filter(None, (note, aside)))
             if note:
                 answer = replace(answer, text=f"<i>{note}</i>\n\n{answer.text}")
             if decision.intent not in (Intent.SUMBER, Intent.DOKUMEN):
@@ -175,16 +171,18 @@ class Engine:
         return self.reports.pdf(request.code, request.year)
 
 
-def within_framework(decision: Decision, kit: Kit) -> tuple[Decision, tuple[str, ...]]:
+def within_framework(decision: Decision, kit: Kit) -> tuple[Decision, str | None]:
     """Variables of another framework ("x10" while answering from 2025) stay only where the answer says
-    which round has them (a profile); every other answer works with the round's own variables, and the
-    others are returned so that the answer can say it left them aside."""
-    variables = decision.slots.variables
-    other = tuple(key for key in variables if key not in kit.methodology.variable_keys)
+    which round has them (a profile); every other figure answer works with the round's own variables, and
+    the note returned says which it left aside."""
+    keys = kit.methodology.variable_keys
+    other = [key for key in decision.slots.variables if key not in keys]
     if decision.intent not in figure_intents() or decision.intent in (Intent.PROFIL, Intent.PROVINSI) or not other:
-        return decision, ()  # "x10 itu apa" is the guidance on X10; a profile names the framework itself
-    kept = tuple(key for key in variables if key in kit.methodology.variable_keys)
-    return replace(decision, slots=replace(decision.slots, variables=kept)), other
+        return decision, None  # "x10 itu apa" is the guidance on X10; a profile names the framework itself
+    kept = tuple(key for key in decision.slots.variables if key in keys)
+    note = (f"{' dan '.join(key.upper() for key in other)} bukan variabel kerangka putaran {kit.view.year} "
+            f"({keys[0].upper()}–{keys[-1].upper()}); jawaban ini tanpa variabel itu.")  # fmt: skip
+    return replace(decision, slots=replace(decision.slots, variables=kept)), note
 
 
 def remember(context: ChatContext, decision: Decision, answer: Answer) -> ChatContext:
