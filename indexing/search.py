@@ -33,7 +33,7 @@ QUESTION_CUES: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {
     ("cara", "caranya", "langkah", "bagaimana", "tahap", "tahapan", "mekanisme", "prosedur", "tips", "strategi"):
         (("langkah", "cara", "tahap", "disarankan"), 1.5),
     ("apa saja", "apa aja", "ada apa", "sebutkan", "terdiri", "daftar", "komponen", "unsur"):
-        (("dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "susunan"), 0.5),
+        (("dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "susunan"), 1.0),
     ("anggota", "keanggotaan", "dibentuk", "pembentukan", "struktur", "pengurus"): (("susunan", "anggota"), 1.5),
     ("dasar", "hukum", "aturan", "regulasi", "landasan", "peraturan"): (("dasar", "hukum", "aturan"), 0.5),
     ("kapan", "sejak", "sejarah", "linimasa", "mulai", "pertama"): (("linimasa", "sejarah", "fakta", "perjalanan",
@@ -176,8 +176,11 @@ class SearchIndex:
         terms = set(self.stored.lexical.analyzer.tokens(query))
         asked = f" {normalise(query)} "
         # A cue counts only when the question does not already name what it looks for ("tahapan penanganan").
-        cues = [(looks, weight) for asks, ask_terms, looks, weight in self._cues
-                if any(f" {ask} " in asked for ask in asks) and not looks & (terms - ask_terms)]  # fmt: skip
+        fired = [(ask_terms, looks, weight) for asks, ask_terms, looks, weight in self._cues
+                 if any(f" {ask} " in asked for ask in asks) and not looks & (terms - ask_terms)]  # fmt: skip
+        cues = [(looks, weight) for _, looks, weight in fired]
+        # The words that say what kind of question it is ("cara", "kapan") are not its subject.
+        subject = terms - frozenset().union(*(ask_terms for ask_terms, _, _ in fired))
         defining = bool(_DEFINITION.search(normalise(query)))
         documents: dict[str, list[int]] = {}
         for position in np.flatnonzero(scores > 0):
@@ -185,7 +188,7 @@ class SearchIndex:
 
         def named(position: int) -> float:
             """The section's score with a bonus for each term of the question in its heading."""
-            return float(scores[position]) + HEADING_WEIGHT * len(terms & self._headings[position])
+            return float(scores[position]) + HEADING_WEIGHT * len(subject & self._headings[position])
 
         def section_score(position: int) -> float:
             """Within a document, also what the kind of question looks for, once per kind, and the definition."""
@@ -197,7 +200,8 @@ class SearchIndex:
 
         def document_score(positions: list[int]) -> float:
             title = self._titles[positions[0]]
-            return max(named(p) for p in positions) + TITLE_WEIGHT * len(terms & title)
+            kind = sum(weight for looks, weight in cues if looks & title)
+            return max(named(p) for p in positions) + TITLE_WEIGHT * (len(subject & title) + kind)
 
         hits: list[Hit] = []
         for doc_id in sorted(documents, key=lambda doc: -document_score(documents[doc])):

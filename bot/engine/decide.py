@@ -10,13 +10,12 @@ the likeliest readings are offered as buttons instead of a guess.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from bot.engine import lexicon
 from bot.engine.context import ChatContext
 from bot.engine.intents import Intent, spec
+from bot.engine.named_regions import Level, focused, its_region, sibling, without_enclosing_provinces
 from bot.engine.refine import refine, unasked
 from bot.engine.slots import Slots
 from bot.engine.understand import Understander, Understanding
@@ -28,15 +27,9 @@ CONFIDENT = 0.45
 # ... unless the best reading leads the second by this much.
 CLEAR_LEAD = 0.25
 READINGS = 3
-# "kota", "kabupaten" (or "kotanya") in a reply that picks between regions sharing a name.
-KINDS = {"kota": "kota", "kabupaten": "kabupaten", "provinsi": PROVINSI, "prov": PROVINSI}
 PROVINCES_SCOPE = "provinsi"
-Level = Callable[[str], str]  # region code -> "kabkota" | "provinsi" | "nasional"
 # Intents a message needs no region for; everything else about regions falls back to the chat's.
 _GENERAL = frozenset({Intent.SAPAAN, Intent.BANTUAN, Intent.METODOLOGI, Intent.DI_LUAR_CAKUPAN})
-# A mention starting with one of these names its region on purpose ("kab. klaten", "kota malang").
-QUALIFIED = frozenset({"kabupaten", "kota", "provinsi", "kabkota", "wilayah"})
-_CODE = re.compile(r"\d{2}(?:\.\d{2})?")
 # Answers that are themselves lists: "urutan 4 terbawah" asks a new list, it does not point into the last.
 _LISTS = frozenset({Intent.PERINGKAT, Intent.KATEGORI})
 _YEAR_WORDS = frozenset({"tahun", "thn", "th", "putaran", "periode", "nya", "gimana", "bagaimana", "berapa", "brp"})
@@ -75,20 +68,20 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
         intent = _first_regional(u)  # "kota cendrawasih berapa?": a region we do not know, whatever else is asked
     elif u.slots.forums and u.slots.asks_mandate and not u.regions:
         intent = Intent.METODOLOGI  # "tugas FKDM", "anggota FKUB ada berapa": what the forum is and does
-    elif not _sure(u, context, level):
-        if not (u.question_scores and _sure(replace(u, scores=u.question_scores), context, level)):
-            return _readings(u)
+    elif _asked_alone(u, context, level):
         # A greeting and a paragraph of context, then the question: read the question alone.
         intent = _best(replace(u, scores=u.question_scores), context, level)
+    elif not _sure(u, context, level):
+        return _readings(u)
     intent = refine(intent, u, context)
-    u = _focused(replace(u, slots=_carried(u, intent, context)), intent, world)
+    u = focused(replace(u, slots=_carried(u, intent, context)), intent, world)
     slots = u.slots
     if intent in _GENERAL:
         return Decision(intent, u.regions, slots, query=u.query, confidence=u.confidence)
     if u.scan.ambiguous and (asked := _ambiguous(u, intent, level)) is not None:
         return asked
     regions = tuple(dict.fromkeys(_with_list_reference(u, intent, context) + _province_readings(u, intent, level)))
-    regions = _its_region(_sibling(u, regions, context, world), u, context, level)
+    regions = its_region(sibling(u, regions, context, world), u, context, level)
     if not regions and u.scan.unknown and (spec(intent).needs_region or intent in (Intent.FORUM_COCOK, Intent.TREN)):
         unknown = u.scan.unknown[0]
         return Decision(Intent.TIDAK_DIKENAL, slots=slots, choices=unknown.suggestions, surface=unknown.surface,
@@ -107,28 +100,10 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
         return Decision(intent, (scope,) if scope not in ("", PROVINCES_SCOPE) else (), slots, query=u.query,
                         scope=scope, confidence=u.confidence)  # fmt: skip
     if intent != Intent.BANDINGKAN:
-        regions = _without_enclosing_provinces(regions, level)
+        regions = without_enclosing_provinces(regions, level)
     if intent == Intent.PROFIL and len(regions) >= 2:
         intent = Intent.BANDINGKAN  # several regions and nothing more specific: compare them
     return _decided(intent, regions, u, context, level)
-
-
-def _focused(u: Understanding, intent: Intent, world: Understander) -> Understanding:
-    """The regions a message is about, of those it names. For anything but a comparison: a qualified name
-    ("kab. klaten") beats bare words that happen to be names ("nasib lagi malang"), and the question's own
-    sentence beats its preamble ("asli Tegal, dinas di Brebes. Berapa IHaI Brebes?")."""
-    mentions = u.scan.mentions
-    if intent == Intent.BANDINGKAN or len(mentions) < 2:
-        return u
-    qualified = [m for m in mentions if m.surface.split()[0] in QUALIFIED or _CODE.fullmatch(m.surface)]
-    kept = qualified if qualified and len(qualified) < len(mentions) else list(mentions)
-    asked = [m for m in kept if m.start >= u.question_start]
-    if asked and len(asked) < len(kept):
-        kept = asked
-    if len(kept) == len(mentions):
-        return u
-    resolved = tuple(dict.fromkeys(m.codes[0] for m in kept if m.resolved))
-    return replace(u, scan=replace(u.scan, mentions=tuple(kept)), regions=tuple(dict.fromkeys(resolved + u.extra)))
 
 
 def _list_reference_only(u: Understanding) -> bool:
@@ -147,19 +122,14 @@ def _unknown_region_asked(u: Understanding) -> bool:
     named beside it: the question is about that region, whatever else it asks."""
     if not u.scan.unknown or u.regions or u.intent in (Intent.SAPAAN, Intent.BANTUAN):
         return False
-    return any(unknown.qualified for unknown in u.scan.unknown) or any(spec(i).needs_region for i, _ in u.scores[:2])
+    # An unqualified unknown word is a region only when the message more likely asks about a region than not
+    # ("skor persib semalam brp?" is football).
+    regional = sum(probability for intent, probability in u.scores if spec(intent).needs_region)
+    return any(unknown.qualified for unknown in u.scan.unknown) or regional >= 0.5
 
 
 def _first_regional(u: Understanding) -> Intent:
     return next((intent for intent, _ in u.scores if spec(intent).needs_region), Intent.PROFIL)
-
-
-def _its_region(regions: tuple[str, ...], u: Understanding, context: ChatContext, level: Level) -> tuple[str, ...]:
-    """ "peringkatnya di Sumbar": "-nya" is the chat's kab/kota, placed in the province the message names."""
-    if len(regions) != 1 or level(regions[0]) != PROVINSI or not re.search(r"\w+nya\b", u.residual):
-        return regions
-    inside = [code for code in context.regions if level(code) == KABKOTA and code.split(".")[0] == regions[0]]
-    return tuple(inside[:1]) or regions
 
 
 def _decided(
@@ -283,6 +253,27 @@ def _sure(u: Understanding, context: ChatContext, level: Level) -> bool:
     return first >= CONFIDENT or first - second >= CLEAR_LEAD
 
 
+def _asked_alone(u: Understanding, context: ChatContext, level: Level) -> bool:
+    """Whether the question sentence of a long message, read alone, is a surer reading than the whole
+    message ("Terima kasih atas bantuannya selama ini. … jumlah responden IHaI Kota Batam": not a trend)."""
+    if not u.question_scores:
+        return False
+    alone = replace(u, scores=u.question_scores)
+    if not _sure(alone, context, level):
+        return False
+    if not _sure(u, context, level):
+        return True
+    # Over a sure reading of the whole, only a sentence that names its region stands alone ("… sisa brp?"
+    # after "kab. ponorogo udah deket tinggi belum?" does not).
+    names = any(mention.start >= u.question_start for mention in u.scan.mentions)
+    return names and _top(alone, context, level) > _top(u, context, level)
+
+
+def _top(u: Understanding, context: ChatContext, level: Level) -> float:
+    answers = _answers(u, context, level)
+    return answers[0][1] if answers else 0.0
+
+
 def _readings(u: Understanding) -> Decision:
     """The likeliest readings as buttons; the follow-up and out-of-scope readings are no choice to offer."""
     offered = tuple(
@@ -308,20 +299,6 @@ def _with_list_reference(u: Understanding, intent: Intent, context: ChatContext)
     ):
         return (context.listed[position - 1 if position > 0 else position],)
     return u.regions
-
-
-def _sibling(u: Understanding, regions: tuple[str, ...], context: ChatContext, world: Understander) -> tuple[str, ...]:
-    """ "kalau kotanya?" after Kabupaten Bima: Kota Bima, the region of that kind sharing the name."""
-    kinds = [KINDS[word.removesuffix("nya")] for word in u.residual.split() if word.removesuffix("nya") in KINDS]
-    if regions or not kinds or not context.regions:
-        return regions
-    return world.namesakes(context.regions[0], kinds[0]) or regions
-
-
-def _without_enclosing_provinces(regions: tuple[str, ...], level: Level) -> tuple[str, ...]:
-    """ "Kota Sibolga peringkat berapa di Sumut?": a province named beside one of its kab/kota places it."""
-    inside = {code.split(".")[0] for code in regions if level(code) == KABKOTA}
-    return tuple(code for code in regions if not (level(code) == PROVINSI and code in inside))
 
 
 def _ambiguous(u: Understanding, intent: Intent, level: Level) -> Decision | None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.engine.context import ChatContext, Pending
-from bot.engine.decide import KINDS, PROVINCES_SCOPE, Decision, by_level, decide
+from bot.engine.decide import PROVINCES_SCOPE, Decision, by_level, decide
 from bot.engine.intents import Intent, spec
+from bot.engine.named_regions import KINDS
 from bot.engine.payloads import Payload
 from bot.engine.slots import Slots
 from bot.engine.understand import Understander, Understanding

@@ -34,7 +34,13 @@ _REGION_CONTEXT = lexicon.pattern(
 )  # fmt: skip
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…\n])\s*|(?<=:)\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+|(?<=:)\s+")
+# A full stop that ends an abbreviation ("Kab. Kutai Barat", "No. 9") ends no sentence.
+_ABBREVIATION = re.compile(
+    r"(?:^|[\s(])(?:kab|kec|kel|prov|kot|no|nomor|dr|drs|ir|bpk|jl|yth|tgl|dll|dsb|dst)\.$", re.I
+)
+# A sentence that asks nothing: greetings and thanks around the question.
+_NO_QUESTION = frozenset({Intent.SAPAAN})
 # Words that ask something: a message with one of them besides its region names asks more than "Tapin?".
 _QUESTION_WORD = re.compile(r"(berapa|bagaimana|apa|siapa|mengapa|kapan|mana|gimana|brp|\w+nya)")
 
@@ -96,22 +102,32 @@ class Understander:
         residual = self.slots.correct(scan.residual)
         masked = self.masked(query, scan, residual)
         scores = tuple(self.classifier.scores(masked)) if self.classifier is not None and query else ()
-        question_start = _last_sentence_start(text) if payload is None else 0
+        question_start, question_scores = self._question(text) if payload is None else (0, ())
         return Understanding(
             text=text, query=query, scan=scan, regions=regions, levels=levels, residual=residual,
             slots=self.slots.read(residual), masked=masked, scores=scores, payload=payload, extra=extra,
-            question_start=question_start,
-            question_scores=self._question_scores(text) if question_start else (),
+            question_start=question_start, question_scores=question_scores,
             only_regions=bool(scan.mentions) and self._nothing_asked(residual),
         )  # fmt: skip
 
-    def _question_scores(self, text: str) -> tuple[tuple[Intent, float], ...]:
-        """A long message asks in its last sentence: the classifier's reading of that sentence alone."""
+    def _question(self, text: str) -> tuple[int, tuple[tuple[Intent, float], ...]]:
+        """Where a long message (a greeting, context, then the question) asks, and the classifier's reading of
+        that sentence alone: its last sentence that is more than a greeting or thanks ("… Berapa IHaI Kota
+        Batam? Terima kasih.")."""
+        sentences = _sentences(text)
+        if len(sentences) < 2:
+            return 0, ()
+        for last in range(len(sentences) - 1, 0, -1):
+            scores = self._sentence_scores(sentences[last])
+            if not scores or scores[0][0] not in _NO_QUESTION:
+                return sum(len(sentence.split()) for sentence in sentences[:last]), scores
+        return 0, ()
+
+    def _sentence_scores(self, sentence: str) -> tuple[tuple[Intent, float], ...]:
         if self.classifier is None:
             return ()
-        last = [normalise(part) for part in _SENTENCE_END.split(text) if normalise(part)][-1]
-        scan = self.resolver.scan(last, expects_region=_expects_region(last))
-        return tuple(self.classifier.scores(self.masked(last, scan, self.slots.correct(scan.residual))))
+        scan = self.resolver.scan(sentence, expects_region=_expects_region(sentence))
+        return tuple(self.classifier.scores(self.masked(sentence, scan, self.slots.correct(scan.residual))))
 
     def _nothing_asked(self, residual: str) -> bool:
         words = [w for w in residual.split() if w not in lexicon.FILLER and not lexicon.FOLLOWUP.fullmatch(w)]
@@ -146,13 +162,15 @@ class Understander:
         return region.level if region is not None else KABKOTA
 
 
-def _last_sentence_start(text: str) -> int:
-    """Index, in the normalised message, of the first word of its last sentence: a long message (greeting,
-    context, then the question) asks in its last sentence."""
-    sentences = [part for part in _SENTENCE_END.split(text) if normalise(part)]
-    if len(sentences) < 2:
-        return 0
-    return sum(len(normalise(part).split()) for part in sentences[:-1])
+def _sentences(text: str) -> list[str]:
+    """The message's sentences, normalised."""
+    parts: list[str] = []
+    for part in _SENTENCE_END.split(text):
+        if parts and _ABBREVIATION.search(parts[-1]):
+            parts[-1] = f"{parts[-1]} {part}"
+        else:
+            parts.append(part)
+    return [sentence for sentence in map(normalise, parts) if sentence]
 
 
 def _is_question_word(word: str) -> bool:
@@ -162,5 +180,3 @@ def _is_question_word(word: str) -> bool:
 def _expects_region(query: str) -> bool:
     """Whether a message is about regions at all; a one- or two-word message counts (most likely a name)."""
     return len(query.split()) <= 2 or bool(_REGION_CONTEXT.search(query))
-
-

@@ -176,3 +176,33 @@ def test_an_unsure_reading_is_offered_not_guessed(dialogue: Dialogue) -> None:
     offered = decide_one(replace(understanding, scores=even, only_regions=False), NO_CONTEXT, dialogue.understander)
     assert offered.intent == Intent.PILIH_MAKSUD and offered.readings == (Intent.PROFIL, Intent.SARAN, Intent.CAKUPAN)
     assert offered.regions == ("63.05",)
+
+
+def test_a_long_message_asks_in_its_last_sentence_that_asks(dialogue: Dialogue) -> None:
+    understander = dialogue.understander
+    closing = understander.understand("Berapa IHaI Kab Sleman? Terima kasih.", NO_CONTEXT)
+    assert (closing.question_start, closing.question_scores) == (0, ())  # thanks ask nothing: the first sentence asks
+    abbreviated = understander.understand("Mohon saran FKDM untuk Kab. Kutai Barat terkait variabel terlemahnya", NO_CONTEXT)
+    assert abbreviated.question_start == 0  # "Kab." ends no sentence
+    asked = understander.understand("Selamat pagi. Terima kasih selama ini. Berapa responden Kota Batam?", NO_CONTEXT)
+    assert asked.query.split()[asked.question_start :][:2] == ["berapa", "responden"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "regions"),
+    [
+        # The question sentence, read alone, is surer than the whole message and names its region.
+        ("Selamat pagi Pak, semoga sehat selalu. Terima kasih atas bantuannya selama ini. Saya ingin menanyakan "
+         "jumlah responden IHaI Kota Batam.", Intent.CAKUPAN, ("21.71",)),
+        # An elliptical last sentence does not stand alone.
+        ("kab. ponorogo udah deket tinggi belum? sisa brp", Intent.SELISIH_KATEGORI, ("35.02",)),
+    ],
+)  # fmt: skip
+def test_the_question_sentence_of_a_long_message(dialogue: Dialogue, text: str, intent: Intent, regions: tuple) -> None:
+    decision = decide(dialogue, text)
+    assert (decision.intent, decision.regions) == (intent, regions)
+
+
+def test_an_unknown_word_is_a_region_only_where_a_region_is_asked_about(dialogue: Dialogue) -> None:
+    assert decide(dialogue, "skor persib semalam brp?").intent == Intent.DI_LUAR_CAKUPAN
+    assert decide(dialogue, "ihai kota sukamaju").intent == Intent.TIDAK_DIKENAL

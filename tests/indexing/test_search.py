@@ -63,3 +63,18 @@ def test_typos_in_region_and_guidance_words_are_tolerated(search_index: SearchIn
 def test_query_without_known_words_still_returns_dense_hits(search_index: SearchIndex) -> None:
     assert len(search_index.search("qwertyuiop zxcvbnm", k=3)) == 3
     assert search_index.search("   ", k=3) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "leading"),
+    [
+        # "cara" says what kind of question it is (steps); it is not the subject "Cara membaca" is about.
+        ("bagaimana caranya skor IHaI dihitung", "cara-perhitungan#langkah-perhitungan"),
+        ("cara membaca skor IHaI", "cara-perhitungan#cara-membaca"),
+        # "apa saja" looks for a list: "Delapan variabel …" over "Seberapa pasti daftar variabel ini".
+        ("komponen variabel 2025 apa saja", "kerangka-2025-asta-cita#delapan-variabel-dan-bobot-sementara"),
+    ],
+)
+def test_the_kind_of_question_picks_the_section(search_index: SearchIndex, question: str, leading: str) -> None:
+    hits = search_index.sections(question, k=3, filters={"level": "guidance"})
+    assert hits[0].chunk_id == leading, [hit.chunk_id for hit in hits]

@@ -1,0 +1,61 @@
+"""Which of the regions a message names it is about, and the regions it points at without naming them:
+a qualified name over bare words, the question's sentence over its preamble, "-nya" inside a named
+province, "kotanya" for the namesake of the chat's kabupaten."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from bot.engine.context import ChatContext
+from bot.engine.intents import Intent
+from bot.engine.understand import Understander, Understanding
+from core.constants import KABKOTA, PROVINSI
+
+Level = Callable[[str], str]  # region code -> "kabkota" | "provinsi" | "nasional"
+# "kota", "kabupaten" (or "kotanya") in a reply that picks between regions sharing a name.
+KINDS = {"kota": "kota", "kabupaten": "kabupaten", "provinsi": PROVINSI, "prov": PROVINSI}
+# A mention starting with one of these names its region on purpose ("kab. klaten", "kota malang").
+QUALIFIED = frozenset({"kabupaten", "kota", "provinsi", "kabkota", "wilayah"})
+_CODE = re.compile(r"\d{2}(?:\.\d{2})?")
+
+
+def focused(u: Understanding, intent: Intent, world: Understander) -> Understanding:
+    """The regions a message is about, of those it names. For anything but a comparison: a qualified name
+    ("kab. klaten") beats bare words that happen to be names ("nasib lagi malang"), and the question's own
+    sentence beats its preamble ("asli Tegal, dinas di Brebes. Berapa IHaI Brebes?")."""
+    mentions = u.scan.mentions
+    if intent == Intent.BANDINGKAN or len(mentions) < 2:
+        return u
+    qualified = [m for m in mentions if m.surface.split()[0] in QUALIFIED or _CODE.fullmatch(m.surface)]
+    kept = qualified if qualified and len(qualified) < len(mentions) else list(mentions)
+    asked = [m for m in kept if m.start >= u.question_start]
+    if asked and len(asked) < len(kept):
+        kept = asked
+    if len(kept) == len(mentions):
+        return u
+    resolved = tuple(dict.fromkeys(m.codes[0] for m in kept if m.resolved))
+    return replace(u, scan=replace(u.scan, mentions=tuple(kept)), regions=tuple(dict.fromkeys(resolved + u.extra)))
+
+
+def its_region(regions: tuple[str, ...], u: Understanding, context: ChatContext, level: Level) -> tuple[str, ...]:
+    """ "peringkatnya di Sumbar": "-nya" is the chat's kab/kota, placed in the province the message names."""
+    if len(regions) != 1 or level(regions[0]) != PROVINSI or not re.search(r"\w+nya\b", u.residual):
+        return regions
+    inside = [code for code in context.regions if level(code) == KABKOTA and code.split(".")[0] == regions[0]]
+    return tuple(inside[:1]) or regions
+
+
+def sibling(u: Understanding, regions: tuple[str, ...], context: ChatContext, world: Understander) -> tuple[str, ...]:
+    """ "kalau kotanya?" after Kabupaten Bima: Kota Bima, the region of that kind sharing the name."""
+    kinds = [KINDS[word.removesuffix("nya")] for word in u.residual.split() if word.removesuffix("nya") in KINDS]
+    if regions or not kinds or not context.regions:
+        return regions
+    return world.namesakes(context.regions[0], kinds[0]) or regions
+
+
+def without_enclosing_provinces(regions: tuple[str, ...], level: Level) -> tuple[str, ...]:
+    """ "Kota Sibolga peringkat berapa di Sumut?": a province named beside one of its kab/kota places it."""
+    inside = {code.split(".")[0] for code in regions if level(code) == KABKOTA}
+    return tuple(code for code in regions if not (level(code) == PROVINSI and code in inside))
