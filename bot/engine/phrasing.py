@@ -178,6 +178,11 @@ class RegionPhrasing:
         note = " — skor dekat batas kategori, kategori belum pasti" if probability < _SURE_CATEGORY else ""
         return f"Keyakinan kategori: {render.chance(probability)}{note}"
 
+    def weakest_dimension(self, row: Row) -> str:
+        return row.get("weakest_dimension") or min(
+            self.methodology.dimension_keys, key=lambda key: row[dimension_column(key)]
+        )
+
     def weakest_variables(self, row: Row, count: int) -> list[str]:
         return sorted(self.methodology.variable_keys, key=lambda key: row[key])[:count]
 

@@ -53,14 +53,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if TRAINING_SECTIONS:
         terminalreporter.section("training conversation set")
         write(f"leading section right: {sum(TRAINING_SECTIONS)}/{len(TRAINING_SECTIONS)}")
-    if not REPORT:
-        return
-    terminalreporter.section("held-out conversation set")
-    write(
-        f"{REPORT['questions']} questions · intent accuracy {REPORT['intent']:.1%} · region accuracy "
-        f"{REPORT['regions']:.1%} · full-answer accuracy {REPORT['full']:.1%}"
-    )
-    write(f"leading section right: {REPORT['sections']}/{REPORT['named_sections']}")
-    write("by failure class: " + " · ".join(f"{g} {ok}/{n}" for g, (ok, n) in REPORT["groups"].items()))
-    for failure in REPORT["failures"]:
-        write(f"  ✗ {failure}")
+    for name, report in REPORT.items():
+        terminalreporter.section(f"held-out conversation set: {name}")
+        write(
+            f"{report['questions']} questions · intent accuracy {report['intent']:.1%} · region accuracy "
+            f"{report['regions']:.1%} · full-answer accuracy {report['full']:.1%}"
+        )
+        write(f"leading section right: {report['sections']}/{report['named_sections']}")
+        write("by failure class: " + " · ".join(f"{g} {ok}/{n}" for g, (ok, n) in report["groups"].items()))
+        for failure in report["failures"]:
+            write(f"  ✗ {failure}")

@@ -22,6 +22,8 @@ from scoring.results import Results, dimension_column
 
 TRAINING_FILE = Path(__file__).parents[2] / "bot" / "engine" / "training" / "conversations.yaml"
 HELDOUT_FILE = Path(__file__).with_name("conversations_heldout.yaml")
+# The second held-out set: another writer, written after the engine had been tuned on the first set's failures.
+HELDOUT_2_FILE = Path(__file__).with_name("conversations_heldout_2.yaml")
 SYNTHETIC_LINE = "<i>Data sampel sintetis, bukan hasil resmi.</i>"
 FIGURE_INTENTS = {
     "profil", "provinsi", "terlemah", "saran", "cakupan", "selisih_kategori", "bandingkan", "peringkat", "kategori",

@@ -2,11 +2,13 @@
 
 Two parts. The training part (`bot/engine/training/conversations.yaml`, which the classifier also learns
 from) must pass case by case — intent, regions, every fact — except the section that leads a guidance
-answer, which is scored over the part (section ranking is retrieval, judged as a rate). The held-out part (`tests/bot/conversations_heldout.yaml`) was written
-independently, before the engine was tuned, and is never trained on: it is scored — intent accuracy,
-region accuracy and full-answer accuracy (intent, regions and every fact checked against the results
-file) — printed at the end of the run, and CI fails below 95% full-answer accuracy. A held-out question
-that fails stays in the set.
+answer, which is scored over the part (section ranking is retrieval, judged as a rate). The held-out part
+is two sets, each written independently and never trained on: `conversations_heldout.yaml` (before the
+engine was tuned; CI fails below 95% full-answer accuracy on it) and `conversations_heldout_2.yaml` (by
+another writer, after the engine had been tuned on the first set's failures; held just under its measured
+figure so that a regression fails). Each is scored — intent accuracy, region accuracy and full-answer
+accuracy (intent, regions and every fact checked against the results file) — and printed at the end of the
+run. A held-out question that fails stays in its set.
 """
 
 from __future__ import annotations
@@ -23,17 +25,21 @@ from knowledge.forums import load_forum_map
 from knowledge.guidance import load_guidance
 from scoring.results import Results
 from scoring.rounds import Rounds
-from tests.bot.conversation_checks import HELDOUT_FILE, TRAINING_FILE, Checker, Verdict, load_cases
+from tests.bot.conversation_checks import HELDOUT_2_FILE, HELDOUT_FILE, TRAINING_FILE, Checker, Verdict, load_cases
 
 TRAINING = load_cases(TRAINING_FILE)
 HELDOUT = load_cases(HELDOUT_FILE)
-FULL_ANSWER_FLOOR = 0.95
+HELDOUT_2 = load_cases(HELDOUT_2_FILE)
+HELDOUT_SETS = {"heldout": HELDOUT, "heldout-2": HELDOUT_2}
+# Full-answer accuracy below which CI fails: 95% on the first set (the issue's floor); on the second, just
+# under its measured 87.5% (first run, before any change informed by it: 87.0%). The goal for both is 97%.
+FULL_ANSWER_FLOORS = {"heldout": 0.95, "heldout-2": 0.87}
 # The share of the training part's guidance questions whose named section leads the answer, just under the
 # measured 0.71 (README); below it, section ranking has regressed.
 TRAINING_SECTION_FLOOR = 0.65
 GROUPS = ("forum", "gap", "weakness", "definition", "noise", "two_asks", "guidance", "list_followup")
-# Filled by the held-out test, printed by tests/bot/conftest.py at the end of the run.
-REPORT: dict[str, Any] = {}
+# Filled by the held-out test (a report per set), printed by tests/bot/conftest.py at the end of the run.
+REPORT: dict[str, dict[str, Any]] = {}
 TRAINING_SECTIONS: list[bool] = []
 
 
@@ -84,19 +90,20 @@ def run_case(engine: Engine, checker: Checker, turns: list[dict], session: str) 
 
 
 def test_the_sets_are_large_enough_and_cover_every_failure_class() -> None:
-    training, heldout = _questions(TRAINING), _questions(HELDOUT)
-    assert len(training) + len(heldout) >= 1000
-    assert len(heldout) >= 300
-    groups = Counter(turn.get("group") for turn in heldout)
-    assert all(groups[group] >= 15 for group in GROUPS), groups
-    assert sum("section" in turn for turn in heldout) >= 40
+    training, first, second = _questions(TRAINING), _questions(HELDOUT), _questions(HELDOUT_2)
+    assert len(training) + len(first) >= 1000
+    for heldout in (first, second):
+        assert len(heldout) >= 300
+        groups = Counter(turn.get("group") for turn in heldout)
+        assert all(groups[group] >= 15 for group in GROUPS), groups
+        assert sum("section" in turn for turn in heldout) >= 40
     # Held-out means held out: no held-out question is among the training questions, as the engine reads
     # them (an empty message is no text to learn from).
     training_texts = {normalise(turn["ask"]) for turn in training} - {""}
-    assert not [turn["ask"] for turn in heldout if normalise(turn["ask"]) in training_texts]
+    assert not [turn["ask"] for turn in first + second if normalise(turn["ask"]) in training_texts]
 
 
-@pytest.mark.parametrize("cases", [TRAINING, HELDOUT], ids=["training", "heldout"])
+@pytest.mark.parametrize("cases", [TRAINING, HELDOUT, HELDOUT_2], ids=["training", "heldout", "heldout-2"])
 def test_every_case_can_check_what_it_claims(cases: list[list[dict]], checker: Checker) -> None:
     problems = [problem for turns in cases for problem in checker.case_problems(turns)]
     assert not problems, "\n".join(problems)
@@ -122,17 +129,18 @@ def test_training_sections_lead_guidance_answers() -> None:
     assert sum(TRAINING_SECTIONS) / len(TRAINING_SECTIONS) >= TRAINING_SECTION_FLOOR
 
 
-def test_heldout_accuracy(indexed_engine: Engine, checker: Checker) -> None:
+@pytest.mark.parametrize("name", list(HELDOUT_SETS))
+def test_heldout_accuracy(name: str, indexed_engine: Engine, checker: Checker) -> None:
     verdicts: list[tuple[dict, Verdict]] = []
-    for number, turns in enumerate(HELDOUT):
-        for turn, verdict in zip(turns, run_case(indexed_engine, checker, turns, f"heldout-{number}"), strict=True):
+    for number, turns in enumerate(HELDOUT_SETS[name]):
+        for turn, verdict in zip(turns, run_case(indexed_engine, checker, turns, f"{name}-{number}"), strict=True):
             verdicts.append((turn, verdict))
     with_regions = [v for _, v in verdicts if v.regions_ok is not None]
     by_group: dict[str, list[bool]] = defaultdict(list)
     for turn, verdict in verdicts:
         if turn.get("group"):
             by_group[turn["group"]].append(verdict.full_ok)
-    REPORT.update(
+    report = REPORT[name] = dict(
         questions=len(verdicts),
         intent=sum(v.intent_ok for _, v in verdicts) / len(verdicts),
         regions=sum(bool(v.regions_ok) for v in with_regions) / len(with_regions),
@@ -142,4 +150,4 @@ def test_heldout_accuracy(indexed_engine: Engine, checker: Checker) -> None:
         named_sections=sum(v.section_ok is not None for _, v in verdicts),
         failures=[f"{v.question!r}: {(v.problems + v.notes)[0]}" for _, v in verdicts if not v.full_ok],
     )
-    assert REPORT["full"] >= FULL_ANSWER_FLOOR, "\n".join(REPORT["failures"])
+    assert report["full"] >= FULL_ANSWER_FLOORS[name], "\n".join(report["failures"])

@@ -242,3 +242,12 @@ def test_a_weighted_profile_says_how_it_was_weighted(results: Results, make_engi
     weighted = make_engine(dataclasses.replace(results, table=table)).ask(f"ihai {row['code']}", "bobot")
     assert "dibobot ke jumlah penduduk menurut jenis kelamin dan kelompok umur (raking)" in weighted.text
     assert "Pembobotan" not in make_engine(results).ask(f"ihai {row['code']}", "bobot").text
+
+
+def test_advice_from_a_region_weakness_names_its_weakest_dimension(results: Results, engine: Engine) -> None:
+    row = _first_kabkota(results)
+    answer = engine.ask(f"saran untuk FKDM {row['name']}", "weakest-advice")
+    dimension = row["weakest_dimension"]
+    name = next(d.name for d in results.methodology.dimensions if d.key == dimension)
+    assert answer.intent == "saran"
+    assert f"Dimensi terlemah: {name} ({render.number(row[f'dim_{dimension}'])})" in answer.text

@@ -44,6 +44,15 @@ def _advice_section(row: Row, forums: Sequence[str], focus: Sequence[str], draft
     draft.add(
         f"<b>Saran untuk {render.escape(display_name(row))}</b>"
         + (f" ({render.escape(row['province_name'])})" if row["level"] == "kabkota" else ""),
+    )
+    if not focus:
+        # "fokus ke mana berdasarkan kelemahan": the weak spot the advice starts from, dimension and variables.
+        dimension = phrasing.weakest_dimension(row)
+        draft.add(
+            f"Dimensi terlemah: {render.escape(phrasing.dimension_name(dimension))} "
+            f"({render.number(row[dimension_column(dimension)])})."
+        )
+    draft.add(
         ("Untuk variabel yang ditanyakan: " if focus else "Berdasarkan variabel terlemah: ")
         + " dan ".join(f"{render.escape(phrasing.variable_label(key))} ({render.number(row[key])})" for key in variables)
         + ".",
@@ -85,9 +94,7 @@ def forum_fit(decision: Decision, kit: Kit) -> Answer:
     draft = Draft()
     weakest = None
     if not focus and not decision.slots.topic_forums and row is not None and row.get("publishable"):
-        weakest = row.get("weakest_dimension") or min(
-            kit.methodology.dimension_keys, key=lambda key: row[dimension_column(key)]
-        )
+        weakest = kit.phrasing.weakest_dimension(row)
         focus = [v.key for v in kit.methodology.variables_of(weakest)]
     if not focus and decision.slots.topic_forums:
         return _topic_fit(decision, row, kit)

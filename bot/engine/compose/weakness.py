@@ -21,7 +21,7 @@ def weakest(decision: Decision, kit: Kit) -> Answer:
 
 def _section(row: Row, draft: Draft, kit: Kit) -> None:
     methodology, phrasing = kit.methodology, kit.phrasing
-    dimension = row.get("weakest_dimension") or min(methodology.dimension_keys, key=lambda k: row[dimension_column(k)])
+    dimension = phrasing.weakest_dimension(row)
     variable = row.get("weakest_variable") or min(methodology.variable_keys, key=lambda k: row[k])
     dimensions = sorted(methodology.dimensions, key=lambda d: row[dimension_column(d.key)])
     variables = phrasing.weakest_variables(row, _LISTED_VARIABLES)
