@@ -32,6 +32,7 @@ PROVINCES_SCOPE = "provinsi"
 _GENERAL = frozenset({Intent.SAPAAN, Intent.BANTUAN, Intent.METODOLOGI, Intent.DI_LUAR_CAKUPAN})
 # Answers that are themselves lists: "urutan 4 terbawah" asks a new list, it does not point into the last.
 _LISTS = frozenset({Intent.PERINGKAT, Intent.KATEGORI})
+_QUESTION_WORDS = frozenset({"berapa", "brp", "gimana", "bagaimana", "sih", "kak", "kalau", "kalo"})
 _YEAR_WORDS = frozenset({"tahun", "thn", "th", "putaran", "periode", "nya", "gimana", "bagaimana", "berapa", "brp"})
 
 
@@ -64,6 +65,10 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
         intent = _followed(u, context, level)  # "yg kelima?"
     elif u.slots.years and context.intent and _year_only(u):
         intent = _followed(u, context, level)  # "yang 2024?", "kalau 2030?": the last question, for that year
+    elif _own_figure(u):
+        # "dan kategorinya", "peringkat nasionalnya?": that figure of the region talked about ("nasional"
+        # qualifies the rank, not the region); with none talked about, the question back asks which.
+        intent, u = Intent.PROFIL, replace(u, slots=replace(u.slots, nation=False))
     elif _unknown_region_asked(u):
         intent = _first_regional(u)  # "kota cendrawasih berapa?": a region we do not know, whatever else is asked
     elif u.slots.forums and u.slots.asks_mandate and not u.regions:
@@ -115,6 +120,13 @@ def _year_only(u: Understanding) -> bool:
     words = [w for w in u.residual.split() if not w.isdigit() and w not in lexicon.FILLER
              and w not in _YEAR_WORDS and not lexicon.FOLLOWUP.fullmatch(w)]  # fmt: skip
     return not words and not u.regions
+
+
+def _own_figure(u: Understanding) -> bool:
+    if not lexicon.OWN_FIGURE.search(u.residual):
+        return False
+    words = lexicon.OWN_FIGURE.sub(" ", u.residual).split()
+    return all(word in lexicon.FILLER or word in _QUESTION_WORDS or lexicon.FOLLOWUP.fullmatch(word) for word in words)
 
 
 def _unknown_region_asked(u: Understanding) -> bool:
@@ -215,7 +227,9 @@ def _carried(u: Understanding, intent: Intent, context: ChatContext) -> Slots:
     same = context.intent is not None and intent.value == context.intent and (slots.followup or u.only_regions)
     listed = slots.list_position is not None and bool(context.listed) and intent not in _LISTS
     kept: dict = {}
-    if (same or listed or slots.anaphora) and not (slots.dimensions or slots.variables):
+    # "di Jepara nilainya berapa" after a question about V7: "-nya" is the variable just talked about.
+    pointed = slots.anaphora or bool(lexicon.OWN_FIGURE.search(u.residual))
+    if (same or listed or pointed) and not (slots.dimensions or slots.variables):
         kept["dimensions"] = tuple(previous.get("dimensions", ()))
         kept["variables"] = tuple(previous.get("variables", ()))
     if same:

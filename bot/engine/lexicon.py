@@ -67,10 +67,12 @@ OVER_TIME_WORDS = ("dibanding*", "banding*", "vs", "versus", "sejak", "mulai", "
 OVER_TIME = pattern(OVER_TIME_WORDS)
 # A ranking of changes between rounds ("kenaikan terbesar", "kab/kota mana yang turun paling banyak"), by
 # its direction; a change of one region ("apakah kenaikan ihai sleman signifikan") is a trend, not this.
-CHANGE_UP_WORDS = ("kenaikan*", "peningkatan*", "naik paling", "paling naik", "naiknya paling", "meningkat paling",
+CHANGE_UP_WORDS = ("kenaikan*", "peningkatan*", "naik paling", "paling naik", "paling banyak naik",
+     "paling banyak meningkat", "naiknya paling", "meningkat paling",
      "paling meningkat", "membaik paling", "paling membaik", "perbaikan terbesar", "perbaikan paling", "lonjakan",
      "biggest rise", "biggest increase", "biggest gain", "improved the most", "improved most", "rose the most")  # fmt: skip
-CHANGE_DOWN_WORDS = ("penurunan*", "turun paling", "paling turun", "turunnya paling", "menurun paling",
+CHANGE_DOWN_WORDS = ("penurunan*", "turun paling", "paling turun", "paling banyak turun",
+     "paling banyak menurun", "turunnya paling", "menurun paling",
      "paling menurun", "memburuk paling", "paling memburuk", "anjlok*", "merosot*", "kemerosotan", "biggest drop",
      "biggest fall", "biggest decline", "dropped the most", "fell the most", "declined the most")  # fmt: skip
 # What makes such words a ranking: a list of regions, a count, an end ("terbesar", "paling banyak").
@@ -158,7 +160,7 @@ ASKS_COVERAGE = pattern(("responden*", "cakupan", "sampel*", "pengisi*", "yang m
                          "mencapai target", "tembus"))  # fmt: skip
 ASKS_GAP = pattern(("kurang berapa", "berapa lagi", "naik kategori", "biar naik", "agar naik", "supaya naik",
                     "jarak ke", "selisih ke", "menuju harmoni", "butuh naik", "poin lagi", "gap", "sisa berapa",
-                    "next category", "distance to", "tinggal berapa"))  # fmt: skip
+                    "next category", "distance to", "tinggal berapa", "selisihnya", "dekat batas", "mendekati batas"))  # fmt: skip
 ASKS_WEAKNESS = pattern(("terlemah*", "paling lemah", "kelemahan*", "titik lemah", "paling kurang", "dibenahi",
                          "paling rendah dimensi", "dimensi terendah*", "variabel terendah*", "weakest", "bottleneck*",
                          "kendala*", "masalahnya"))  # fmt: skip
@@ -173,6 +175,17 @@ ASKS_TARGET = pattern(("target*", "sasaran*", "baseline", "nilai awal", "angka a
                        "renstra", "rkpd", "renja", "iku", "indikator kinerja", "proyeksi", "jalur", "lintasan"))  # fmt: skip
 # How something is done ("cara menetapkan target", "bagaimana menyusun …"): the guidance answers it.
 ASKS_HOW = pattern(("cara*", "bagaimana*", "gimana", "langkah*", "tahapan*", "pedoman*", "panduan*", "tips"))
+# Which forum fits ("forum mana yang cocok", "siapa yang menangani", "FKUB atau FPK?"): a choice between
+# forums, as against the actions of a forum the message names ("aksi FKDM untuk keberagamaan").
+ASKS_FIT = pattern(("cocok*", "pas", "tepat", "relevan*", "mana", "siapa", "atau", "berperan", "berwenang", "menangani",
+                    "turun tangan", "bertanggung jawab", "dilibatkan", "ranah*", "urusan", "kah", "who", "which",
+                    "lead", "handle"))  # fmt: skip
+# "kenapa …", "mengapa …": an explanation, which the guidance gives when no region is in sight.
+ASKS_WHY = pattern(("kenapa", "mengapa", "knp", "why"))
+# A region's own figure asked by its name alone, pointing at the region talked about ("kategorinya?", "dan
+# skornya", "peringkat nasionalnya?").
+OWN_FIGURE = pattern(("kategorinya", "skornya", "nilainya", "ihainya", "angkanya", "indeksnya", "peringkatnya",
+                      "rankingnya", "posisinya", "urutannya", "peringkat nasionalnya", "peringkat provinsinya"))  # fmt: skip
 # "tugas FKDM", "anggota FKUB": what a forum is and does, which the guidance answers.
 ASKS_MANDATE = pattern(("tugas*", "fungsi*", "wewenang*", "kewenangan*", "mandat*", "dasar hukum", "anggota*",
                         "susunan", "dibentuk", "pembentukan", "kepanjangan*", "singkatan"))  # fmt: skip

@@ -40,10 +40,17 @@ def focused(u: Understanding, intent: Intent, world: Understander) -> Understand
 
 
 def its_region(regions: tuple[str, ...], u: Understanding, context: ChatContext, level: Level) -> tuple[str, ...]:
-    """ "peringkatnya di Sumbar": "-nya" is the chat's kab/kota, placed in the province the message names."""
+    """ "peringkatnya di Sumbar": "-nya" is the chat's kab/kota, placed in the province the message names;
+    "yg kedua peringkatnya di Sumut": the second of the last list."""
     if len(regions) != 1 or level(regions[0]) != PROVINSI or not re.search(r"\w+nya\b", u.residual):
         return regions
-    inside = [code for code in context.regions if level(code) == KABKOTA and code.split(".")[0] == regions[0]]
+    candidates = context.regions
+    position = u.slots.list_position
+    if position is not None and -len(context.listed) <= (index := position - 1 if position > 0 else position) < len(
+        context.listed
+    ):
+        candidates = (context.listed[index],)
+    inside = [code for code in candidates if level(code) == KABKOTA and code.split(".")[0] == regions[0]]
     return tuple(inside[:1]) or regions
 
 

@@ -25,6 +25,7 @@ SLANG = {
     "rata2": "rata rata", "ratarata": "rata rata", "hi": "hai", "hallo": "halo", "helo": "halo",
     "no": "nomor", "nmr": "nomor", "nomer": "nomor", "bgmana": "bagaimana", "gimna": "bagaimana",
     "nangkep": "menangkap", "buatin": "buatkan", "bikinin": "buatkan", "sampe": "sampai", "nyampe": "sampai",
+    "kirimin": "kirimkan", "kirimkn": "kirimkan", "tampilin": "tampilkan", "tunjukin": "tunjukkan", "cariin": "carikan",
     "bandingin": "bandingkan", "dibandingin": "dibandingkan", "bandingkn": "bandingkan", "compare": "bandingkan",
 }  # fmt: skip
 

@@ -33,10 +33,22 @@ def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
             return Intent.CAKUPAN
         if slots.asks_weakness:
             return Intent.TERLEMAH
+    if intent in _FIGURES and lexicon.ASKS_WHY.search(u.query) and not (u.regions or slots.nation or context.regions):
+        return Intent.METODOLOGI  # "kenapa skor 2025 tak bisa dibandingkan dengan 2023": an explanation
     if intent == Intent.PROFIL and slots.n is not None and slots.order is not None:
         return Intent.PERINGKAT  # "bottom 5 riau": a count and an end make a ranking
     if intent == Intent.FORUM_COCOK and slots.all_forums:
         return Intent.SARAN
+    if intent == Intent.FORUM_COCOK and context.intent != intent.value and not lexicon.ASKS_FIT.search(u.query):
+        # "aksi FKDM untuk dimensi keberagamaan", "forum di Tanah Bumbu bisa apa buat V4": actions, no choice asked.
+        return Intent.SARAN
+    if (
+        intent == Intent.METODOLOGI
+        and slots.forums
+        and (slots.dimensions or slots.variables)
+        and not (slots.asks_mandate or slots.method or lexicon.ASKS_FIT.search(u.query))
+    ):
+        return Intent.SARAN  # "FPK bisa apa kalau V6 rendah": the forum's actions for it, not its mandate
     if intent in _CHANGE_RANKABLE and slots.change_order and KABKOTA not in u.levels and _ranks_changes(u):
         return Intent.PERINGKAT  # "5 kab/kota dengan kenaikan IHaI terbesar di Jateng": changes, ranked
     if intent == Intent.TREN and len(slots.years) == 1 and not slots.trend and not lexicon.OVER_TIME.search(u.query):
@@ -57,6 +69,8 @@ def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
     return intent
 
 
+_FIGURES = frozenset({Intent.PROFIL, Intent.PROVINSI, Intent.TREN, Intent.CAKUPAN, Intent.TERLEMAH,
+                      Intent.SELISIH_KATEGORI, Intent.BANDINGKAN})  # fmt: skip
 _CHANGE_RANKABLE = frozenset({Intent.PERINGKAT, Intent.TREN, Intent.PROFIL, Intent.PROVINSI, Intent.KATEGORI,
                               Intent.BANDINGKAN})  # fmt: skip
 

@@ -94,7 +94,8 @@ class SlotReader:
         # "harmoni tinggi", "kategori rendah" -> the band labelled "Harmoni Tinggi".
         bands = methodology.categories.bands
         self._categories = {fold(band.label).split()[-1]: band.label for band in bands}
-        prefixes = {"kategori", "kategorinya", "berkategori", *(fold(band.label).split()[0] for band in bands)}
+        first_words = {fold(band.label).split()[0] for band in bands}
+        prefixes = {"kategori", "kategorinya", "berkategori", *first_words, *(f"{word}nya" for word in first_words)}
         self._category_pattern = re.compile(
             r"\b(?:" + "|".join(map(re.escape, sorted(prefixes))) + r")\s+(" + "|".join(self._categories) + r")\b"
         )

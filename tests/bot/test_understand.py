@@ -206,3 +206,38 @@ def test_the_question_sentence_of_a_long_message(dialogue: Dialogue, text: str, 
 def test_an_unknown_word_is_a_region_only_where_a_region_is_asked_about(dialogue: Dialogue) -> None:
     assert decide(dialogue, "skor persib semalam brp?").intent == Intent.DI_LUAR_CAKUPAN
     assert decide(dialogue, "ihai kota sukamaju").intent == Intent.TIDAK_DIKENAL
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "intent", "regions"),
+    [
+        # A figure of "its" region alone points at the region talked about, or asks which.
+        ("skornya berapa ya", ChatContext(regions=("63.03",), intent="profil"), Intent.PROFIL, ("63.03",)),
+        ("terus peringkat nasionalnya?", ChatContext(regions=("63.03",), intent="profil"), Intent.PROFIL, ("63.03",)),
+        ("kategorinya?", NO_CONTEXT, Intent.PILIH_WILAYAH, ()),
+        # A named forum's actions, no choice between forums asked.
+        ("kegiatan FPK terkait dimensi budaya apa aja", NO_CONTEXT, Intent.SARAN_UMUM, ()),
+        ("FKDM bisa ngapain kalau V3 kehidupan sosial rendah", NO_CONTEXT, Intent.SARAN_UMUM, ()),
+        ("forum mana yang paling tepat untuk dimensi budaya", NO_CONTEXT, Intent.FORUM_COCOK, ()),
+        ("tolong kirimin laporan kab banjar", NO_CONTEXT, Intent.LAPORAN, ("63.03",)),
+        ("mengapa bobot variabel 2025 masih sementara", NO_CONTEXT, Intent.METODOLOGI, ()),
+        ("skor Kab Banjar sudah mendekati batas kategori belum", NO_CONTEXT, Intent.SELISIH_KATEGORI, ("63.03",)),
+        ("kab/kota mana di jateng yang paling banyak naik IHaI-nya", NO_CONTEXT, Intent.PERINGKAT, ("33",)),
+        ("kab/kota di Kalsel yg harmoninya tinggi apa aja", NO_CONTEXT, Intent.KATEGORI, ("63",)),
+    ],
+)  # fmt: skip
+def test_what_a_message_points_at(
+    dialogue: Dialogue, text: str, context: ChatContext, intent: Intent, regions: tuple
+) -> None:
+    decision = decide(dialogue, text, context)
+    assert (decision.intent, decision.regions) == (intent, regions)
+
+
+def test_a_figure_of_its_own_keeps_the_variable_just_talked_about(dialogue: Dialogue) -> None:
+    after_v7 = ChatContext(intent="metodologi", slots={"variables": ["v7"]})
+    assert decide(dialogue, "di kab banjar nilainya brp", after_v7).slots.variables == ("v7",)
+
+
+def test_a_list_position_places_its_region_in_the_named_province(dialogue: Dialogue) -> None:
+    compared = ChatContext(regions=("63.71", "63.72"), listed=("63.71", "63.72"), intent="bandingkan")
+    assert decide(dialogue, "yang kedua peringkatnya di kalsel brp", compared).regions == ("63.72",)
