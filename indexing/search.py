@@ -24,20 +24,26 @@ HEADING_WEIGHT = 0.02
 TITLE_WEIGHT = 0.02
 # "… itu apa", "maksudnya", "kepanjangannya": a definition, which a document's introduction gives.
 _DEFINITION = re.compile(
-    r"\b(apa itu|itu apa|apakah itu|maksud\w*|arti(?:nya)? apa|definisi\w*|pengertian\w*|singkatan|kepanjangan\w*"
-    r"|apaan|itu forum apa|itu lembaga apa)\b"
+    r"\b(apa itu|itu (?:sebenarnya |sebenernya |sih )?apa|apakah itu|maksud\w*|arti(?:nya)? apa|definisi\w*"
+    r"|pengertian\w*|singkatan|kepanjangan\w*|apaan|itu forum apa|itu lembaga apa|itu siapa|siapa itu)\b"
 )
 # What a kind of question looks for in a heading, and how much a heading that has it counts (in heading
 # matches): "bagaimana caranya" looks for steps, "apa saja" for a list ("Delapan variabel …", "Susunan").
 QUESTION_CUES: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {
-    ("cara", "caranya", "langkah", "bagaimana", "tahap", "tahapan", "mekanisme", "prosedur", "tips", "strategi"):
+    ("cara", "caranya", "langkah", "tahap", "tahapan", "mekanisme", "prosedur", "tips", "strategi"):
         (("langkah", "cara", "tahap", "disarankan"), 1.5),
+    ("bagaimana",): (("langkah", "cara", "tahap", "disarankan"), 0.5),
+    ("harus dilakukan", "perlu dilakukan", "sebaiknya dilakukan", "apa yang harus", "harus bagaimana",
+     "tindak lanjut", "langkah apa"): (("dilakukan", "disarankan", "tindak lanjut"), 1.0),
+    ("beda", "bedanya", "perbedaan", "membedakan", "hubungan", "hubungannya", "kaitan", "kaitannya", "keterkaitan"):
+        (("hubungan", "kaitan", "perbedaan"), 1.0),
     ("apa saja", "apa aja", "ada apa", "sebutkan", "terdiri", "daftar", "komponen", "unsur"):
         (("dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "susunan"), 1.0),
     ("anggota", "keanggotaan", "dibentuk", "pembentukan", "struktur", "pengurus"): (("susunan", "anggota"), 1.5),
-    ("dasar", "hukum", "aturan", "regulasi", "landasan", "peraturan"): (("dasar", "hukum", "aturan"), 0.5),
-    ("kapan", "sejak", "sejarah", "linimasa", "mulai", "pertama"): (("linimasa", "sejarah", "fakta", "perjalanan",
-                                                                      "jadwal"), 1.0),
+    ("dasar", "hukum", "aturan", "regulasi", "landasan", "peraturan", "permendagri", "perpres", "undang",
+     "berdasarkan", "nomor"): (("dasar", "hukum", "aturan"), 0.5),
+    ("kapan", "sejak", "sejarah", "linimasa", "mulai", "pertama"): (("kapan", "linimasa", "sejarah", "fakta",
+                                                                      "perjalanan", "jadwal"), 1.0),
     ("guna", "gunanya", "manfaat", "manfaatnya", "kegunaan", "dipakai", "dimanfaatkan"): (("pakai", "guna",
                                                                                           "manfaat"), 1.0),
     ("hindari", "dihindari", "jangan", "larangan", "kesalahan"): (("hindari", "dihindari", "jaga"), 1.0),
@@ -46,8 +52,8 @@ QUESTION_CUES: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {
     ("tanda", "arti", "artinya", "rendah"): (("arti",), 1.0),
     ("baca", "membaca", "menafsirkan", "tafsir", "memaknai", "bacanya"): (("baca", "membaca"), 1.0),
     ("dibuka", "jadwal", "dilaksanakan", "berlangsung"): (("fakta", "jadwal", "linimasa"), 1.0),
-    ("siapa", "direktorat", "instansi", "lembaga", "penyelenggara", "pelaksana"): (("penyelenggara", "pusat",
-                                                                                   "tingkat"), 1.0),
+    ("siapa", "direktorat", "instansi", "lembaga", "penyelenggara", "pelaksana"): (("siapa", "penyelenggara",
+                                                                                   "pusat", "tingkat"), 1.0),
 }
 # A heading that answers "what is it": such a section beats the introduction for a definition question.
 _DEFINITION_HEADING = re.compile(r"^(?:apa itu|apa yang|pengertian|definisi|yang dimaksud)")

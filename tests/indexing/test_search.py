@@ -73,6 +73,10 @@ def test_query_without_known_words_still_returns_dense_hits(search_index: Search
         ("cara membaca skor IHaI", "cara-perhitungan#cara-membaca"),
         # "apa saja" looks for a list: "Delapan variabel …" over "Seberapa pasti daftar variabel ini".
         ("komponen variabel 2025 apa saja", "kerangka-2025-asta-cita#delapan-variabel-dan-bobot-sementara"),
+        # "itu sebenarnya apa" asks a definition, which the introduction gives.
+        ("penghayat kepercayaan itu sebenarnya apa", "penghayat-kepercayaan#pengantar"),
+        # "apa yang harus dilakukan" looks for what to do.
+        ("kalau daerah kami belum terukur, apa yang harus dilakukan", "daerah-belum-terukur#yang-sebaiknya-dilakukan"),
     ],
 )
 def test_the_kind_of_question_picks_the_section(search_index: SearchIndex, question: str, leading: str) -> None:
