@@ -25,7 +25,8 @@ TITLE_WEIGHT = 0.02
 # "… itu apa", "maksudnya", "kepanjangannya": a definition, which a document's introduction gives.
 _DEFINITION = re.compile(
     r"\b(apa itu|itu (?:sebenarnya |sebenernya |sih )?apa|apakah itu|maksud\w*|arti(?:nya)? apa|definisi\w*"
-    r"|pengertian\w*|singkatan|kepanjangan\w*|apaan|itu forum apa|itu lembaga apa|itu siapa|siapa itu)\b"
+    r"|pengertian\w*|singkatan|kepanjangan\w*|apaan|itu forum apa|itu lembaga apa|itu siapa|siapa itu"
+    r"|tentang apa|(?:me)?ngukur apa|isinya apa)\b"
 )
 # What a kind of question looks for in a heading, and how much a heading that has it counts (in heading
 # matches): "bagaimana caranya" looks for steps, "apa saja" for a list ("Delapan variabel …", "Susunan").
