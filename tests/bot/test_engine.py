@@ -251,3 +251,11 @@ def test_advice_from_a_region_weakness_names_its_weakest_dimension(results: Resu
     name = next(d.name for d in results.methodology.dimensions if d.key == dimension)
     assert answer.intent == "saran"
     assert f"Dimensi terlemah: {name} ({render.number(row[f'dim_{dimension}'])})" in answer.text
+
+
+def test_a_comparison_shows_the_variable_asked(results: Results, engine: Engine) -> None:
+    first, second = _first_kabkota(results), _first_kabkota(results, province_code="63")
+    answer = engine.ask(f"{first['name']} vs {second['name']} untuk V6", "compare-variable")
+    assert answer.intent == "bandingkan"
+    assert all(f"V6 {results.methodology.variable('v6').name} {render.number(row['v6'])}" in answer.text
+               for row in (first, second))  # fmt: skip

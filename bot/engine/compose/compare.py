@@ -19,6 +19,8 @@ def compare(decision: Decision, kit: Kit) -> Answer:
     phrasing = kit.phrasing
     draft = Draft(lines=[f"<b>Perbandingan IHaI {kit.view.year}</b>"])
     rows: list[Row] = []
+    # "Denpasar vs Badung untuk V6": the variables asked, beside the dimensions every comparison shows.
+    asked = [key for key in decision.slots.variables if key in kit.methodology.variable_keys]
     for place, code in enumerate(decision.regions, 1):
         row = kit.view.row(code)
         if row is None:
@@ -35,6 +37,8 @@ def compare(decision: Decision, kit: Kit) -> Answer:
             f"IK {phrasing.confidence} {render.interval(row['ihai_ci_low'], row['ihai_ci_high'])} · "
             f"n = {render.count(row['n_respondents'])}",
             "   " + phrasing.dimensions_text(row),
+            *(["   " + " · ".join(f"{render.escape(phrasing.variable_label(key))} {render.number(row[key])}"
+                               for key in asked)] if asked else []),  # fmt: skip
             *phrasing.caveats(row),
         )
         draft.facts[code] = figure_facts(row)
