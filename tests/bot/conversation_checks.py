@@ -24,6 +24,8 @@ TRAINING_FILE = Path(__file__).parents[2] / "bot" / "engine" / "training" / "con
 HELDOUT_FILE = Path(__file__).with_name("conversations_heldout.yaml")
 # The second held-out set: another writer, written after the engine had been tuned on the first set's failures.
 HELDOUT_2_FILE = Path(__file__).with_name("conversations_heldout_2.yaml")
+# The third: another writer again, after the engine had been tuned on the first two sets' failures.
+HELDOUT_3_FILE = Path(__file__).with_name("conversations_heldout_3.yaml")
 SYNTHETIC_LINE = "<i>Data sampel sintetis, bukan hasil resmi.</i>"
 FIGURE_INTENTS = {
     "profil", "provinsi", "terlemah", "saran", "cakupan", "selisih_kategori", "bandingkan", "peringkat", "kategori",

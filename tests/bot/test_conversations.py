@@ -3,10 +3,10 @@
 Two parts. The training part (`bot/engine/training/conversations.yaml`, which the classifier also learns
 from) must pass case by case — intent, regions, every fact — except the section that leads a guidance
 answer, which is scored over the part (section ranking is retrieval, judged as a rate). The held-out part
-is two sets, each written independently and never trained on: `conversations_heldout.yaml` (before the
-engine was tuned; CI fails below 95% full-answer accuracy on it) and `conversations_heldout_2.yaml` (by
-another writer, after the engine had been tuned on the first set's failures; held just under its measured
-figure so that a regression fails). Each is scored — intent accuracy, region accuracy and full-answer
+is three sets, each written independently and never trained on: `conversations_heldout.yaml` (before the
+engine was tuned; CI fails below 95% full-answer accuracy on it), `conversations_heldout_2.yaml` and
+`conversations_heldout_3.yaml` (each by another writer, after the engine had been tuned on the earlier sets'
+failures; held just under their measured figures so that a regression fails). Each is scored — intent accuracy, region accuracy and full-answer
 accuracy (intent, regions and every fact checked against the results file) — and printed at the end of the
 run. A held-out question that fails stays in its set.
 """
@@ -25,15 +25,24 @@ from knowledge.forums import load_forum_map
 from knowledge.guidance import load_guidance
 from scoring.results import Results
 from scoring.rounds import Rounds
-from tests.bot.conversation_checks import HELDOUT_2_FILE, HELDOUT_FILE, TRAINING_FILE, Checker, Verdict, load_cases
+from tests.bot.conversation_checks import (
+    HELDOUT_2_FILE,
+    HELDOUT_3_FILE,
+    HELDOUT_FILE,
+    TRAINING_FILE,
+    Checker,
+    Verdict,
+    load_cases,
+)
 
 TRAINING = load_cases(TRAINING_FILE)
 HELDOUT = load_cases(HELDOUT_FILE)
 HELDOUT_2 = load_cases(HELDOUT_2_FILE)
-HELDOUT_SETS = {"heldout": HELDOUT, "heldout-2": HELDOUT_2}
-# Full-answer accuracy below which CI fails: 95% on the first set (the issue's floor); on the second, just
-# under its measured 87.5% (first run, before any change informed by it: 87.0%). The goal for both is 97%.
-FULL_ANSWER_FLOORS = {"heldout": 0.95, "heldout-2": 0.87}
+HELDOUT_3 = load_cases(HELDOUT_3_FILE)
+HELDOUT_SETS = {"heldout": HELDOUT, "heldout-2": HELDOUT_2, "heldout-3": HELDOUT_3}
+# Full-answer accuracy below which CI fails: 95% on the first set (the issue's floor); on the later sets, just
+# under their measured figures (README), so that a regression fails. The goal for every set is 97%.
+FULL_ANSWER_FLOORS = {"heldout": 0.95, "heldout-2": 0.91, "heldout-3": 0.86}
 # The share of the training part's guidance questions whose named section leads the answer, just under the
 # measured 0.71 (README); below it, section ranking has regressed.
 TRAINING_SECTION_FLOOR = 0.65
@@ -90,9 +99,10 @@ def run_case(engine: Engine, checker: Checker, turns: list[dict], session: str) 
 
 
 def test_the_sets_are_large_enough_and_cover_every_failure_class() -> None:
-    training, first, second = _questions(TRAINING), _questions(HELDOUT), _questions(HELDOUT_2)
+    training, first = _questions(TRAINING), _questions(HELDOUT)
+    later = [_questions(HELDOUT_2), _questions(HELDOUT_3)]
     assert len(training) + len(first) >= 1000
-    for heldout in (first, second):
+    for heldout in (first, *later):
         assert len(heldout) >= 300
         groups = Counter(turn.get("group") for turn in heldout)
         assert all(groups[group] >= 15 for group in GROUPS), groups
@@ -100,10 +110,12 @@ def test_the_sets_are_large_enough_and_cover_every_failure_class() -> None:
     # Held-out means held out: no held-out question is among the training questions, as the engine reads
     # them (an empty message is no text to learn from).
     training_texts = {normalise(turn["ask"]) for turn in training} - {""}
-    assert not [turn["ask"] for turn in first + second if normalise(turn["ask"]) in training_texts]
+    assert not [turn["ask"] for heldout in (first, *later) for turn in heldout if normalise(turn["ask"]) in training_texts]
 
 
-@pytest.mark.parametrize("cases", [TRAINING, HELDOUT, HELDOUT_2], ids=["training", "heldout", "heldout-2"])
+@pytest.mark.parametrize(
+    "cases", [TRAINING, HELDOUT, HELDOUT_2, HELDOUT_3], ids=["training", "heldout", "heldout-2", "heldout-3"]
+)
 def test_every_case_can_check_what_it_claims(cases: list[list[dict]], checker: Checker) -> None:
     problems = [problem for turns in cases for problem in checker.case_problems(turns)]
     assert not problems, "\n".join(problems)
