@@ -15,6 +15,14 @@ from dataclasses import dataclass, field, replace
 from bot.engine import lexicon
 from bot.engine.context import ChatContext
 from bot.engine.intents import Intent, spec
+from bot.engine.message_kinds import (
+    earlier_year_of_this_round,
+    first_regional,
+    list_reference_only,
+    own_figure,
+    unknown_region_asked,
+    year_only,
+)
 from bot.engine.named_regions import Level, focused, its_region, sibling, without_enclosing_provinces
 from bot.engine.refine import refine, unasked
 from bot.engine.slots import Slots
@@ -32,8 +40,6 @@ PROVINCES_SCOPE = "provinsi"
 _GENERAL = frozenset({Intent.SAPAAN, Intent.BANTUAN, Intent.METODOLOGI, Intent.DI_LUAR_CAKUPAN})
 # Answers that are themselves lists: "urutan 4 terbawah" asks a new list, it does not point into the last.
 _LISTS = frozenset({Intent.PERINGKAT, Intent.KATEGORI})
-_QUESTION_WORDS = frozenset({"berapa", "brp", "gimana", "bagaimana", "sih", "kak", "kalau", "kalo"})
-_YEAR_WORDS = frozenset({"tahun", "thn", "th", "putaran", "periode", "nya", "gimana", "bagaimana", "berapa", "brp"})
 
 
 @dataclass(frozen=True)
@@ -61,24 +67,28 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
     intent = _best(u, context, level)
     if u.only_regions:
         intent = _followed(u, context, level)  # a region alone is a follow-up whatever the classifier leans to
-    elif u.slots.list_position is not None and context.listed and _list_reference_only(u):
+    elif u.slots.list_position is not None and context.listed and list_reference_only(u):
         intent = _followed(u, context, level)  # "yg kelima?"
-    elif u.slots.years and context.intent and _year_only(u):
+    elif u.slots.years and context.intent and year_only(u):
         intent = _followed(u, context, level)  # "yang 2024?", "kalau 2030?": the last question, for that year
-    elif _own_figure(u):
+    elif own_figure(u):
         # "dan kategorinya", "peringkat nasionalnya?": that figure of the region talked about ("nasional"
         # qualifies the rank, not the region); with none talked about, the question back asks which.
         intent, u = Intent.PROFIL, replace(u, slots=replace(u.slots, nation=False))
-    elif _unknown_region_asked(u):
-        intent = _first_regional(u)  # "kota cendrawasih berapa?": a region we do not know, whatever else is asked
+    elif unknown_region_asked(u):
+        intent = first_regional(u)  # "kota cendrawasih berapa?": a region we do not know, whatever else is asked
     elif u.slots.forums and u.slots.asks_mandate and not u.regions:
         intent = Intent.METODOLOGI  # "tugas FKDM", "anggota FKUB ada berapa": what the forum is and does
     elif _asked_alone(u, context, level):
         # A greeting and a paragraph of context, then the question: read the question alone.
         intent = _best(replace(u, scores=u.question_scores), context, level)
     elif not _sure(u, context, level):
-        return _readings(u)
+        if (asked := _asked_in_words(u, context, level)) is None:
+            return _readings(u)
+        intent = asked  # unsure, but the message names what it asks: "mohon info jumlah responden …"
     intent = refine(intent, u, context)
+    if intent in (Intent.PROFIL, Intent.PROVINSI) and earlier_year_of_this_round(u, context):
+        intent = Intent.TREN  # "kalau 2024 berapa?" after this round's figures: how it moved since
     u = focused(replace(u, slots=_carried(u, intent, context)), intent, world)
     slots = u.slots
     if intent in _GENERAL:
@@ -99,6 +109,8 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
     if intent in (Intent.PERINGKAT, Intent.KATEGORI):
         if intent == Intent.PERINGKAT and _one_region_ranked(u, regions, level):
             return _decided(Intent.PROFIL, regions, u, context, level)
+        if intent == Intent.KATEGORI and slots.category is None and slots.bare_category is not None:
+            slots = replace(slots, category=slots.bare_category)  # "yg rendah di Banten ada gak?"
         if intent == Intent.KATEGORI and slots.category is None:
             intent = Intent.PERINGKAT
         scope = _scope(u, regions, context, level)
@@ -109,39 +121,6 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
     if intent == Intent.PROFIL and len(regions) >= 2:
         intent = Intent.BANDINGKAN  # several regions and nothing more specific: compare them
     return _decided(intent, regions, u, context, level)
-
-
-def _list_reference_only(u: Understanding) -> bool:
-    words = [w for w in u.residual.split() if w not in lexicon.FILLER and not lexicon.LIST_WORD.fullmatch(w)]
-    return not words
-
-
-def _year_only(u: Understanding) -> bool:
-    words = [w for w in u.residual.split() if not w.isdigit() and w not in lexicon.FILLER
-             and w not in _YEAR_WORDS and not lexicon.FOLLOWUP.fullmatch(w)]  # fmt: skip
-    return not words and not u.regions
-
-
-def _own_figure(u: Understanding) -> bool:
-    if not lexicon.OWN_FIGURE.search(u.residual):
-        return False
-    words = lexicon.OWN_FIGURE.sub(" ", u.residual).split()
-    return all(word in lexicon.FILLER or word in _QUESTION_WORDS or lexicon.FOLLOWUP.fullmatch(word) for word in words)
-
-
-def _unknown_region_asked(u: Understanding) -> bool:
-    """A name we do not know, typed as a region ("kab. sukamakmur jaya") or close to one, with nothing known
-    named beside it: the question is about that region, whatever else it asks."""
-    if not u.scan.unknown or u.regions or u.intent in (Intent.SAPAAN, Intent.BANTUAN):
-        return False
-    # An unqualified unknown word is a region only when the message more likely asks about a region than not
-    # ("skor persib semalam brp?" is football).
-    regional = sum(probability for intent, probability in u.scores if spec(intent).needs_region)
-    return any(unknown.qualified for unknown in u.scan.unknown) or regional >= 0.5
-
-
-def _first_regional(u: Understanding) -> Intent:
-    return next((intent for intent, _ in u.scores if spec(intent).needs_region), Intent.PROFIL)
 
 
 def _decided(
@@ -281,6 +260,16 @@ def _asked_alone(u: Understanding, context: ChatContext, level: Level) -> bool:
     # after "kab. ponorogo udah deket tinggi belum?" does not).
     names = any(mention.start >= u.question_start for mention in u.scan.mentions)
     return names and _top(alone, context, level) > _top(u, context, level)
+
+
+def _asked_in_words(u: Understanding, context: ChatContext, level: Level) -> Intent | None:
+    """The one reading among the likeliest that the message asks for in so many words, if there is one."""
+    slots = u.slots
+    named = {intent for intent, said in ((Intent.CAKUPAN, slots.asks_coverage), (Intent.SELISIH_KATEGORI, slots.asks_gap),
+             (Intent.TERLEMAH, slots.asks_weakness), (Intent.LAPORAN, slots.asks_document),
+             (Intent.TARGET, slots.asks_target)) if said}  # fmt: skip
+    likely = [intent for intent, _ in _answers(u, context, level)[:READINGS]]
+    return named.pop() if len(named) == 1 and next(iter(named)) in likely else None
 
 
 def _top(u: Understanding, context: ChatContext, level: Level) -> float:

@@ -226,6 +226,6 @@ def _remembered_slots(decision: Decision, answer: Answer) -> dict[str, object]:
         weakest = answer.facts.get("weakest_dimension")
         slots = replace(slots, dimensions=(weakest,)) if isinstance(weakest, str) else slots
     kept = {"order": slots.order, "change_order": slots.change_order, "n": slots.n, "dimensions": list(slots.dimensions),
-            "variables": list(slots.variables), "category": slots.category,
+            "variables": list(slots.variables), "category": slots.category, "years": list(slots.years),
             "scope": decision.scope if decision.intent in (Intent.PERINGKAT, Intent.KATEGORI) else None}  # fmt: skip
     return {key: value for key, value in kept.items() if value not in (None, []) and (key, value) != ("order", "top")}

@@ -182,10 +182,13 @@ ASKS_FIT = pattern(("cocok*", "pas", "tepat", "relevan*", "mana", "siapa", "atau
                     "lead", "handle"))  # fmt: skip
 # "kenapa …", "mengapa …": an explanation, which the guidance gives when no region is in sight.
 ASKS_WHY = pattern(("kenapa", "mengapa", "knp", "why"))
+# "forum apa yang jadi motor", "FKUB, FPK atau FKDM?": which forum, a choice (see `ASKS_FIT`).
+ASKS_WHICH_FORUM = re.compile(r"(?<!itu )\bforum (?:apa|mana|yang mana)\b(?! saja| aja)|\b(?:fkub|fpk|fkdm)\b[^.?!]*\batau\b[^.?!]*\b(?:fkub|fpk|fkdm)\b")
 # A region's own figure asked by its name alone, pointing at the region talked about ("kategorinya?", "dan
 # skornya", "peringkat nasionalnya?").
 OWN_FIGURE = pattern(("kategorinya", "skornya", "nilainya", "ihainya", "angkanya", "indeksnya", "peringkatnya",
-                      "rankingnya", "posisinya", "urutannya", "peringkat nasionalnya", "peringkat provinsinya"))  # fmt: skip
+                      "rankingnya", "posisinya", "urutannya", "peringkat nasionalnya", "peringkat provinsinya",
+                      "selang kepercayaannya", "intervalnya"))  # fmt: skip
 # "tugas FKDM", "anggota FKUB": what a forum is and does, which the guidance answers.
 ASKS_MANDATE = pattern(("tugas*", "fungsi*", "wewenang*", "kewenangan*", "mandat*", "dasar hukum", "anggota*",
                         "susunan", "dibentuk", "pembentukan", "kepanjangan*", "singkatan"))  # fmt: skip

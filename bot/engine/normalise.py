@@ -26,7 +26,7 @@ SLANG = {
     "no": "nomor", "nmr": "nomor", "nomer": "nomor", "bgmana": "bagaimana", "gimna": "bagaimana",
     "nangkep": "menangkap", "buatin": "buatkan", "bikinin": "buatkan", "sampe": "sampai", "nyampe": "sampai",
     "kirimin": "kirimkan", "kirimkn": "kirimkan", "tampilin": "tampilkan", "tunjukin": "tunjukkan", "cariin": "carikan",
-    "bandingin": "bandingkan", "dibandingin": "dibandingkan", "bandingkn": "bandingkan", "compare": "bandingkan",
+    "sandingkan": "bandingkan", "disandingkan": "dibandingkan", "bandingin": "bandingkan", "dibandingin": "dibandingkan", "bandingkn": "bandingkan", "compare": "bandingkan",
 }  # fmt: skip
 
 # Multi-word forms folded into one token.

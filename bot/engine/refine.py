@@ -37,8 +37,12 @@ def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
         return Intent.METODOLOGI  # "kenapa skor 2025 tak bisa dibandingkan dengan 2023": an explanation
     if intent == Intent.PROFIL and slots.n is not None and slots.order is not None:
         return Intent.PERINGKAT  # "bottom 5 riau": a count and an end make a ranking
+    if intent in _FORUM_READINGS and lexicon.ASKS_WHICH_FORUM.search(u.query):
+        return Intent.FORUM_COCOK  # "forum apa yang jadi motornya?", "FKUB, FPK atau FKDM?": a choice between forums
     if intent == Intent.FORUM_COCOK and slots.all_forums:
         return Intent.SARAN
+    if intent == Intent.PERINGKAT and slots.bare_category and slots.order is None and slots.n is None:
+        return Intent.KATEGORI  # "kab/kota mana aja yang rendah di sana?": a band, not a ranking
     if intent == Intent.FORUM_COCOK and context.intent != intent.value and not lexicon.ASKS_FIT.search(u.query):
         # "aksi FKDM untuk dimensi keberagamaan", "forum di Tanah Bumbu bisa apa buat V4": actions, no choice asked.
         return Intent.SARAN
@@ -69,6 +73,7 @@ def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
     return intent
 
 
+_FORUM_READINGS = frozenset({Intent.FORUM_COCOK, Intent.SARAN, Intent.SARAN_UMUM, Intent.METODOLOGI})
 _FIGURES = frozenset({Intent.PROFIL, Intent.PROVINSI, Intent.TREN, Intent.CAKUPAN, Intent.TERLEMAH,
                       Intent.SELISIH_KATEGORI, Intent.BANDINGKAN})  # fmt: skip
 _CHANGE_RANKABLE = frozenset({Intent.PERINGKAT, Intent.TREN, Intent.PROFIL, Intent.PROVINSI, Intent.KATEGORI,

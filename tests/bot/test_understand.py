@@ -241,3 +241,35 @@ def test_a_figure_of_its_own_keeps_the_variable_just_talked_about(dialogue: Dial
 def test_a_list_position_places_its_region_in_the_named_province(dialogue: Dialogue) -> None:
     compared = ChatContext(regions=("63.71", "63.72"), listed=("63.71", "63.72"), intent="bandingkan")
     assert decide(dialogue, "yang kedua peringkatnya di kalsel brp", compared).regions == ("63.72",)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "regions"),
+    [
+        # A choice between forums is asked; "itu forum apa" asks what a forum is.
+        ("FKUB, FPK atau FKDM yang paling pas untuk V8?", Intent.FORUM_COCOK, ()),
+        ("forum apa yang jadi ujung tombak untuk dimensi ekonomi", Intent.FORUM_COCOK, ()),
+        ("FKDM itu forum apa ya", Intent.METODOLOGI, ()),
+        # "yang rendah": a category band, not a ranking.
+        ("yang rendah di Jatim ada?", Intent.KATEGORI, ("35",)),
+    ],
+)  # fmt: skip
+def test_forum_choices_and_bands(dialogue: Dialogue, text: str, intent: Intent, regions: tuple) -> None:
+    decision = decide(dialogue, text)
+    assert (decision.intent, decision.regions) == (intent, regions)
+
+
+def test_a_year_alone_after_this_round_asks_how_it_moved(dialogue: Dialogue) -> None:
+    after_latest = ChatContext(regions=("35.78",), intent="profil")
+    assert decide(dialogue, "kalau 2023?", after_latest).intent == Intent.TREN
+    after_a_year = ChatContext(regions=("35.78",), intent="profil", slots={"years": [2023]})
+    assert decide(dialogue, "kalau 2024?", after_a_year).intent == Intent.PROFIL
+
+
+def test_an_unsure_reading_named_in_so_many_words_is_answered(dialogue: Dialogue) -> None:
+    understanding = dialogue.understander.understand("mohon info jumlah responden kab tapin", NO_CONTEXT)
+    even = tuple((intent, 1 / 3) for intent in (Intent.PROFIL, Intent.CAKUPAN, Intent.TARGET))
+    from bot.engine.decide import decide as decide_one
+
+    decision = decide_one(replace(understanding, scores=even), NO_CONTEXT, dialogue.understander)
+    assert (decision.intent, decision.regions) == (Intent.CAKUPAN, ("63.05",))

@@ -1,0 +1,54 @@
+"""What kind of message it is, read from its words: a position in the last list alone, a year alone, a
+region's own figure ("dan kategorinya"), a region we do not know asked about."""
+
+from __future__ import annotations
+
+from bot.engine import lexicon
+from bot.engine.context import ChatContext
+from bot.engine.intents import Intent, spec
+from bot.engine.understand import Understanding
+from core.vocabulary import is_common_word
+
+_FIGURE_WORDS = frozenset({"skor", "nilai", "ihai", "kategori", "peringkat", "indeks", "angka"})
+_QUESTION_WORDS = frozenset({"berapa", "brp", "gimana", "bagaimana", "sih", "kak", "kalau", "kalo"})
+_YEAR_WORDS = frozenset({"tahun", "thn", "th", "putaran", "periode", "nya", "gimana", "bagaimana", "berapa", "brp"})
+
+
+def list_reference_only(u: Understanding) -> bool:
+    words = [w for w in u.residual.split() if w not in lexicon.FILLER and not lexicon.LIST_WORD.fullmatch(w)]
+    return not words
+
+
+def year_only(u: Understanding) -> bool:
+    words = [w for w in u.residual.split() if not w.isdigit() and w not in lexicon.FILLER
+             and w not in _YEAR_WORDS and not lexicon.FOLLOWUP.fullmatch(w)]  # fmt: skip
+    return not words and not u.regions
+
+
+def earlier_year_of_this_round(u: Understanding, context: ChatContext) -> bool:
+    """A year alone after figures of the latest round (no year named before): the change since that year."""
+    return bool(context.intent and u.slots.years and year_only(u) and not context.slots.get("years"))
+
+
+def own_figure(u: Understanding) -> bool:
+    if not lexicon.OWN_FIGURE.search(u.residual):
+        return False
+    words = lexicon.OWN_FIGURE.sub(" ", u.residual).split()
+    return all(word in lexicon.FILLER or word in _QUESTION_WORDS or word in _FIGURE_WORDS or lexicon.FOLLOWUP.fullmatch(word)
+               for word in words)  # fmt: skip
+
+
+def unknown_region_asked(u: Understanding) -> bool:
+    """A name we do not know, typed as a region ("kab. sukamakmur jaya") or close to one, with nothing known
+    named beside it: the question is about that region, whatever else it asks."""
+    if not u.scan.unknown or u.regions or u.intent in (Intent.SAPAAN, Intent.BANTUAN):
+        return False
+    # Otherwise an unknown word is a region only when the message more likely asks about a region than not:
+    # "skor persib semalam brp?" is football, "anggota FKUB kabupaten maksimal brp orang" a rule.
+    named = any(unknown.qualified and not all(map(is_common_word, unknown.surface.split())) for unknown in u.scan.unknown)
+    regional = sum(probability for intent, probability in u.scores if spec(intent).needs_region)
+    return named or regional >= 0.5
+
+
+def first_regional(u: Understanding) -> Intent:
+    return next((intent for intent, _ in u.scores if spec(intent).needs_region), Intent.PROFIL)
