@@ -19,6 +19,7 @@ from bot.engine.message_kinds import (
     earlier_year_of_this_round,
     first_regional,
     list_reference_only,
+    namesake_only,
     own_figure,
     unknown_region_asked,
     year_only,
@@ -67,6 +68,8 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
     intent = _best(u, context, level)
     if u.only_regions:
         intent = _followed(u, context, level)  # a region alone is a follow-up whatever the classifier leans to
+    elif context.regions and namesake_only(u):
+        intent = _followed(u, context, level)  # "kabupatennya?" after Kota Malang: the same, for the kabupaten
     elif u.slots.list_position is not None and context.listed and list_reference_only(u):
         intent = _followed(u, context, level)  # "yg kelima?"
     elif u.slots.years and context.intent and year_only(u):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.engine import lexicon
 from bot.engine.context import ChatContext
 from bot.engine.intents import Intent, spec
+from bot.engine.named_regions import KINDS
 from bot.engine.understand import Understanding
 from core.vocabulary import is_common_word
 
@@ -17,6 +18,12 @@ _YEAR_WORDS = frozenset({"tahun", "thn", "th", "putaran", "periode", "nya", "gim
 def list_reference_only(u: Understanding) -> bool:
     words = [w for w in u.residual.split() if w not in lexicon.FILLER and not lexicon.LIST_WORD.fullmatch(w)]
     return not words
+
+
+def namesake_only(u: Understanding) -> bool:
+    """ "kabupatennya?", "kalau kotanya": the chat's region of another kind, nothing else asked."""
+    words = [w for w in u.residual.split() if w not in lexicon.FILLER and not lexicon.FOLLOWUP.fullmatch(w)]
+    return bool(words) and all(w.removesuffix("nya") in KINDS and w.endswith("nya") for w in words)
 
 
 def year_only(u: Understanding) -> bool:
