@@ -42,7 +42,7 @@ def own_figure(u: Understanding) -> bool:
         return False
     words = lexicon.OWN_FIGURE.sub(" ", u.residual).split()
     return all(word in lexicon.FILLER or word in _QUESTION_WORDS or word in _FIGURE_WORDS or lexicon.FOLLOWUP.fullmatch(word)
-               for word in words)  # fmt: skip
+               or lexicon.LIST_WORD.fullmatch(word) for word in words)  # fmt: skip
 
 
 def unknown_region_asked(u: Understanding) -> bool:

@@ -38,7 +38,8 @@ QUALIFIERS = {"kabupaten": "kabupaten", "kota": "kota", "provinsi": PROVINSI}
 # as a region only with a qualifier ("kota batu") or when the message asks about regions at all.
 COMMON_WORD_NAMES = frozenset({"batu", "padang", "batang", "buru", "landak", "kuningan", "metro", "bone", "sabang"})
 # Words before "kabupaten"/"kota" that make it a common noun: "tingkat kabupaten", "setiap kota".
-_NOUN_BEFORE = frozenset({"tingkat", "level", "setiap", "tiap", "semua", "seluruh", "antar", "per", "para", "se"})
+_NOUN_BEFORE = frozenset({"tingkat", "level", "setiap", "tiap", "semua", "seluruh", "antar", "per", "para", "se",
+                          "dua", "tiga", "empat", "lima", "beberapa", "banyak", "sejumlah", "kedua", "ketiga"})  # fmt: skip
 # Words that take back what came before: "maaf, maksud saya …", "ralat", "eh salah, …".
 _CORRECTION = re.compile(r"\b(?:maksud (?:saya|kami|aku)|ralat|salah ketik|eh salah|maaf salah|bukan itu|koreksi)\b")
 # Words allowed between a name and the province that narrows it: "banjar di kalsel", "banjar, kalsel".

@@ -216,6 +216,10 @@ def test_an_unknown_word_is_a_region_only_where_a_region_is_asked_about(dialogue
         ("terus peringkat nasionalnya?", ChatContext(regions=("63.03",), intent="profil"), Intent.PROFIL, ("63.03",)),
         ("kategorinya?", NO_CONTEXT, Intent.PILIH_WILAYAH, ()),
         ("kabupatennya?", ChatContext(regions=("35.73",), intent="profil"), Intent.PROFIL, ("35.07",)),
+        ("yang kedua kategorinya apa?", ChatContext(regions=("63.71", "63.72"), listed=("63.71", "63.72"),
+                                                    intent="bandingkan"), Intent.PROFIL, ("63.72",)),
+        # "dua kabupaten": the noun, not a name to look up.
+        ("kalau interval dua kabupaten saling tumpang tindih artinya gimana", NO_CONTEXT, Intent.METODOLOGI, ()),
         # A named forum's actions, no choice between forums asked.
         ("kegiatan FPK terkait dimensi budaya apa aja", NO_CONTEXT, Intent.SARAN_UMUM, ()),
         ("FKDM bisa ngapain kalau V3 kehidupan sosial rendah", NO_CONTEXT, Intent.SARAN_UMUM, ()),
