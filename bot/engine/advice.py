@@ -14,7 +14,7 @@ from bot.engine.draft import Draft
 from bot.engine.model import Answer, Source
 from bot.engine.phrasing import band_text, weight_text
 from knowledge.citations import KIND_LABELS, SOURCE_KINDS
-from knowledge.guidance import ForumAction, GuidanceDoc, actions_for, reference_label
+from knowledge.guidance import VARIABLES, ForumAction, GuidanceDoc, actions_for, reference_label
 from scoring.methodology import Methodology
 
 # Actions shown per forum, and how much of a guidance section an answer quotes.
@@ -153,12 +153,18 @@ class Advisor:
         document's sources; returns the document's id (None when nothing answers)."""
         assert self.index is not None
         hits = list(self.index.sections(query, k=_SECTION_CANDIDATES, filters={"level": "guidance"}))
+        named = set(re.findall(r"\b([vx]\d{1,2})\b", query))
+        for key in named & set(VARIABLES) if len(named) == 1 else ():
+            # "V4 itu ngukur apa": the page about that variable may rank below the general pages that name it;
+            # its own sections join the candidates, then come first (below). "V1 sampai V8" asks about the list.
+            found = self.index.sections(query, k=_SECTION_CANDIDATES, filters={"level": "guidance", "variable": key})
+            seen = {hit.chunk_id for hit in hits}
+            hits += [hit for hit in found if self._about_only(hit.doc_id, {key}) and hit.chunk_id not in seen]
         if not self.names_other_framework(query):
             # "moderasi beragama" means V7 while the results are 2025, not X10: the other framework's
             # variable pages go after the rest (a stable sort keeps the search order otherwise).
             hits.sort(key=lambda hit: self.about_other_framework(hit.doc_id))
-        named = set(re.findall(r"\b([vx]\d{1,2})\b", query))
-        if named:
+        if len(named) == 1:
             # "apa itu x10 …": the page about exactly that variable first.
             hits.sort(key=lambda hit: not self._about_only(hit.doc_id, named))
         draft.facts["index_ready"] = True

@@ -60,6 +60,21 @@ def test_guidance_answer_leads_with_the_section_that_answers_and_cites_its_sourc
     assert engine.ask("kalau fpk?", "g").intent != "dokumen"
 
 
+@pytest.mark.parametrize(
+    ("question", "leading"),
+    [
+        # One variable named: its own page, even where general pages outrank it in the search.
+        ("V3 itu sebenarnya ngukur apa", "variabel-v3#apa-yang-ditangkap"),
+        ("variabel v6 tentang apa sih", "variabel-v6#apa-yang-ditangkap"),
+    ],
+)
+def test_a_named_variable_is_answered_from_its_own_page(
+    results: Results, search_index, make_engine, question: str, leading: str
+) -> None:
+    answer = make_engine(results, index=search_index).ask(question, "variable-page")
+    assert answer.intent == "metodologi" and answer.facts["sections"][0] == leading
+
+
 def test_without_index_guidance_says_so_and_figures_still_work(engine: Engine) -> None:
     answer = engine.ask("apa itu moderasi beragama?", "no-index")
     assert answer.intent == "metodologi" and answer.facts["index_ready"] is False
