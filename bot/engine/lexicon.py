@@ -184,6 +184,10 @@ ASKS_FIT = pattern(("cocok*", "pas", "tepat", "relevan*", "mana", "siapa", "atau
 ASKS_WHY = pattern(("kenapa", "mengapa", "knp", "why"))
 # "forum apa yang jadi motor", "FKUB, FPK atau FKDM?": which forum, a choice (see `ASKS_FIT`).
 ASKS_WHICH_FORUM = re.compile(r"(?<!itu )\bforum (?:apa|mana|yang mana)\b(?! saja| aja)|\b(?:fkub|fpk|fkdm)\b[^.?!]*\batau\b[^.?!]*\b(?:fkub|fpk|fkdm)\b")
+# The values at the ends, not a list: "skor kab/kota terendah dan tertinggi berapa", "min max kab/kotanya",
+# "rentangnya" — a province's summary gives both ends with their names.
+ASKS_RANGE_VALUES = pattern(("min max", "minimum maksimum", "terendah dan tertinggi berapa", "tertinggi dan terendah berapa",
+                             "di angka berapa", "di angka brp", "rentang*", "dari berapa sampai berapa"))  # fmt: skip
 # A region's own figure asked by its name alone, pointing at the region talked about ("kategorinya?", "dan
 # skornya", "peringkat nasionalnya?").
 OWN_FIGURE = pattern(("kategorinya", "skornya", "nilainya", "ihainya", "angkanya", "indeksnya", "peringkatnya",

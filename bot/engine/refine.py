@@ -6,11 +6,14 @@ Each rule names the phrasing it is for; `decide.py` applies them after choosing 
 
 from __future__ import annotations
 
+import re
+
 from bot.engine import lexicon
 from bot.engine.context import ChatContext
 from bot.engine.intents import Intent
+from bot.engine.slots import BOTH
 from bot.engine.understand import Understanding
-from core.constants import KABKOTA
+from core.constants import KABKOTA, PROVINSI
 
 
 def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
@@ -41,6 +44,8 @@ def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
         return Intent.FORUM_COCOK  # "forum apa yang jadi motornya?", "FKUB, FPK atau FKDM?": a choice between forums
     if intent == Intent.FORUM_COCOK and slots.all_forums:
         return Intent.SARAN
+    if intent == Intent.PERINGKAT and slots.n is None and PROVINSI in u.levels and _asks_range_values(u):
+        return Intent.PROVINSI  # "di Jabar skor kab/kota terendah dan tertinggi berapa": the province's range
     if intent == Intent.PERINGKAT and slots.bare_category and slots.order is None and slots.n is None:
         return Intent.KATEGORI  # "kab/kota mana aja yang rendah di sana?": a band, not a ranking
     if intent == Intent.FORUM_COCOK and context.intent != intent.value and not lexicon.ASKS_FIT.search(u.query):
@@ -85,6 +90,13 @@ def _ranks_changes(u: Understanding) -> bool:
     return (
         slots.ranking_subject or slots.provinces or slots.n is not None or bool(lexicon.CHANGE_RANKED.search(u.query))
     )
+
+
+def _asks_range_values(u: Understanding) -> bool:
+    """The two ends' values asked ("… terendah dan tertinggi berapa", "min max"), not which regions rank."""
+    if lexicon.ASKS_RANGE_VALUES.search(u.query):
+        return True
+    return u.slots.order == BOTH and bool(re.search(r"\b(?:berapa|skor|angka|nilai)\b", u.residual))
 
 
 def _next_reading(u: Understanding, rejected: Intent) -> Intent:

@@ -257,6 +257,10 @@ def test_a_list_position_places_its_region_in_the_named_province(dialogue: Dialo
         ("FKDM itu forum apa ya", Intent.METODOLOGI, ()),
         # "yang rendah": a category band, not a ranking.
         ("yang rendah di Jatim ada?", Intent.KATEGORI, ("35",)),
+        # The values at both ends are the province's range; which regions rank there is a list.
+        ("di Kalsel skor kab/kota tertinggi dan terendah berapa", Intent.PROVINSI, ("63",)),
+        ("min max skor kab/kota di Kalsel", Intent.PROVINSI, ("63",)),
+        ("kab/kota tertinggi dan terendah di Kalsel", Intent.PERINGKAT, ("63",)),
     ],
 )  # fmt: skip
 def test_forum_choices_and_bands(dialogue: Dialogue, text: str, intent: Intent, regions: tuple) -> None:
