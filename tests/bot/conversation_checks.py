@@ -26,6 +26,8 @@ HELDOUT_FILE = Path(__file__).with_name("conversations_heldout.yaml")
 HELDOUT_2_FILE = Path(__file__).with_name("conversations_heldout_2.yaml")
 # The third: another writer again, after the engine had been tuned on the first two sets' failures.
 HELDOUT_3_FILE = Path(__file__).with_name("conversations_heldout_3.yaml")
+# The fourth: another writer again, after the engine had been tuned on the first three sets' failures.
+HELDOUT_4_FILE = Path(__file__).with_name("conversations_heldout_4.yaml")
 SYNTHETIC_LINE = "<i>Data sampel sintetis, bukan hasil resmi.</i>"
 FIGURE_INTENTS = {
     "profil", "provinsi", "terlemah", "saran", "cakupan", "selisih_kategori", "bandingkan", "peringkat", "kategori",

@@ -3,10 +3,10 @@
 Two parts. The training part (`bot/engine/training/conversations.yaml`, which the classifier also learns
 from) must pass case by case — intent, regions, every fact — except the section that leads a guidance
 answer, which is scored over the part (section ranking is retrieval, judged as a rate). The held-out part
-is three sets, each written independently and never trained on: `conversations_heldout.yaml` (before the
-engine was tuned; CI fails below 95% full-answer accuracy on it), `conversations_heldout_2.yaml` and
-`conversations_heldout_3.yaml` (each by another writer, after the engine had been tuned on the earlier sets'
-failures; held just under their measured figures so that a regression fails). Each is scored — intent accuracy, region accuracy and full-answer
+is four sets, each written independently and never trained on: `conversations_heldout.yaml` (before the
+engine was tuned; CI fails below 95% full-answer accuracy on it) and `conversations_heldout_2.yaml` to
+`_4.yaml` (each by another writer, after the engine had been tuned on the earlier sets' failures; held just
+under their measured figures so that a regression fails). Each is scored — intent accuracy, region accuracy and full-answer
 accuracy (intent, regions and every fact checked against the results file) — and printed at the end of the
 run. A held-out question that fails stays in its set.
 """
@@ -28,6 +28,7 @@ from scoring.rounds import Rounds
 from tests.bot.conversation_checks import (
     HELDOUT_2_FILE,
     HELDOUT_3_FILE,
+    HELDOUT_4_FILE,
     HELDOUT_FILE,
     TRAINING_FILE,
     Checker,
@@ -39,10 +40,11 @@ TRAINING = load_cases(TRAINING_FILE)
 HELDOUT = load_cases(HELDOUT_FILE)
 HELDOUT_2 = load_cases(HELDOUT_2_FILE)
 HELDOUT_3 = load_cases(HELDOUT_3_FILE)
-HELDOUT_SETS = {"heldout": HELDOUT, "heldout-2": HELDOUT_2, "heldout-3": HELDOUT_3}
+HELDOUT_4 = load_cases(HELDOUT_4_FILE)
+HELDOUT_SETS = {"heldout": HELDOUT, "heldout-2": HELDOUT_2, "heldout-3": HELDOUT_3, "heldout-4": HELDOUT_4}
 # Full-answer accuracy below which CI fails: 95% on the first set (the issue's floor); on the later sets, just
 # under their measured figures (README), so that a regression fails. The goal for every set is 97%.
-FULL_ANSWER_FLOORS = {"heldout": 0.95, "heldout-2": 0.91, "heldout-3": 0.86}
+FULL_ANSWER_FLOORS = {"heldout": 0.95, "heldout-2": 0.93, "heldout-3": 0.915, "heldout-4": 0.915}
 # The share of the training part's guidance questions whose named section leads the answer, just under the
 # measured 0.71 (README); below it, section ranking has regressed.
 TRAINING_SECTION_FLOOR = 0.65
@@ -100,7 +102,7 @@ def run_case(engine: Engine, checker: Checker, turns: list[dict], session: str) 
 
 def test_the_sets_are_large_enough_and_cover_every_failure_class() -> None:
     training, first = _questions(TRAINING), _questions(HELDOUT)
-    later = [_questions(HELDOUT_2), _questions(HELDOUT_3)]
+    later = [_questions(HELDOUT_2), _questions(HELDOUT_3), _questions(HELDOUT_4)]
     assert len(training) + len(first) >= 1000
     for heldout in (first, *later):
         assert len(heldout) >= 300
@@ -113,9 +115,7 @@ def test_the_sets_are_large_enough_and_cover_every_failure_class() -> None:
     assert not [turn["ask"] for heldout in (first, *later) for turn in heldout if normalise(turn["ask"]) in training_texts]
 
 
-@pytest.mark.parametrize(
-    "cases", [TRAINING, HELDOUT, HELDOUT_2, HELDOUT_3], ids=["training", "heldout", "heldout-2", "heldout-3"]
-)
+@pytest.mark.parametrize("cases", [TRAINING, *HELDOUT_SETS.values()], ids=["training", *HELDOUT_SETS])
 def test_every_case_can_check_what_it_claims(cases: list[list[dict]], checker: Checker) -> None:
     problems = [problem for turns in cases for problem in checker.case_problems(turns)]
     assert not problems, "\n".join(problems)
