@@ -188,7 +188,10 @@ class SearchIndex:
         cues = [(looks, weight) for _, looks, weight in fired]
         # The words that say what kind of question it is ("cara", "kapan") are not its subject.
         subject = terms - frozenset().union(*(ask_terms for ask_terms, _, _ in fired))
-        defining = bool(_DEFINITION.search(normalise(query)))
+        definition = _DEFINITION.search(normalise(query))
+        defining = definition is not None
+        if definition is not None:
+            subject -= set(self.stored.lexical.analyzer.tokens(definition.group(0)))  # "maksud", "artinya"
         documents: dict[str, list[int]] = {}
         for position in np.flatnonzero(scores > 0):
             documents.setdefault(self.chunks[position].doc_id, []).append(int(position))
@@ -208,7 +211,9 @@ class SearchIndex:
         def document_score(positions: list[int]) -> float:
             title = self._titles[positions[0]]
             kind = sum(weight for looks, weight in cues if looks & title)
-            return max(named(p) for p in positions) + TITLE_WEIGHT * (len(subject & title) + kind)
+            # "pembauran kebangsaan itu apa": a section headed "Apa itu pembauran kebangsaan" is the definition.
+            defines = defining and any(self._defines[p] and subject <= self._headings[p] for p in positions if subject)
+            return max(named(p) for p in positions) + TITLE_WEIGHT * (len(subject & title) + kind + defines)
 
         hits: list[Hit] = []
         for doc_id in sorted(documents, key=lambda doc: -document_score(documents[doc])):

@@ -75,6 +75,8 @@ def test_query_without_known_words_still_returns_dense_hits(search_index: Search
         ("komponen variabel 2025 apa saja", "kerangka-2025-asta-cita#delapan-variabel-dan-bobot-sementara"),
         # "itu sebenarnya apa" asks a definition, which the introduction gives.
         ("penghayat kepercayaan itu sebenarnya apa", "penghayat-kepercayaan#pengantar"),
+        # A section headed with the very definition asked beats another document's introduction.
+        ("maksud pembauran kebangsaan itu apa sih", "fpk-mandat#apa-itu-pembauran-kebangsaan"),
         # "apa yang harus dilakukan" looks for what to do.
         ("kalau daerah kami belum terukur, apa yang harus dilakukan", "daerah-belum-terukur#yang-sebaiknya-dilakukan"),
     ],
