@@ -59,7 +59,8 @@ METHOD_WORDS = ("dihitung", "menghitung", "perhitungan", "hitungan", "rumus*", "
      "kategori apa saja", "kategorinya apa", "sebutkan variabel", "sebutkan dimensi")  # fmt: skip
 METHOD = pattern(METHOD_WORDS)
 TREND_WORDS = ("tahun lalu", "tahun sebelumnya", "naik atau turun", "naik turun", "tren*", "perkembangan",
-     "dari tahun ke tahun", "antartahun", "antar tahun", "dibanding tahun")  # fmt: skip
+     "dari tahun ke tahun", "antartahun", "antar tahun", "dibanding tahun", "tahun terakhir", "putaran terakhir",
+     "seri waktu", "runtut waktu", "time series", "dari waktu ke waktu")  # fmt: skip
 TREND = pattern(TREND_WORDS)
 # Words that set one named year against another time: "dibanding 2024", "sejak 2023", "naik dari 2024".
 OVER_TIME_WORDS = ("dibanding*", "banding*", "vs", "versus", "sejak", "mulai", "naik", "turun", "berubah",
@@ -166,7 +167,7 @@ ASKS_WEAKNESS = pattern(("terlemah*", "paling lemah", "kelemahan*", "titik lemah
                          "kendala*", "masalahnya"))  # fmt: skip
 # A file to take away: the region's PDF report ("laporan pdf", "unduh", "cetak"); "laporan" alone is not
 # one ("laporan hasil dari Kemendagri", "layak lapor").
-ASKS_DOCUMENT = pattern(("pdf*", "unduh*", "diunduh", "download*", "cetak*", "dicetak", "print*", "satu halaman",
+ASKS_DOCUMENT = pattern(("pdf*", "unduh*", "diunduh", "download*", "cetak*", "dicetak", "print*", "diprint*", "satu halaman",
                          "1 halaman", "file*", "berkas*", "lampiran", "minta laporan*", "kirim laporan*",
                          "kirimkan laporan*", "buatkan laporan*", "bikinkan laporan*", "bikin laporan*",
                          "laporan ringkas*", "report*"))  # fmt: skip

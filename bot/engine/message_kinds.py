@@ -10,8 +10,8 @@ from bot.engine.named_regions import KINDS
 from bot.engine.understand import Understanding
 from core.vocabulary import is_common_word
 
-_FIGURE_WORDS = frozenset({"skor", "nilai", "ihai", "kategori", "peringkat", "indeks", "angka"})
-_QUESTION_WORDS = frozenset({"berapa", "brp", "gimana", "bagaimana", "sih", "kak", "kalau", "kalo"})
+_FIGURE_WORDS = frozenset({"skor", "nilai", "ihai", "kategori", "peringkat", "indeks", "angka", "ci"})
+_QUESTION_WORDS = frozenset({"berapa", "brp", "gimana", "bagaimana", "sih", "kak", "kalau", "kalo", "juga", "nya"})
 _YEAR_WORDS = frozenset({"tahun", "thn", "th", "putaran", "periode", "nya", "gimana", "bagaimana", "berapa", "brp"})
 
 

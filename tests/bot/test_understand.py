@@ -220,6 +220,10 @@ def test_an_unknown_word_is_a_region_only_where_a_region_is_asked_about(dialogue
                                                     intent="bandingkan"), Intent.PROFIL, ("63.72",)),
         # "dua kabupaten": the noun, not a name to look up.
         ("kalau interval dua kabupaten saling tumpang tindih artinya gimana", NO_CONTEXT, Intent.METODOLOGI, ()),
+        ("yang ke-2 kategorinya apa, CI nya juga", ChatContext(regions=("63.71", "63.72"), listed=("63.71", "63.72"),
+                                                               intent="bandingkan"), Intent.PROFIL, ("63.72",)),
+        ("Kab Banjar lima tahun terakhir skornya gimana", NO_CONTEXT, Intent.TREN, ("63.03",)),
+        ("minta laporan ihai kab banjar buat diprint", NO_CONTEXT, Intent.LAPORAN, ("63.03",)),
         # A named forum's actions, no choice between forums asked.
         ("kegiatan FPK terkait dimensi budaya apa aja", NO_CONTEXT, Intent.SARAN_UMUM, ()),
         ("FKDM bisa ngapain kalau V3 kehidupan sosial rendah", NO_CONTEXT, Intent.SARAN_UMUM, ()),
