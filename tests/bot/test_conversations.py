@@ -44,7 +44,7 @@ HELDOUT_4 = load_cases(HELDOUT_4_FILE)
 HELDOUT_SETS = {"heldout": HELDOUT, "heldout-2": HELDOUT_2, "heldout-3": HELDOUT_3, "heldout-4": HELDOUT_4}
 # Full-answer accuracy below which CI fails: 95% on the first set (the floor); on the later sets, just
 # under their measured figures (README), so that a regression fails. The goal for every set is 97%.
-FULL_ANSWER_FLOORS = {"heldout": 0.95, "heldout-2": 0.93, "heldout-3": 0.915, "heldout-4": 0.915}
+FULL_ANSWER_FLOORS = {"heldout": 0.95, "heldout-2": 0.93, "heldout-3": 0.915, "heldout-4": 0.925}
 # The share of the training part's guidance questions whose named section leads the answer, just under the
 # measured 0.71 (README); below it, section ranking has regressed.
 TRAINING_SECTION_FLOOR = 0.65
