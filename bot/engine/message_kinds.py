@@ -16,6 +16,7 @@ _YEAR_WORDS = frozenset({"tahun", "thn", "th", "putaran", "periode", "nya", "gim
 
 
 def list_reference_only(u: Understanding) -> bool:
+    """ "yg kelima?": a position in the last list, nothing else asked."""
     words = [w for w in u.residual.split() if w not in lexicon.FILLER and not lexicon.LIST_WORD.fullmatch(w)]
     return not words
 
@@ -27,6 +28,7 @@ def namesake_only(u: Understanding) -> bool:
 
 
 def year_only(u: Understanding) -> bool:
+    """ "yang 2024?", "kalau thn 2030": a year, nothing else asked."""
     words = [w for w in u.residual.split() if not w.isdigit() and w not in lexicon.FILLER
              and w not in _YEAR_WORDS and not lexicon.FOLLOWUP.fullmatch(w)]  # fmt: skip
     return not words and not u.regions
@@ -38,6 +40,7 @@ def earlier_year_of_this_round(u: Understanding, context: ChatContext) -> bool:
 
 
 def own_figure(u: Understanding) -> bool:
+    """ "dan kategorinya", "peringkat nasionalnya?", "yang kedua skornya": a figure of the region pointed at."""
     if not lexicon.OWN_FIGURE.search(u.residual):
         return False
     words = lexicon.OWN_FIGURE.sub(" ", u.residual).split()

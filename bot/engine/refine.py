@@ -1,5 +1,6 @@
 """Refining the classifier's reading with what the message says in so many words: two asks in one message,
-a report or a target asked for (or not), a year or a change over time, a ranking of changes.
+a report or a target asked for (or not), a year or a change over time, a ranking of changes, a choice between
+forums (or a forum's actions), a band or a province's range rather than a ranking, a question why.
 
 Each rule names the phrasing it is for; `decide.py` applies them after choosing the likeliest answer.
 """
