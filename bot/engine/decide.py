@@ -184,7 +184,8 @@ def _followed(u: Understanding, context: ChatContext, level: Level) -> Intent:
     previous = Intent(context.intent) if context.intent else None
     if u.slots.list_position is not None and context.listed and not u.regions:
         # "yg nomor 10?" after a list of regions under target asks the same of that region.
-        regional = previous is not None and spec(previous).needs_region and previous not in _LISTS
+        # After a list or a comparison, one item of it gets that item's profile, not the list again.
+        regional = previous is not None and spec(previous).needs_region and previous not in _LISTS | {Intent.BANDINGKAN}
         return previous if regional else Intent.PROFIL
     if previous is not None and spec(previous).followable:
         provinces_only = u.regions and all(level(code) == PROVINSI for code in u.regions)
@@ -268,7 +269,9 @@ def _asked_alone(u: Understanding, context: ChatContext, level: Level) -> bool:
 def _asked_in_words(u: Understanding, context: ChatContext, level: Level) -> Intent | None:
     """The one reading among the likeliest that the message asks for in so many words, if there is one."""
     slots = u.slots
+    ranks = slots.order is not None and slots.ranking_subject
     named = {intent for intent, said in ((Intent.CAKUPAN, slots.asks_coverage), (Intent.SELISIH_KATEGORI, slots.asks_gap),
+             (Intent.PERINGKAT, ranks),
              (Intent.TERLEMAH, slots.asks_weakness), (Intent.LAPORAN, slots.asks_document),
              (Intent.TARGET, slots.asks_target)) if said}  # fmt: skip
     likely = [intent for intent, _ in _answers(u, context, level)[:READINGS]]

@@ -42,7 +42,7 @@ def focused(u: Understanding, intent: Intent, world: Understander) -> Understand
 def its_region(regions: tuple[str, ...], u: Understanding, context: ChatContext, level: Level) -> tuple[str, ...]:
     """ "peringkatnya di Sumbar": "-nya" is the chat's kab/kota, placed in the province the message names;
     "yg kedua peringkatnya di Sumut": the second of the last list."""
-    if len(regions) != 1 or level(regions[0]) != PROVINSI or not re.search(r"\w+nya\b", u.residual):
+    if len(regions) != 1 or level(regions[0]) != PROVINSI or not re.search(r"\w*nya\b", u.residual):
         return regions
     candidates = context.regions
     position = u.slots.list_position

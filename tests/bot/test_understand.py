@@ -223,6 +223,10 @@ def test_an_unknown_word_is_a_region_only_where_a_region_is_asked_about(dialogue
         ("yang ke-2 kategorinya apa, CI nya juga", ChatContext(regions=("63.71", "63.72"), listed=("63.71", "63.72"),
                                                                intent="bandingkan"), Intent.PROFIL, ("63.72",)),
         ("Kab Banjar lima tahun terakhir skornya gimana", NO_CONTEXT, Intent.TREN, ("63.03",)),
+        # One item of a comparison gets its profile; "nya" after a province is the chat's kab/kota there.
+        ("kalau yg kedua?", ChatContext(regions=("63.71", "63.72"), listed=("63.71", "63.72"), intent="bandingkan"),
+         Intent.PROFIL, ("63.72",)),
+        ("rank se-kalsel nya?", ChatContext(regions=("63.03",), intent="profil"), Intent.PROFIL, ("63.03",)),
         ("minta laporan ihai kab banjar buat diprint", NO_CONTEXT, Intent.LAPORAN, ("63.03",)),
         # A named forum's actions, no choice between forums asked.
         ("kegiatan FPK terkait dimensi budaya apa aja", NO_CONTEXT, Intent.SARAN_UMUM, ()),
