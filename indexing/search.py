@@ -24,7 +24,7 @@ HEADING_WEIGHT = 0.02
 TITLE_WEIGHT = 0.02
 # "… itu apa", "maksudnya", "kepanjangannya": a definition, which a document's introduction gives.
 _DEFINITION = re.compile(
-    r"\b(apa itu|itu (?:sebenarnya |sebenernya |sih )?apa|apakah itu|maksud\w*|arti(?:nya)? apa|definisi\w*"
+    r"\b(apa itu|itu (?:sebenarnya |sebenernya |sih )?apa|apakah itu|maksud\w*|arti(?:nya)? (?:apa|gimana|bagaimana)|definisi\w*"
     r"|pengertian\w*|singkatan|kepanjangan\w*|apaan|itu forum apa|itu lembaga apa|itu siapa|siapa itu"
     r"|tentang apa|(?:me)?ngukur apa|isinya apa)\b"
 )

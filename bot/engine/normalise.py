@@ -25,7 +25,7 @@ SLANG = {
     "rata2": "rata rata", "ratarata": "rata rata", "hi": "hai", "hallo": "halo", "helo": "halo",
     "no": "nomor", "nmr": "nomor", "nomer": "nomor", "bgmana": "bagaimana", "gimna": "bagaimana",
     "nangkep": "menangkap", "buatin": "buatkan", "bikinin": "buatkan", "sampe": "sampai", "nyampe": "sampai",
-    "kirimin": "kirimkan", "kirimkn": "kirimkan", "tampilin": "tampilkan", "tunjukin": "tunjukkan", "cariin": "carikan",
+    "masukin": "memasukkan", "masukkin": "memasukkan", "kirimin": "kirimkan", "kirimkn": "kirimkan", "tampilin": "tampilkan", "tunjukin": "tunjukkan", "cariin": "carikan",
     "sandingkan": "bandingkan", "disandingkan": "dibandingkan", "bandingin": "bandingkan", "dibandingin": "dibandingkan", "bandingkn": "bandingkan", "compare": "bandingkan",
 }  # fmt: skip
 
