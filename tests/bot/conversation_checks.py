@@ -28,6 +28,8 @@ HELDOUT_2_FILE = Path(__file__).with_name("conversations_heldout_2.yaml")
 HELDOUT_3_FILE = Path(__file__).with_name("conversations_heldout_3.yaml")
 # The fourth: another writer again, after the engine had been tuned on the first three sets' failures.
 HELDOUT_4_FILE = Path(__file__).with_name("conversations_heldout_4.yaml")
+# The fifth: another writer again, after the engine had been tuned on the first four sets' failures.
+HELDOUT_5_FILE = Path(__file__).with_name("conversations_heldout_5.yaml")
 SYNTHETIC_LINE = "<i>Data sampel sintetis, bukan hasil resmi.</i>"
 FIGURE_INTENTS = {
     "profil", "provinsi", "terlemah", "saran", "cakupan", "selisih_kategori", "bandingkan", "peringkat", "kategori",
