@@ -188,21 +188,6 @@ def test_a_long_message_asks_in_its_last_sentence_that_asks(dialogue: Dialogue) 
     assert asked.query.split()[asked.question_start :][:2] == ["berapa", "responden"]
 
 
-@pytest.mark.parametrize(
-    ("text", "intent", "regions"),
-    [
-        # The question sentence, read alone, is surer than the whole message and names its region.
-        ("Selamat pagi Pak, semoga sehat selalu. Terima kasih atas bantuannya selama ini. Saya ingin menanyakan "
-         "jumlah responden IHaI Kota Batam.", Intent.CAKUPAN, ("21.71",)),
-        # An elliptical last sentence does not stand alone.
-        ("kab. ponorogo udah deket tinggi belum? sisa brp", Intent.SELISIH_KATEGORI, ("35.02",)),
-    ],
-)  # fmt: skip
-def test_the_question_sentence_of_a_long_message(dialogue: Dialogue, text: str, intent: Intent, regions: tuple) -> None:
-    decision = decide(dialogue, text)
-    assert (decision.intent, decision.regions) == (intent, regions)
-
-
 def test_an_unknown_word_is_a_region_only_where_a_region_is_asked_about(dialogue: Dialogue) -> None:
     assert decide(dialogue, "skor persib semalam brp?").intent == Intent.DI_LUAR_CAKUPAN
     assert decide(dialogue, "ihai kota sukamaju").intent == Intent.TIDAK_DIKENAL
@@ -223,6 +208,21 @@ def test_an_unknown_word_is_a_region_only_where_a_region_is_asked_about(dialogue
         ("yang ke-2 kategorinya apa, CI nya juga", ChatContext(regions=("63.71", "63.72"), listed=("63.71", "63.72"),
                                                                intent="bandingkan"), Intent.PROFIL, ("63.72",)),
         ("Kab Banjar lima tahun terakhir skornya gimana", NO_CONTEXT, Intent.TREN, ("63.03",)),
+        # The question sentence, read alone, is surer than the whole message and names its region.
+        ("Selamat pagi Pak, semoga sehat selalu. Terima kasih atas bantuannya selama ini. Saya ingin menanyakan "
+         "jumlah responden IHaI Kota Batam.", NO_CONTEXT, Intent.CAKUPAN, ("21.71",)),
+        # An elliptical last sentence does not stand alone.
+        ("kab. ponorogo udah deket tinggi belum? sisa brp", NO_CONTEXT, Intent.SELISIH_KATEGORI, ("35.02",)),
+        # A choice between forums is asked; "itu forum apa" asks what a forum is.
+        ("FKUB, FPK atau FKDM yang paling pas untuk V8?", NO_CONTEXT, Intent.FORUM_COCOK, ()),
+        ("forum apa yang jadi ujung tombak untuk dimensi ekonomi", NO_CONTEXT, Intent.FORUM_COCOK, ()),
+        ("FKDM itu forum apa ya", NO_CONTEXT, Intent.METODOLOGI, ()),
+        # "yang rendah": a category band, not a ranking.
+        ("yang rendah di Jatim ada?", NO_CONTEXT, Intent.KATEGORI, ("35",)),
+        # The values at both ends are the province's range; which regions rank there is a list.
+        ("di Kalsel skor kab/kota tertinggi dan terendah berapa", NO_CONTEXT, Intent.PROVINSI, ("63",)),
+        ("min max skor kab/kota di Kalsel", NO_CONTEXT, Intent.PROVINSI, ("63",)),
+        ("kab/kota tertinggi dan terendah di Kalsel", NO_CONTEXT, Intent.PERINGKAT, ("63",)),
         # One item of a comparison gets its profile; "nya" after a province is the chat's kab/kota there.
         ("kalau yg kedua?", ChatContext(regions=("63.71", "63.72"), listed=("63.71", "63.72"), intent="bandingkan"),
          Intent.PROFIL, ("63.72",)),
@@ -254,26 +254,6 @@ def test_a_figure_of_its_own_keeps_the_variable_just_talked_about(dialogue: Dial
 def test_a_list_position_places_its_region_in_the_named_province(dialogue: Dialogue) -> None:
     compared = ChatContext(regions=("63.71", "63.72"), listed=("63.71", "63.72"), intent="bandingkan")
     assert decide(dialogue, "yang kedua peringkatnya di kalsel brp", compared).regions == ("63.72",)
-
-
-@pytest.mark.parametrize(
-    ("text", "intent", "regions"),
-    [
-        # A choice between forums is asked; "itu forum apa" asks what a forum is.
-        ("FKUB, FPK atau FKDM yang paling pas untuk V8?", Intent.FORUM_COCOK, ()),
-        ("forum apa yang jadi ujung tombak untuk dimensi ekonomi", Intent.FORUM_COCOK, ()),
-        ("FKDM itu forum apa ya", Intent.METODOLOGI, ()),
-        # "yang rendah": a category band, not a ranking.
-        ("yang rendah di Jatim ada?", Intent.KATEGORI, ("35",)),
-        # The values at both ends are the province's range; which regions rank there is a list.
-        ("di Kalsel skor kab/kota tertinggi dan terendah berapa", Intent.PROVINSI, ("63",)),
-        ("min max skor kab/kota di Kalsel", Intent.PROVINSI, ("63",)),
-        ("kab/kota tertinggi dan terendah di Kalsel", Intent.PERINGKAT, ("63",)),
-    ],
-)  # fmt: skip
-def test_forum_choices_and_bands(dialogue: Dialogue, text: str, intent: Intent, regions: tuple) -> None:
-    decision = decide(dialogue, text)
-    assert (decision.intent, decision.regions) == (intent, regions)
 
 
 def test_a_year_alone_after_this_round_asks_how_it_moved(dialogue: Dialogue) -> None:
