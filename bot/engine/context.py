@@ -46,6 +46,13 @@ class ChatContext:
     # by several regions is read as the one there, and a list that names no place is of that province.
     focus: tuple[str, ...] = ()
 
+    def listed_at(self, position: int | None) -> str | None:
+        """The region at a position of the last list (1 the first, -1 the last), None when there is none."""
+        if position is None:
+            return None
+        index = position - 1 if position > 0 else position
+        return self.listed[index] if -len(self.listed) <= index < len(self.listed) else None
+
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
 

@@ -303,11 +303,8 @@ def _with_list_reference(u: Understanding, intent: Intent, context: ChatContext)
             return tuple(dict.fromkeys(both + u.regions))
     if u.regions or not context.listed:
         return u.regions
-    if position is not None and -len(context.listed) <= (position - 1 if position > 0 else position) < len(
-        context.listed
-    ):
-        return (context.listed[position - 1 if position > 0 else position],)
-    return u.regions
+    item = context.listed_at(position)
+    return (item,) if item is not None else u.regions
 
 
 def _ambiguous(u: Understanding, intent: Intent, level: Level) -> Decision | None:
@@ -338,11 +335,9 @@ def _one_region_ranked(u: Understanding, regions: tuple[str, ...], level: Level)
 
 
 def _scope(u: Understanding, regions: tuple[str, ...], context: ChatContext, level: Level) -> str:
-    position = u.slots.list_position
-    if position is not None and context.listed and not regions:
-        index = position - 1 if position > 0 else position
-        if -len(context.listed) <= index < len(context.listed) and level(context.listed[index]) == PROVINSI:
-            return context.listed[index]  # "yang ketiga, ada kab/kota yang harmoni rendah di sana?"
+    item = context.listed_at(u.slots.list_position) if not regions else None
+    if item is not None and level(item) == PROVINSI:
+        return item  # "yang ketiga, ada kab/kota yang harmoni rendah di sana?"
     provinces = [code for code in regions if level(code) == PROVINSI]
     if provinces:
         return provinces[0]

@@ -44,12 +44,8 @@ def its_region(regions: tuple[str, ...], u: Understanding, context: ChatContext,
     "yg kedua peringkatnya di Sumut": the second of the last list."""
     if len(regions) != 1 or level(regions[0]) != PROVINSI or not re.search(r"\w*nya\b", u.residual):
         return regions
-    candidates = context.regions
-    position = u.slots.list_position
-    if position is not None and -len(context.listed) <= (index := position - 1 if position > 0 else position) < len(
-        context.listed
-    ):
-        candidates = (context.listed[index],)
+    item = context.listed_at(u.slots.list_position)
+    candidates = (item,) if item is not None else context.regions
     inside = [code for code in candidates if level(code) == KABKOTA and code.split(".")[0] == regions[0]]
     return tuple(inside[:1]) or regions
 

@@ -64,3 +64,9 @@ def test_in_memory_store_by_default() -> None:
     store = ContextStore()
     store.save("a", ChatContext(regions=("63.72",)))
     assert store.load("a").regions == ("63.72",) and ContextStore().load("a") == ChatContext()
+
+
+def test_a_position_in_the_last_list() -> None:
+    context = ChatContext(listed=("63.01", "63.02", "63.03"))
+    assert [context.listed_at(p) for p in (1, 3, -1, 4, None)] == ["63.01", "63.03", "63.03", None, None]
+    assert ChatContext().listed_at(1) is None
