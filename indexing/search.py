@@ -29,7 +29,8 @@ TITLE_WEIGHT = 0.02
 # "… itu apa", "maksudnya", "kepanjangannya": a definition, which a document's introduction gives.
 _DEFINITION = re.compile(
     r"\b(apa itu|itu (?:sebenarnya |sebenernya |sih )?apa|apakah itu|maksud\w*|arti(?:nya)? (?:apa|gimana|bagaimana)|definisi\w*"
-    r"|pengertian\w*|singkatan|kepanjangan\w*|apaan|itu forum apa|itu lembaga apa|itu siapa|siapa itu"
+    r"|pengertian\w*|singkatan|kepanjangan\w*|apaan|itu siapa|siapa itu"
+    r"|itu (?:forum|lembaga|indeks|program|badan|organisasi|tim|dokumen|istilah|aturan) apa"
     r"|tentang apa|(?:me)?ngukur apa|isinya apa)\b"
 )
 # What a kind of question looks for in a heading, and how much a heading that has it counts (in heading
@@ -62,6 +63,9 @@ QUESTION_CUES: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {
 }
 # A heading that answers "what is it": such a section beats the introduction for a definition question.
 _DEFINITION_HEADING = re.compile(r"^(?:apa itu|apa yang|pengertian|definisi|yang dimaksud)")
+# A title that defines a name: "Indeks Kewaspadaan Nasional (IKN)", "FKDM: Dasar Hukum, …".
+_ACRONYM = re.compile(r"\(([A-Z][A-Za-z]*[A-Z][A-Za-z]*)\)")
+_LEADING_NAME = re.compile(r"^([A-Z][A-Za-z]*[A-Z]):")
 # Words of region names that do not identify a region ("Kota Administrasi Jakarta Pusat").
 GENERIC_NAME_WORDS = frozenset({"kabupaten", "kota", "provinsi", "administrasi", "daerah", "khusus", "istimewa"})
 
@@ -101,6 +105,7 @@ class SearchIndex:
         analyzer = stored.lexical.analyzer
         self._headings = [frozenset(analyzer.tokens(chunk.heading)) for chunk in stored.chunks]
         self._titles = [frozenset(analyzer.tokens(chunk.title)) for chunk in stored.chunks]
+        self._names = [frozenset(analyzer.tokens(" ".join(defined_names(chunk.title)))) for chunk in stored.chunks]
         # Sections that define: a "what is it" heading, or the introduction of a document without one.
         defining_docs = {c.doc_id for c in stored.chunks if _DEFINITION_HEADING.match(normalise(c.heading))}
         self._defines = [
@@ -211,11 +216,18 @@ class SearchIndex:
             """The section's score with a bonus for each term of the question in its heading."""
             return float(scores[position]) + HEADING_WEIGHT * len(subject & self._headings[position])
 
+        def defines(position: int) -> bool:
+            """The section that gives the definition asked for. In the document whose title defines the name
+            ("FPK: Dasar Hukum, …" for "FPK itu apa"), its introduction, not a section defining another term."""
+            if subject and subject <= self._names[position]:
+                return not self.chunks[position].heading
+            return self._defines[position]
+
         def section_score(position: int) -> float:
             """Within a document, also what the kind of question looks for, once per kind, and the definition."""
             heading = self._headings[position]
             bonus = HEADING_WEIGHT * sum(weight for looks, weight in cues if looks & heading)
-            if defining and self._defines[position]:
+            if defining and defines(position):
                 bonus += HEADING_WEIGHT
             return named(position) + bonus
 
@@ -224,7 +236,9 @@ class SearchIndex:
             kind = sum(weight for looks, weight in cues if looks & title)
             # "pembauran kebangsaan itu apa": a section headed "Apa itu pembauran kebangsaan" is the definition.
             defines = defining and any(self._defines[p] and subject <= self._headings[p] for p in positions if subject)
-            return max(named(p) for p in positions) + TITLE_WEIGHT * (len(subject & title) + kind + defines)
+            # "IKN itu apa": the document whose title defines IKN, not the one comparing IKN with others.
+            own = defining and bool(subject) and subject <= self._names[positions[0]]
+            return max(named(p) for p in positions) + TITLE_WEIGHT * (len(subject & title) + kind + defines + 2 * own)
 
         hits: list[Hit] = []
         for doc_id in sorted(documents, key=lambda doc: -document_score(documents[doc])):
@@ -243,6 +257,18 @@ class SearchIndex:
         text = f"{chunk.heading}\n{chunk.text}" if chunk.heading else chunk.text
         metadata = {**chunk.metadata, "heading": chunk.heading}
         return Hit(chunk.id, chunk.doc_id, chunk.title, text, score, chunk.kind, metadata, chunk.sources)
+
+
+def defined_names(title: str) -> list[str]:
+    """The names a title defines: an acronym in brackets with the words it abbreviates, or a leading
+    acronym before a colon. "Indeks Kewaspadaan Nasional (IKN)" defines IKN and Indeks Kewaspadaan Nasional."""
+    names = []
+    for found in _ACRONYM.finditer(title):
+        acronym = found.group(1)
+        words = title[: found.start()].split()
+        names += [acronym, *words[-sum(letter.isupper() for letter in acronym) :]]
+    leading = _LEADING_NAME.match(title)
+    return names + ([leading.group(1)] if leading else [])
 
 
 def _name_tokens(analyzer: Analyzer, name: str | None) -> frozenset[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexing.search import SearchIndex
+from indexing.search import SearchIndex, defined_names
 
 
 def test_hits_are_one_per_document_with_sources(search_index: SearchIndex) -> None:
@@ -66,6 +66,21 @@ def test_query_without_known_words_still_returns_dense_hits(search_index: Search
 
 
 @pytest.mark.parametrize(
+    ("title", "names"),
+    [
+        ("Indeks Kewaspadaan Nasional (IKN)", ["IKN", "Indeks", "Kewaspadaan", "Nasional"]),
+        ("Apa Itu Indeks Harmoni Indonesia (IHaI)?", ["IHaI", "Indeks", "Harmoni", "Indonesia"]),
+        ("FKDM: Dasar Hukum, Susunan, dan Tugas", ["FKDM"]),
+        # Brackets that are not an acronym (a regulation, a qualifier) define nothing.
+        ("SAKIP dan IKU (Perpres 29 Tahun 2014)", []),
+        ("Kerangka IHaI 2025 (Asta Cita) — 8 Variabel", []),
+    ],
+)
+def test_a_title_defines_its_acronym(title: str, names: list[str]) -> None:
+    assert defined_names(title) == names
+
+
+@pytest.mark.parametrize(
     ("question", "leading"),
     [
         # "cara" says what kind of question it is (steps); it is not the subject "Cara membaca" is about.
@@ -77,6 +92,13 @@ def test_query_without_known_words_still_returns_dense_hits(search_index: Search
         ("penghayat kepercayaan itu sebenarnya apa", "penghayat-kepercayaan#pengantar"),
         # A section headed with the very definition asked beats another document's introduction.
         ("maksud pembauran kebangsaan itu apa sih", "fpk-mandat#apa-itu-pembauran-kebangsaan"),
+        # A document whose title defines the name asked about beats one that compares it with others or
+        # names it among the forums; "itu indeks apa" asks a definition like "itu apa".
+        ("IKO itu indeks apa sih", "indeks-kinerja-ormas#pengantar"),
+        ("Indeks Kewaspadaan Nasional itu indeks apa", "indeks-kewaspadaan-nasional#pengantar"),
+        ("FKUB itu lembaga apa", "fkub-mandat#pengantar"),
+        # … and its introduction, not its section defining another term ("Apa itu pembauran kebangsaan").
+        ("FPK itu lembaga apa ya", "fpk-mandat#pengantar"),
         # "apa yang harus dilakukan" looks for what to do.
         ("kalau daerah kami belum terukur, apa yang harus dilakukan", "daerah-belum-terukur#yang-sebaiknya-dilakukan"),
     ],
