@@ -19,6 +19,7 @@ from bot.engine.message_kinds import (
     earlier_year_of_this_round,
     first_regional,
     list_reference_only,
+    named_values,
     namesake_only,
     own_figure,
     unknown_region_asked,
@@ -273,7 +274,7 @@ def _asked_in_words(u: Understanding, context: ChatContext, level: Level) -> Int
     named = {intent for intent, said in ((Intent.CAKUPAN, slots.asks_coverage), (Intent.SELISIH_KATEGORI, slots.asks_gap),
              (Intent.PERINGKAT, ranks),
              (Intent.TERLEMAH, slots.asks_weakness), (Intent.LAPORAN, slots.asks_document),
-             (Intent.TARGET, slots.asks_target)) if said}  # fmt: skip
+             (Intent.TARGET, slots.asks_target), (Intent.PROFIL, named_values(u))) if said}  # fmt: skip
     likely = [intent for intent, _ in _answers(u, context, level)[:READINGS]]
     return named.pop() if len(named) == 1 and next(iter(named)) in likely else None
 

@@ -171,6 +171,15 @@ ASKS_DOCUMENT = pattern(("pdf*", "unduh*", "diunduh", "download*", "cetak*", "di
                          "1 halaman", "file*", "berkas*", "lampiran", "minta laporan*", "kirim laporan*",
                          "kirimkan laporan*", "buatkan laporan*", "bikinkan laporan*", "bikin laporan*",
                          "laporan ringkas*", "report*"))  # fmt: skip
+# The report as a file to pass on, in words that need "laporan" beside them: "dokumen laporan", "laporannya
+# di-share / dikirim / diteruskan"; not a forum's or a head's report ("laporan FKDM dikirim ke …").
+REPORT_FILE = re.compile(
+    r"\b(?:dokumen|file|berkas|pdf) laporan\b"
+    r"|\blaporan\w*\b(?! (?:fkdm|fkub|fpk|pemeliharaan|kinerja|kerukunan|hasil dari|dari))"
+    r"[^.?!]*\b(?:dikirim\w*|kirim\w*|share|forward|teruskan|diteruskan)\b"
+)
+# A value asked ("berapa", "nilai …"), as against which part is weakest.
+ASKS_VALUE = pattern(("berapa", "brp", "nilai*", "skor*", "angka*"))
 # A target for planning documents ("target 2029", "baseline dan sasaran", "indikator RPJMD").
 ASKS_TARGET = pattern(("target*", "sasaran*", "baseline", "nilai awal", "angka awal", "angka dasar", "rpjmd",
                        "renstra", "rkpd", "renja", "iku", "indikator kinerja", "proyeksi", "jalur", "lintasan"))  # fmt: skip

@@ -48,6 +48,15 @@ def own_figure(u: Understanding) -> bool:
                or lexicon.LIST_WORD.fullmatch(word) for word in words)  # fmt: skip
 
 
+def named_values(u: Understanding) -> bool:
+    """ "dimensi sosialnya brp, sm V3 nya", "nilai v5 dan v6": the values of parts it names, not which part
+    is weakest."""
+    slots = u.slots
+    named = slots.dimensions or slots.variables or slots.aspects
+    weakness = lexicon.ASKS_WEAKNESS.search(u.query) or lexicon.BOTTOM.search(u.query)
+    return bool(named) and bool(lexicon.ASKS_VALUE.search(u.query)) and not weakness
+
+
 def unknown_region_asked(u: Understanding) -> bool:
     """A name we do not know, typed as a region ("kab. sukamakmur jaya") or close to one, with nothing known
     named beside it: the question is about that region, whatever else it asks."""

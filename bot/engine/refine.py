@@ -12,6 +12,7 @@ import re
 from bot.engine import lexicon
 from bot.engine.context import ChatContext
 from bot.engine.intents import Intent
+from bot.engine.message_kinds import named_values
 from bot.engine.slots import BOTH
 from bot.engine.understand import Understanding
 from core.constants import KABKOTA, PROVINSI
@@ -37,6 +38,10 @@ def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
             return Intent.CAKUPAN
         if slots.asks_weakness:
             return Intent.TERLEMAH
+    if intent == Intent.TERLEMAH and named_values(u):
+        return Intent.PROFIL  # "dimensi sosialnya brp, sm V3 nya": their values, not the weakest part
+    if intent in _FIGURES | {Intent.SARAN} and lexicon.REPORT_FILE.search(u.query):
+        return Intent.LAPORAN  # "dokumen laporan … mau saya forward ke grup WA FKUB": the file
     if intent in _FIGURES and lexicon.ASKS_WHY.search(u.query) and not (u.regions or slots.nation or context.regions):
         return Intent.METODOLOGI  # "kenapa skor 2025 tak bisa dibandingkan dengan 2023": an explanation
     if intent == Intent.PROFIL and slots.n is not None and slots.order is not None:

@@ -169,7 +169,7 @@ class SlotReader:
             asks_gap=bool(lexicon.ASKS_GAP.search(text)),
             asks_weakness=bool(lexicon.ASKS_WEAKNESS.search(text)),
             asks_mandate=bool(lexicon.ASKS_MANDATE.search(text)),
-            asks_document=bool(lexicon.ASKS_DOCUMENT.search(text)),
+            asks_document=bool(lexicon.ASKS_DOCUMENT.search(text) or lexicon.REPORT_FILE.search(text)),
             asks_how=bool(lexicon.ASKS_HOW.search(text)),
             asks_target=bool(lexicon.ASKS_TARGET.search(text)),
             topic_forums=tuple(forum for forum, words in lexicon.FORUM_TOPICS.items() if words.search(text)),

@@ -237,6 +237,15 @@ def test_an_unknown_word_is_a_region_only_where_a_region_is_asked_about(dialogue
         ("skor Kab Banjar sudah mendekati batas kategori belum", NO_CONTEXT, Intent.SELISIH_KATEGORI, ("63.03",)),
         ("kab/kota mana di jateng yang paling banyak naik IHaI-nya", NO_CONTEXT, Intent.PERINGKAT, ("33",)),
         ("kab/kota di Kalsel yg harmoninya tinggi apa aja", NO_CONTEXT, Intent.KATEGORI, ("63",)),
+        # The values of the parts named, not which part is weakest.
+        ("Kota Banjarbaru dimensi sosialnya brp, sm variabel V3 nya", NO_CONTEXT, Intent.PROFIL, ("63.72",)),
+        ("nilai variabel v5 dan v6 kab. tapin", NO_CONTEXT, Intent.PROFIL, ("63.05",)),
+        ("kab tapin aspek persepsi dan partisipasinya berapa", NO_CONTEXT, Intent.PROFIL, ("63.05",)),
+        ("kab tapin dimensi apa yang paling rendah", NO_CONTEXT, Intent.TERLEMAH, ("63.05",)),
+        # The report as a file to pass on; a forum's report sent somewhere is no file of ours.
+        ("tolong dokumen laporan ihai kab banjar dikirim ya", NO_CONTEXT, Intent.LAPORAN, ("63.03",)),
+        ("laporan ihai kab tapin bisa di-share? mau saya teruskan ke grup FKDM", NO_CONTEXT, Intent.LAPORAN, ("63.05",)),
+        ("laporan FKDM dikirim ke siapa saja", NO_CONTEXT, Intent.METODOLOGI, ()),
     ],
 )  # fmt: skip
 def test_what_a_message_points_at(
