@@ -178,6 +178,11 @@ REPORT_FILE = re.compile(
     r"|\blaporan\w*\b(?! (?:fkdm|fkub|fpk|pemeliharaan|kinerja|kerukunan|hasil dari|dari))"
     r"[^.?!]*\b(?:dikirim\w*|kirim\w*|share|forward|teruskan|diteruskan)\b"
 )
+# Said of the survey or the method in general, not of a region: "kenaikan per tahun yang wajar", "berapa
+# respondennya secara total", "pasal berapa", "kapan dilaksanakan".
+GENERAL_QUESTION = pattern(("per tahun", "setiap tahun", "secara umum", "secara total", "pada umumnya", "umumnya",
+                            "biasanya", "wajar*", "masuk akal", "idealnya", "pasal", "ayat", "dilaksanakan",
+                            "diselenggarakan", "rata rata kab*"))  # fmt: skip
 # A value asked ("berapa", "nilai …"), as against which part is weakest.
 ASKS_VALUE = pattern(("berapa", "brp", "nilai*", "skor*", "angka*"))
 # A target for planning documents ("target 2029", "baseline dan sasaran", "indikator RPJMD").

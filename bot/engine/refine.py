@@ -42,6 +42,8 @@ def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
         return Intent.PROFIL  # "dimensi sosialnya brp, sm V3 nya": their values, not the weakest part
     if intent in _FIGURES | {Intent.SARAN} and lexicon.REPORT_FILE.search(u.query):
         return Intent.LAPORAN  # "dokumen laporan … mau saya forward ke grup WA FKUB": the file
+    if _general(intent, u, context):
+        return Intent.METODOLOGI  # "kenaikan target IHaI per tahun yg wajar itu brp?": no region's figure
     if intent in _FIGURES and lexicon.ASKS_WHY.search(u.query) and not (u.regions or slots.nation or context.regions):
         return Intent.METODOLOGI  # "kenapa skor 2025 tak bisa dibandingkan dengan 2023": an explanation
     if intent == Intent.PROFIL and slots.n is not None and slots.order is not None:
@@ -84,11 +86,23 @@ def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
     return intent
 
 
+_READINGS = 3  # the likeliest readings a rule may choose from
 _FORUM_READINGS = frozenset({Intent.FORUM_COCOK, Intent.SARAN, Intent.SARAN_UMUM, Intent.METODOLOGI})
 _FIGURES = frozenset({Intent.PROFIL, Intent.PROVINSI, Intent.TREN, Intent.CAKUPAN, Intent.TERLEMAH,
                       Intent.SELISIH_KATEGORI, Intent.BANDINGKAN})  # fmt: skip
 _CHANGE_RANKABLE = frozenset({Intent.PERINGKAT, Intent.TREN, Intent.PROFIL, Intent.PROVINSI, Intent.KATEGORI,
                               Intent.BANDINGKAN})  # fmt: skip
+
+
+def _general(intent: Intent, u: Understanding, context: ChatContext) -> bool:
+    """A question about the survey or the method in general, read as a region's figure or a ranking while no
+    region is named or talked about: the guidance's, when the classifier holds that reading likely too."""
+    slots = u.slots
+    if intent not in _FIGURES | {Intent.PERINGKAT, Intent.TARGET} or u.regions or context.regions:
+        return False
+    if slots.nation or slots.list_position is not None or not lexicon.GENERAL_QUESTION.search(u.query):
+        return False
+    return Intent.METODOLOGI in [reading for reading, _ in u.scores[:_READINGS]]
 
 
 def _ranks_changes(u: Understanding) -> bool:

@@ -246,6 +246,11 @@ def test_an_unknown_word_is_a_region_only_where_a_region_is_asked_about(dialogue
         ("tolong dokumen laporan ihai kab banjar dikirim ya", NO_CONTEXT, Intent.LAPORAN, ("63.03",)),
         ("laporan ihai kab tapin bisa di-share? mau saya teruskan ke grup FKDM", NO_CONTEXT, Intent.LAPORAN, ("63.05",)),
         ("laporan FKDM dikirim ke siapa saja", NO_CONTEXT, Intent.METODOLOGI, ()),
+        # Said of the survey or the method in general, with no region in sight: the guidance; a figure
+        # asked without a region still asks which.
+        ("e-survey tahun ini dilaksanakan kapan, respondennya brp secara total", NO_CONTEXT, Intent.METODOLOGI, ()),
+        ("target ihai per tahun yg masuk akal brp", NO_CONTEXT, Intent.METODOLOGI, ()),
+        ("respondennya brp", NO_CONTEXT, Intent.PILIH_WILAYAH, ()),
     ],
 )  # fmt: skip
 def test_what_a_message_points_at(
