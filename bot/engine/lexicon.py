@@ -183,6 +183,14 @@ REPORT_FILE = re.compile(
 GENERAL_QUESTION = pattern(("per tahun", "setiap tahun", "secara umum", "secara total", "pada umumnya", "umumnya",
                             "biasanya", "wajar*", "masuk akal", "idealnya", "pasal", "ayat", "dilaksanakan",
                             "diselenggarakan", "rata rata kab*"))  # fmt: skip
+# Budgets and programme codes: how a forum's work is funded and filed is the planning guidance's, not advice.
+FUNDING_TOPIC = pattern(("anggaran*", "penganggaran", "dianggarkan", "apbd", "apbn", "sipd", "nomenklatur*", "dpa",
+                         "rka", "hibah", "pendanaan", "dana"))  # fmt: skip
+# Raising a score: what advice is for ("meningkatkan IHaI", "dongkrak", "naikin").
+RAISE = pattern(("meningkatkan", "peningkatan", "menaikkan", "naikkan", "naikin", "mendongkrak", "dongkrak*",
+                 "memperbaiki", "perbaikan", "memperkuat", "penguatan"))  # fmt: skip
+# "FKUB bisa berperan apa", "perannya apa": a forum's part, not a choice between forums.
+ASKS_ROLE = re.compile(r"\b(?:berperan|peran\w*|berbuat|kontribusi\w*) apa\b|\bbisa apa\b")
 # A value asked ("berapa", "nilai …"), as against which part is weakest.
 ASKS_VALUE = pattern(("berapa", "brp", "nilai*", "skor*", "angka*"))
 # A target for planning documents ("target 2029", "baseline dan sasaran", "indikator RPJMD").

@@ -62,10 +62,14 @@ def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
     if (
         intent == Intent.METODOLOGI
         and slots.forums
-        and (slots.dimensions or slots.variables)
-        and not (slots.asks_mandate or slots.method or lexicon.ASKS_FIT.search(u.query))
+        and (slots.dimensions or slots.variables or lexicon.RAISE.search(u.query))
+        and not (slots.asks_mandate or slots.method or _asks_fit(u))
     ):
-        return Intent.SARAN  # "FPK bisa apa kalau V6 rendah": the forum's actions for it, not its mandate
+        # "FPK bisa apa kalau V6 rendah", "peran FKDM dalam meningkatkan IHaI": the forum's actions, not its mandate
+        return Intent.SARAN
+    if intent in (Intent.SARAN, Intent.SARAN_UMUM) and (lexicon.FUNDING_TOPIC.search(u.query) or slots.asks_coverage):
+        # "penganggaran FKUB di APBD", "gmn naikin jumlah responden": the planning or survey guidance
+        return Intent.METODOLOGI
     if intent in _CHANGE_RANKABLE and slots.change_order and KABKOTA not in u.levels and _ranks_changes(u):
         return Intent.PERINGKAT  # "5 kab/kota dengan kenaikan IHaI terbesar di Jateng": changes, ranked
     if intent == Intent.TREN and len(slots.years) == 1 and not slots.trend and not lexicon.OVER_TIME.search(u.query):
@@ -92,6 +96,11 @@ _FIGURES = frozenset({Intent.PROFIL, Intent.PROVINSI, Intent.TREN, Intent.CAKUPA
                       Intent.SELISIH_KATEGORI, Intent.BANDINGKAN})  # fmt: skip
 _CHANGE_RANKABLE = frozenset({Intent.PERINGKAT, Intent.TREN, Intent.PROFIL, Intent.PROVINSI, Intent.KATEGORI,
                               Intent.BANDINGKAN})  # fmt: skip
+
+
+def _asks_fit(u: Understanding) -> bool:
+    """Whether a choice of forum is asked ("forum mana yang cocok"), not a forum's part ("FKUB bisa berperan apa")."""
+    return bool(lexicon.ASKS_FIT.search(lexicon.ASKS_ROLE.sub(" ", u.query)))
 
 
 def _general(intent: Intent, u: Understanding, context: ChatContext) -> bool:

@@ -251,6 +251,12 @@ def test_an_unknown_word_is_a_region_only_where_a_region_is_asked_about(dialogue
         ("e-survey tahun ini dilaksanakan kapan, respondennya brp secara total", NO_CONTEXT, Intent.METODOLOGI, ()),
         ("target ihai per tahun yg masuk akal brp", NO_CONTEXT, Intent.METODOLOGI, ()),
         ("respondennya brp", NO_CONTEXT, Intent.PILIH_WILAYAH, ()),
+        # A forum's part in raising a score is its actions; which forum has a part is a choice; how its work
+        # is funded or filed is the planning guidance.
+        ("peran FPK dalam meningkatkan IHaI secara umum apa", NO_CONTEXT, Intent.SARAN_UMUM, ()),
+        ("kalau V5 di suatu daerah rendah, FPK bisa berperan apa?", NO_CONTEXT, Intent.SARAN_UMUM, ()),
+        ("forum mana yang berperan untuk V5?", NO_CONTEXT, Intent.FORUM_COCOK, ()),
+        ("kode nomenklatur utk kegiatan FKUB di SIPD", NO_CONTEXT, Intent.METODOLOGI, ()),
     ],
 )  # fmt: skip
 def test_what_a_message_points_at(
