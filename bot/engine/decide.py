@@ -262,9 +262,14 @@ def _asked_alone(u: Understanding, context: ChatContext, level: Level) -> bool:
     if not _sure(u, context, level):
         return True
     # Over a sure reading of the whole, only a sentence that names its region stands alone ("… sisa brp?"
-    # after "kab. ponorogo udah deket tinggi belum?" does not).
+    # after "kab. ponorogo udah deket tinggi belum?" does not), or one after the asker's introduction as a
+    # forum's member ("Saya anggota FKUB Kab. Lumajang. … variabel apa yang paling kecil?"): the forum
+    # says who asks, not what — unless the question asks for the forum's work ("Kegiatan apa yang cocok …").
     names = any(mention.start >= u.question_start for mention in u.scan.mentions)
-    return names and _top(alone, context, level) > _top(u, context, level)
+    introduced = bool(u.slots.forums) and not (
+        lexicon.FORUM_MENTION.search(u.question) or lexicon.ASKS_ACTIONS.search(u.question)
+    )
+    return introduced or (names and _top(alone, context, level) > _top(u, context, level))
 
 
 def _asked_in_words(u: Understanding, context: ChatContext, level: Level) -> Intent | None:

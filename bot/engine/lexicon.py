@@ -24,6 +24,10 @@ FORUM_WORDS = {"fkub": "FKUB", "fpk": "FPK", "fkdm": "FKDM"}
 ALL_FORUMS_WORDS = ("semua forum", "ketiga forum", "tiga forum", "seluruh forum", "setiap forum", "masing masing forum",
      "forum forum", "ketiganya")  # fmt: skip
 ALL_FORUMS = pattern(ALL_FORUMS_WORDS)
+FORUM_MENTION = pattern(("fkub", "fpk", "fkdm", "forum*"))
+# What a forum can do: its actions asked for.
+ASKS_ACTIONS = pattern(("kegiatan*", "program*", "aksi*", "langkah*", "saran*", "rekomendasi*", "dilakukan",
+                        "kerjakan", "dikerjakan", "berbuat", "peran*", "kontribusi*"))  # fmt: skip
 
 BOTTOM_WORDS = ("terendah*", "terburuk*", "terjelek*", "paling rendah", "paling buruk", "paling jelek", "paling tidak harmonis",
      "terbawah", "paling bawah", "rendah", "lemah*", "terlemah*", "lowest", "worst", "bottom", "buncit", "jeblok",

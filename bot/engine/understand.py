@@ -59,6 +59,7 @@ class Understanding:
     payload: Payload | None = None
     extra: tuple[str, ...] = field(default=())  # regions given from outside the text (a tapped choice)
     question_start: int = 0  # token index where the message's last sentence (its question) begins
+    question: str = ""  # that sentence, normalised; "" for a message of one sentence
     question_scores: tuple[tuple[Intent, float], ...] = ()  # the classifier on the last sentence alone
 
     @property
@@ -102,26 +103,35 @@ class Understander:
         residual = self.slots.correct(scan.residual)
         masked = self.masked(query, scan, residual)
         scores = tuple(self.classifier.scores(masked)) if self.classifier is not None and query else ()
-        question_start, question_scores = self._question(text) if payload is None else (0, ())
+        question_start, question, question_scores = self._question(text) if payload is None else (0, "", ())
         return Understanding(
             text=text, query=query, scan=scan, regions=regions, levels=levels, residual=residual,
             slots=self.slots.read(residual), masked=masked, scores=scores, payload=payload, extra=extra,
-            question_start=question_start, question_scores=question_scores,
+            question_start=question_start, question=question, question_scores=question_scores,
             only_regions=bool(scan.mentions) and self._nothing_asked(residual),
         )  # fmt: skip
 
-    def _question(self, text: str) -> tuple[int, tuple[tuple[Intent, float], ...]]:
+    def _question(self, text: str) -> tuple[int, str, tuple[tuple[Intent, float], ...]]:
         """Where a long message (a greeting, context, then the question) asks, and the classifier's reading of
         that sentence alone: its last sentence that is more than a greeting or thanks ("… Berapa IHaI Kota
         Batam? Terima kasih.")."""
-        sentences = _sentences(text)
+        parts = _parts(text)
+        sentences = [normalise(part) for part in parts]
         if len(sentences) < 2:
-            return 0, ()
+            return 0, "", ()
+        # "… variabel apa yang paling kecil? Supaya program kami tepat sasaran.": the sentence with the
+        # question mark asks, not the purpose after it.
+        marked = [index for index, part in enumerate(parts) if part.rstrip().endswith("?")]
+        if marked:
+            last = marked[-1]
+            if not last:
+                return 0, "", ()
+            return _start(sentences, last), sentences[last], self._sentence_scores(sentences[last])
         for last in range(len(sentences) - 1, 0, -1):
             scores = self._sentence_scores(sentences[last])
             if not scores or scores[0][0] not in _NO_QUESTION:
-                return sum(len(sentence.split()) for sentence in sentences[:last]), scores
-        return 0, ()
+                return _start(sentences, last), sentences[last], scores
+        return 0, "", ()
 
     def _sentence_scores(self, sentence: str) -> tuple[tuple[Intent, float], ...]:
         if self.classifier is None:
@@ -162,15 +172,20 @@ class Understander:
         return region.level if region is not None else KABKOTA
 
 
-def _sentences(text: str) -> list[str]:
-    """The message's sentences, normalised."""
+def _start(sentences: list[str], index: int) -> int:
+    """The token index where sentence `index` begins."""
+    return sum(len(sentence.split()) for sentence in sentences[:index])
+
+
+def _parts(text: str) -> list[str]:
+    """The message's sentences as typed, with their punctuation; empty ones dropped."""
     parts: list[str] = []
     for part in _SENTENCE_END.split(text):
         if parts and _ABBREVIATION.search(parts[-1]):
             parts[-1] = f"{parts[-1]} {part}"
         else:
             parts.append(part)
-    return [sentence for sentence in map(normalise, parts) if sentence]
+    return [part for part in parts if normalise(part)]
 
 
 def _is_question_word(word: str) -> bool:

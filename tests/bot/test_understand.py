@@ -186,6 +186,28 @@ def test_a_long_message_asks_in_its_last_sentence_that_asks(dialogue: Dialogue) 
     assert abbreviated.question_start == 0  # "Kab." ends no sentence
     asked = understander.understand("Selamat pagi. Terima kasih selama ini. Berapa responden Kota Batam?", NO_CONTEXT)
     assert asked.query.split()[asked.question_start :][:2] == ["berapa", "responden"]
+    assert asked.question == "berapa responden kota batam"
+    # The sentence with the question mark asks, not the purpose or thanks after it.
+    purpose = understander.understand(
+        "Saya anggota FKDM Kab. Tapin. Mau tanya, dimensi apa yang nilainya paling kecil di daerah kami? "
+        "Biar programnya pas. Terima kasih.", NO_CONTEXT
+    )
+    assert purpose.question.startswith("mau tanya dimensi apa")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # A forum named in the asker's introduction says who asks, not what ...
+        ("Saya anggota FKDM Kab. Tapin. Mau tanya, dimensi apa yang nilainya paling kecil di daerah kami? "
+         "Biar programnya pas. Terima kasih.", Intent.TERLEMAH),
+        # ... unless the question asks for the forum's work.
+        ("Kami pengurus FKUB Kab. Tapin. Kegiatan apa yang cocok untuk variabel terlemah kami?", Intent.SARAN),
+    ],
+)  # fmt: skip
+def test_a_forum_in_the_askers_introduction(dialogue: Dialogue, text: str, intent: Intent) -> None:
+    decision = decide(dialogue, text)
+    assert (decision.intent, decision.regions) == (intent, ("63.05",))
 
 
 def test_an_unknown_word_is_a_region_only_where_a_region_is_asked_about(dialogue: Dialogue) -> None:
