@@ -42,6 +42,7 @@ PROVINCES_SCOPE = "provinsi"
 _GENERAL = frozenset({Intent.SAPAAN, Intent.BANTUAN, Intent.METODOLOGI, Intent.DI_LUAR_CAKUPAN})
 # Answers that are themselves lists: "urutan 4 terbawah" asks a new list, it does not point into the last.
 _LISTS = frozenset({Intent.PERINGKAT, Intent.KATEGORI})
+_LIST_VALUES = frozenset(intent.value for intent in _LISTS)
 
 
 @dataclass(frozen=True)
@@ -281,6 +282,8 @@ def _asked_in_words(u: Understanding, context: ChatContext, level: Level) -> Int
              (Intent.TERLEMAH, slots.asks_weakness), (Intent.LAPORAN, slots.asks_document),
              (Intent.TARGET, slots.asks_target), (Intent.PROFIL, named_values(u))) if said}  # fmt: skip
     likely = [intent for intent, _ in _answers(u, context, level)[:READINGS]]
+    if Intent.SARAN in likely and lexicon.FORUM_MENTION.search(u.query) and lexicon.ASKS_ACTIONS.search(u.query):
+        return Intent.SARAN  # "perlu kegiatan apa dr forum2 biar harmoninya naik": the forums' work, whatever the goal
     return named.pop() if len(named) == 1 and next(iter(named)) in likely else None
 
 
@@ -309,6 +312,8 @@ def _with_list_reference(u: Understanding, intent: Intent, context: ChatContext)
             return tuple(dict.fromkeys(both + u.regions))
     if u.regions or not context.listed:
         return u.regions
+    if position is None and len(context.listed) == 1 and intent not in _LISTS and context.intent in _LIST_VALUES:
+        position = 1  # "itu kurang berapa" after "kab/kota terendahnya siapa?": the one region listed
     item = context.listed_at(position)
     return (item,) if item is not None else u.regions
 

@@ -27,7 +27,11 @@ ALL_FORUMS = pattern(ALL_FORUMS_WORDS)
 FORUM_MENTION = pattern(("fkub", "fpk", "fkdm", "forum*"))
 # What a forum can do: its actions asked for.
 ASKS_ACTIONS = pattern(("kegiatan*", "program*", "aksi*", "langkah*", "saran*", "rekomendasi*", "dilakukan",
-                        "kerjakan", "dikerjakan", "berbuat", "peran*", "kontribusi*"))  # fmt: skip
+                        "kerjakan", "dikerjakan", "berbuat", "peran*", "kontribusi*", "fokus*", "prioritas*",
+                        "sebaiknya"))  # fmt: skip
+# How to use the assistant itself: its help, not the guidance.
+ASKS_USE = pattern(("cara bertanya*", "cara tanya*", "cara pakai*", "cara memakai*", "cara menggunakan*",
+                    "fungsinya untuk apa", "gunanya apa", "fitur*", "perintah*", "menu"))  # fmt: skip
 
 BOTTOM_WORDS = ("terendah*", "terburuk*", "terjelek*", "paling rendah", "paling buruk", "paling jelek", "paling tidak harmonis",
      "terbawah", "paling bawah", "rendah", "lemah*", "terlemah*", "lowest", "worst", "bottom", "buncit", "jeblok",
@@ -55,7 +59,7 @@ PROVINCES_SUBJECT_WORDS = ("provinsi mana", "provinsi apa", "provinsi yang", "pr
 PROVINCES_SUBJECT = pattern(PROVINCES_SUBJECT_WORDS)
 NATION_WORDS = ("nasional", "indonesia", "seluruh indonesia", "se indonesia", "nusantara", "tingkat pusat")
 NATION = pattern(NATION_WORDS)
-METHOD_WORDS = ("dihitung", "menghitung", "perhitungan", "hitungan", "rumus*", "bobot*", "metodologi", "metode",
+METHOD_WORDS = ("dihitung", "menghitung", "perhitungan", "hitungan*", "rumus*", "bobot*", "metodologi", "metode",
      "cara hitung", "cara ngitung", "cara mengukur", "pengukuran", "diukur", "skala", "batas kategori",
      "batasnya", "ambang", "variabel apa saja", "apa saja variabel", "variabel ihai", "daftar variabel",
      "dimensi apa saja", "apa saja dimensi", "daftar dimensi", "aspek apa saja", "apa saja aspek", "jumlah variabel",

@@ -38,6 +38,14 @@ def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
             return Intent.CAKUPAN
         if slots.asks_weakness:
             return Intent.TERLEMAH
+    if intent == Intent.TERLEMAH and slots.asks_gap:
+        return Intent.SELISIH_KATEGORI  # "butuh tambahan berapa, variabel mana yg didongkrak": the plan starts there
+    if intent == Intent.TERLEMAH and slots.forums and lexicon.ASKS_ACTIONS.search(u.question or u.query):
+        return Intent.SARAN  # "FKDM Kutim harus fokus ke mana berdasarkan kelemahan": the forum's actions there
+    if intent == Intent.BANTUAN and slots.method:
+        return Intent.METODOLOGI  # "ada contoh hitungannya?": the method, not the assistant
+    if intent == Intent.METODOLOGI and lexicon.ASKS_USE.search(u.query) and not (slots.method or slots.forums):
+        return Intent.BANTUAN  # "aplikasi ini fungsinya untuk apa dan bagaimana cara bertanyanya?"
     if intent == Intent.TERLEMAH and named_values(u):
         return Intent.PROFIL  # "dimensi sosialnya brp, sm V3 nya": their values, not the weakest part
     if intent in _FIGURES | {Intent.SARAN} and lexicon.REPORT_FILE.search(u.query):

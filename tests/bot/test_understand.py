@@ -279,6 +279,18 @@ def test_an_unknown_word_is_a_region_only_where_a_region_is_asked_about(dialogue
         ("kalau V5 di suatu daerah rendah, FPK bisa berperan apa?", NO_CONTEXT, Intent.SARAN_UMUM, ()),
         ("forum mana yang berperan untuk V5?", NO_CONTEXT, Intent.FORUM_COCOK, ()),
         ("kode nomenklatur utk kegiatan FKUB di SIPD", NO_CONTEXT, Intent.METODOLOGI, ()),
+        # A forum's focus given a weakness is its actions; the gap with the parts to raise is the gap's plan.
+        ("FKUB Tapin sebaiknya fokus ke mana berdasarkan kelemahannya", NO_CONTEXT, Intent.SARAN, ("63.05",)),
+        ("Kab Tapin butuh tambahan skor berapa buat naik kategori, variabel mana yg didongkrak duluan?", NO_CONTEXT,
+         Intent.SELISIH_KATEGORI, ("63.05",)),
+        # The method's worked example, not the assistant's help; the assistant's use is its help ("menurut" is
+        # no "menu").
+        ("contoh hitungannya ada?", NO_CONTEXT, Intent.METODOLOGI, ()),
+        ("bot ini fungsinya untuk apa dan cara bertanyanya gimana", NO_CONTEXT, Intent.BANTUAN, ()),
+        ("menurut UU 7/2012 siapa yang mengoordinasikan penghentian konflik", NO_CONTEXT, Intent.METODOLOGI, ()),
+        # After a list of one, "itu" is that one region, not the province ranked.
+        ("itu kurang berapa biar naik kategori", ChatContext(regions=("63",), listed=("63.08",), intent="peringkat"),
+         Intent.SELISIH_KATEGORI, ("63.08",)),
     ],
 )  # fmt: skip
 def test_what_a_message_points_at(
