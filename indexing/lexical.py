@@ -37,6 +37,18 @@ class LexicalIndex:
     def size(self) -> int:
         return int(self.retriever.scores["num_docs"])
 
+    def term_weights(self) -> dict[str, float]:
+        """How much each term says about a chunk it is in: fully, unless it is in most chunks ("ihai" is in
+        three of four, so a heading "Kaitan dengan IHaI" does not answer "langkah mengaitkan IHaI …" by
+        that word). Its inverse document frequency, capped at 1: a term in fewer than 1/e of the chunks
+        counts fully."""
+        indptr = self.retriever.scores["indptr"]
+        return {
+            term: min(1.0, float(np.log(self.size / max(int(indptr[i + 1] - indptr[i]), 1))))
+            for term, i in self.retriever.vocab_dict.items()
+            if i + 1 < len(indptr)
+        }
+
     def query_tokens(self, query: str) -> list[str]:
         """The analyser's tokens, with likely typos replaced by the vocabulary word they resemble."""
         return [self._known(token) for token in self.analyzer.tokens(query)]

@@ -105,6 +105,7 @@ class SearchIndex:
         analyzer = stored.lexical.analyzer
         self._headings = [frozenset(analyzer.tokens(chunk.heading)) for chunk in stored.chunks]
         self._titles = [frozenset(analyzer.tokens(chunk.title)) for chunk in stored.chunks]
+        self._weights = stored.lexical.term_weights()
         self._names = [frozenset(analyzer.tokens(" ".join(defined_names(chunk.title)))) for chunk in stored.chunks]
         # Sections that define: a "what is it" heading, or the introduction of a document without one.
         defining_docs = {c.doc_id for c in stored.chunks if _DEFINITION_HEADING.match(normalise(c.heading))}
@@ -214,7 +215,7 @@ class SearchIndex:
 
         def named(position: int) -> float:
             """The section's score with a bonus for each term of the question in its heading."""
-            return float(scores[position]) + HEADING_WEIGHT * len(subject & self._headings[position])
+            return float(scores[position]) + HEADING_WEIGHT * self._weight(subject & self._headings[position])
 
         def defines(position: int) -> bool:
             """The section that gives the definition asked for. In the document whose title defines the name
@@ -247,6 +248,9 @@ class SearchIndex:
             if len(hits) >= k:
                 break
         return hits[:k]
+
+    def _weight(self, terms: frozenset[str]) -> float:
+        return sum(self._weights.get(term, 1.0) for term in terms)
 
     def _fused(self, rankings: Rankings, fusion: Fusion) -> np.ndarray:
         weighted = [(fusion.dense_weight, rankings.dense), (fusion.lexical_weight, rankings.lexical)]

@@ -86,6 +86,8 @@ def test_a_title_defines_its_acronym(title: str, names: list[str]) -> None:
         # "cara" says what kind of question it is (steps); it is not the subject "Cara membaca" is about.
         ("bagaimana caranya skor IHaI dihitung", "cara-perhitungan#langkah-perhitungan"),
         ("cara membaca skor IHaI", "cara-perhitungan#cara-membaca"),
+        # A word in most sections ("ihai") names none of them: "cara" looks for the steps, not "Kaitan dengan IHaI".
+        ("cara mengaitkan IHaI ke RPJMN", "rpjmn-2025-2029#langkah-yang-disarankan"),
         # "apa saja" looks for a list: "Delapan variabel …" over "Seberapa pasti daftar variabel ini".
         ("komponen variabel 2025 apa saja", "kerangka-2025-asta-cita#delapan-variabel-dan-bobot-sementara"),
         # "itu sebenarnya apa" asks a definition, which the introduction gives.
