@@ -61,6 +61,24 @@ QUESTION_CUES: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {
     ("siapa", "direktorat", "instansi", "lembaga", "penyelenggara", "pelaksana"): (("siapa", "penyelenggara",
                                                                                    "pusat", "tingkat"), 1.0),
 }
+# The kind of fact a question wants, and how a section's text shows it: a date for "kapan", a length of time
+# for "berapa jam", an article or regulation for "pasal berapa" / "dasar hukumnya".
+_MONTHS = "januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember"
+ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "date": (
+        re.compile(r"\b(?:(?<!tiap )kapan|sejak|tanggal|tahun berapa|(?<!tiap )bulan apa|jadwal\w*)\b"),
+        re.compile(rf"\b(?:\d{{1,2}}(?:[–-]\d{{1,2}})? (?:{_MONTHS})|(?:{_MONTHS}) \d{{4}}|tahun (?:19|20)\d\d)\b", re.I),
+    ),
+    "duration": (
+        re.compile(r"\bberapa (?:jam|hari|minggu|bulan|tahun|lama)\b|\btiap (?:berapa|kapan|bulan apa)\b|\bberapa kali\b"),
+        re.compile(r"\b(?:\d+|satu|dua|tiga|empat|enam|dua belas) (?:x 24 )?(?:jam|hari|minggu|bulan)\b|\bsetiap \w+ bulan\b", re.I),
+    ),
+    "law": (
+        re.compile(r"\b(?:pasal|ayat|dasar hukum\w*|dasarnya|peraturan apa|aturan apa|regulasi apa|berdasarkan apa"
+                   r"|berdasarkan peraturan|permendagri nomor|nomor berapa)\b"),
+        re.compile(r"\b(?:pasal \d+|nomor \d+ tahun \d{4}|\d+ tahun \d{4}|\d+/\d{4})\b", re.I),
+    ),
+}
 # A heading that answers "what is it": such a section beats the introduction for a definition question.
 _DEFINITION_HEADING = re.compile(r"^(?:apa itu|apa yang|pengertian|definisi|yang dimaksud)")
 # A title that defines a name: "Indeks Kewaspadaan Nasional (IKN)", "FKDM: Dasar Hukum, …".
@@ -112,6 +130,9 @@ class SearchIndex:
         self._defines = [
             bool(_DEFINITION_HEADING.match(normalise(c.heading))) or (not c.heading and c.doc_id not in defining_docs)
             for c in stored.chunks
+        ]
+        self._answer_types = [
+            frozenset(kind for kind, (_, shown) in ANSWER_TYPES.items() if shown.search(c.text)) for c in stored.chunks
         ]
         # Question words are matched as typed (most are stopwords to the analyzer), headings as indexed.
         self._cues = [
@@ -205,6 +226,7 @@ class SearchIndex:
         cues = [(looks, weight) for _, looks, weight in fired]
         # The words that say what kind of question it is ("cara", "kapan") are not its subject.
         subject = terms - frozenset().union(*(ask_terms for ask_terms, _, _ in fired))
+        wanted = {kind for kind, (asks, _) in ANSWER_TYPES.items() if asks.search(asked)}
         definition = _DEFINITION.search(normalise(query))
         defining = definition is not None
         if definition is not None:
@@ -230,6 +252,8 @@ class SearchIndex:
             bonus = HEADING_WEIGHT * sum(weight for looks, weight in cues if looks & heading)
             if defining and defines(position):
                 bonus += HEADING_WEIGHT
+            # "dalam berapa jam": the section whose text gives a length of time, not the introduction.
+            bonus += HEADING_WEIGHT * len(wanted & self._answer_types[position])
             return named(position) + bonus
 
         def document_score(positions: list[int]) -> float:

@@ -88,6 +88,9 @@ def test_a_title_defines_its_acronym(title: str, names: list[str]) -> None:
         ("cara membaca skor IHaI", "cara-perhitungan#cara-membaca"),
         # A word in most sections ("ihai") names none of them: "cara" looks for the steps, not "Kaitan dengan IHaI".
         ("cara mengaitkan IHaI ke RPJMN", "rpjmn-2025-2029#langkah-yang-disarankan"),
+        # "berapa jam" wants a length of time, which the section with the provision shows.
+        ("kebocoran data pribadi responden harus diberitahukan dalam berapa jam",
+         "pelindungan-data-responden#ketentuan-yang-paling-relevan"),
         # "apa saja" looks for a list: "Delapan variabel …" over "Seberapa pasti daftar variabel ini".
         ("komponen variabel 2025 apa saja", "kerangka-2025-asta-cita#delapan-variabel-dan-bobot-sementara"),
         # "itu sebenarnya apa" asks a definition, which the introduction gives.
