@@ -177,8 +177,9 @@ def _from_context(intent: Intent, u: Understanding, context: ChatContext) -> tup
 
 
 def _effective(intent: Intent, u: Understanding, context: ChatContext, level: Level) -> Intent:
-    """A reading as the answer would take it: an elliptical follow-up becomes the question it repeats."""
-    return _followed(u, context, level) if intent == Intent.LANJUTAN else intent
+    """A reading as the answer would take it: an elliptical follow-up becomes the question it repeats, and
+    the message's own words refine it ("ihai kalsel thn 2024" read as a trend is that round's figures)."""
+    return refine(_followed(u, context, level) if intent == Intent.LANJUTAN else intent, u, context)
 
 
 def _followed(u: Understanding, context: ChatContext, level: Level) -> Intent:

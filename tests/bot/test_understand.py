@@ -288,6 +288,9 @@ def test_an_unknown_word_is_a_region_only_where_a_region_is_asked_about(dialogue
         ("contoh hitungannya ada?", NO_CONTEXT, Intent.METODOLOGI, ()),
         ("bot ini fungsinya untuk apa dan cara bertanyanya gimana", NO_CONTEXT, Intent.BANTUAN, ()),
         ("menurut UU 7/2012 siapa yang mengoordinasikan penghentian konflik", NO_CONTEXT, Intent.METODOLOGI, ()),
+        # Readings that come to the same answer count together: a year alone is that round's figures, so
+        # "profile" and "trend" readings of it are one answer, not a doubt to ask about.
+        ("indeks harmoni provinsi kalsel thn 2024", NO_CONTEXT, Intent.PROVINSI, ("63",)),
         # After a list of one, "itu" is that one region, not the province ranked.
         ("itu kurang berapa biar naik kategori", ChatContext(regions=("63",), listed=("63.08",), intent="peringkat"),
          Intent.SELISIH_KATEGORI, ("63.08",)),
