@@ -79,6 +79,9 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\b(?:pasal \d+|nomor \d+ tahun \d{4}|\d+ tahun \d{4}|\d+/\d{4})\b", re.I),
     ),
 }
+# A heading that is itself a question ("Siapa menetapkan", "Kapan berlaku bagi IHaI") answers that question
+# word; "kenapa" is asked as "mengapa".
+_QUESTION_HEADS = {"siapa": "siapa", "kapan": "kapan", "mengapa": "mengapa", "kenapa": "mengapa"}
 # A heading that answers "what is it": such a section beats the introduction for a definition question.
 _DEFINITION_HEADING = re.compile(r"^(?:apa itu|apa yang|pengertian|definisi|yang dimaksud)")
 # A title that defines a name: "Indeks Kewaspadaan Nasional (IKN)", "FKDM: Dasar Hukum, …".
@@ -131,6 +134,7 @@ class SearchIndex:
             bool(_DEFINITION_HEADING.match(normalise(c.heading))) or (not c.heading and c.doc_id not in defining_docs)
             for c in stored.chunks
         ]
+        self._heads = [_QUESTION_HEADS.get(normalise(c.heading).partition(" ")[0]) for c in stored.chunks]
         self._answer_types = [
             frozenset(kind for kind, (_, shown) in ANSWER_TYPES.items() if shown.search(c.text)) for c in stored.chunks
         ]
@@ -227,6 +231,7 @@ class SearchIndex:
         # The words that say what kind of question it is ("cara", "kapan") are not its subject.
         subject = terms - frozenset().union(*(ask_terms for ask_terms, _, _ in fired))
         wanted = {kind for kind, (asks, _) in ANSWER_TYPES.items() if asks.search(asked)}
+        heads = {_QUESTION_HEADS[word] for word in asked.split() if word in _QUESTION_HEADS}
         definition = _DEFINITION.search(normalise(query))
         defining = definition is not None
         if definition is not None:
@@ -252,6 +257,8 @@ class SearchIndex:
             bonus = HEADING_WEIGHT * sum(weight for looks, weight in cues if looks & heading)
             if defining and defines(position):
                 bonus += HEADING_WEIGHT
+            if self._heads[position] in heads:
+                bonus += HEADING_WEIGHT  # "siapa yang menetapkan status": "Siapa menetapkan", not "Kapan status …"
             # "dalam berapa jam": the section whose text gives a length of time, not the introduction.
             bonus += HEADING_WEIGHT * len(wanted & self._answer_types[position])
             return named(position) + bonus

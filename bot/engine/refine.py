@@ -58,6 +58,11 @@ def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
         return Intent.PERINGKAT  # "bottom 5 riau": a count and an end make a ranking
     if intent in _FORUM_READINGS and lexicon.ASKS_WHICH_FORUM.search(u.query):
         return Intent.FORUM_COCOK  # "forum apa yang jadi motornya?", "FKUB, FPK atau FKDM?": a choice between forums
+    if intent == Intent.FORUM_COCOK and not (
+        slots.forums or slots.dimensions or slots.variables or slots.topic_forums or u.regions
+        or lexicon.FORUM_MENTION.search(u.query)
+    ):  # fmt: skip
+        return Intent.METODOLOGI  # "siapa yang berwenang menetapkan status keadaan konflik": no forum, no weak spot
     if intent == Intent.FORUM_COCOK and slots.all_forums:
         return Intent.SARAN
     if intent == Intent.PERINGKAT and slots.n is None and PROVINSI in u.levels and _asks_range_values(u):

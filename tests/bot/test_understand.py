@@ -291,6 +291,9 @@ def test_an_unknown_word_is_a_region_only_where_a_region_is_asked_about(dialogue
         # Readings that come to the same answer count together: a year alone is that round's figures, so
         # "profile" and "trend" readings of it are one answer, not a doubt to ask about.
         ("indeks harmoni provinsi kalsel thn 2024", NO_CONTEXT, Intent.PROVINSI, ("63",)),
+        # "siapa yang …" with no forum, weak spot or forum's topic in sight asks the rules, not which forum fits.
+        ("Siapa yang berhak menetapkan status keadaan konflik?", NO_CONTEXT, Intent.METODOLOGI, ()),
+        ("siapa yang harus turun tangan soal toleransi", NO_CONTEXT, Intent.FORUM_COCOK, ()),
         # After a list of one, "itu" is that one region, not the province ranked.
         ("itu kurang berapa biar naik kategori", ChatContext(regions=("63",), listed=("63.08",), intent="peringkat"),
          Intent.SELISIH_KATEGORI, ("63.08",)),

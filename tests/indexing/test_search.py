@@ -91,6 +91,8 @@ def test_a_title_defines_its_acronym(title: str, names: list[str]) -> None:
         # "berapa jam" wants a length of time, which the section with the provision shows.
         ("kebocoran data pribadi responden harus diberitahukan dalam berapa jam",
          "pelindungan-data-responden#ketentuan-yang-paling-relevan"),
+        # A heading that is itself a question answers that question word: "siapa" is "Siapa menetapkan".
+        ("status keadaan konflik itu ditetapkan oleh siapa", "status-keadaan-konflik#siapa-menetapkan"),
         # "apa saja" looks for a list: "Delapan variabel …" over "Seberapa pasti daftar variabel ini".
         ("komponen variabel 2025 apa saja", "kerangka-2025-asta-cita#delapan-variabel-dan-bobot-sementara"),
         # "itu sebenarnya apa" asks a definition, which the introduction gives.
