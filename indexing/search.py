@@ -268,9 +268,14 @@ class SearchIndex:
             kind = sum(weight for looks, weight in cues if looks & title)
             # "pembauran kebangsaan itu apa": a section headed "Apa itu pembauran kebangsaan" is the definition.
             defines = defining and any(self._defines[p] and subject <= self._headings[p] for p in positions if subject)
-            # "IKN itu apa": the document whose title defines IKN, not the one comparing IKN with others.
-            own = defining and bool(subject) and subject <= self._names[positions[0]]
-            return max(named(p) for p in positions) + TITLE_WEIGHT * (len(subject & title) + kind + defines + 2 * own)
+            # "IKN itu apa": the document whose title defines IKN, not the one comparing IKN with others; a
+            # question that names it ("IKN dimensinya apa") leans that way too, by how much the name says.
+            names = self._names[positions[0]]
+            if defining:
+                own = 2.0 * (bool(subject) and subject <= names)
+            else:
+                own = max((self._weights.get(term, 1.0) for term in subject & names), default=0.0)
+            return max(named(p) for p in positions) + TITLE_WEIGHT * (len(subject & title) + kind + defines + own)
 
         hits: list[Hit] = []
         for doc_id in sorted(documents, key=lambda doc: -document_score(documents[doc])):

@@ -104,7 +104,9 @@ def test_a_title_defines_its_acronym(title: str, names: list[str]) -> None:
         ("IKO itu indeks apa sih", "indeks-kinerja-ormas#pengantar"),
         ("Indeks Kewaspadaan Nasional itu indeks apa", "indeks-kewaspadaan-nasional#pengantar"),
         ("FKUB itu lembaga apa", "fkub-mandat#pengantar"),
-        # … and its introduction, not its section defining another term ("Apa itu pembauran kebangsaan").
+        # A question naming that name leans to its document too.
+        ("IKN terdiri dari dimensi apa", "indeks-kewaspadaan-nasional#susunan"),
+        # … and a definition gets its introduction, not its section defining another term ("Apa itu pembauran kebangsaan").
         ("FPK itu lembaga apa ya", "fpk-mandat#pengantar"),
         # "apa yang harus dilakukan" looks for what to do.
         ("kalau daerah kami belum terukur, apa yang harus dilakukan", "daerah-belum-terukur#yang-sebaiknya-dilakukan"),
