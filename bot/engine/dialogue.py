@@ -65,8 +65,10 @@ class Dialogue:
         kinds = {KINDS[word] for word in words if word in KINDS}
         if not provinces and not kinds:
             return None
-        if understanding.regions and not provinces:
-            return None  # the reply names a kab/kota itself: handled as a region
+        if (understanding.regions and not provinces) or understanding.scan.unknown:
+            # The reply names a kab/kota itself, or a name we do not know ("skor kab lombok selatan"): it is
+            # handled as a region of its own, not as "which of them".
+            return None
         candidates = [
             region.code
             for region in self.gazetteer.lookup(surface)

@@ -45,6 +45,8 @@ _CORRECTION = re.compile(r"\b(?:maksud (?:saya|kami|aku)|ralat|salah ketik|eh sa
 # Words allowed between a name and the province that narrows it: "banjar di kalsel", "banjar, kalsel".
 _BETWEEN = frozenset({"di", "provinsi", "prov"})
 _CODE = re.compile(r"\d{2}\.\d{2}")
+# The words that tell apart regions sharing a name: Tapanuli Utara, Tengah, Selatan.
+_DIRECTIONS = frozenset({"utara", "selatan", "timur", "barat", "tengah", "tenggara", "barat daya", "laut", "raya"})
 _PROVINCE_CODE_AFTER = frozenset({"wilayah", "kode", "provinsi"})
 
 
@@ -130,7 +132,28 @@ class Resolver:
             residual = [i for i in residual if i not in taken]
             mentions = sorted(mentions + [self._apply_hints(m, overrides or {}, hint_provinces) for m in fuzzy],
                               key=lambda mention: mention.start)  # fmt: skip
-        return Scan(tuple(mentions), tuple(unknown), " ".join(tokens[index] for index in residual))
+        mentions, siblings = self._unknown_siblings(mentions, tokens)
+        residual = [i for i in residual if not any(sibling.start <= i < sibling.end for sibling in siblings)]
+        return Scan(tuple(mentions), tuple(unknown + siblings), " ".join(tokens[index] for index in residual))
+
+    def _unknown_siblings(self, mentions: list[Mention], tokens: list[str]) -> tuple[list[Mention], list[Unknown]]:
+        """ "Kabupaten Tapanuli Timur": a shared name with a direction none of its regions has is a region
+        we do not know, with its namesakes as suggestions, not a question which Tapanuli."""
+        kept: list[Mention] = []
+        unknown: list[Unknown] = []
+        for mention in mentions:
+            following = tokens[mention.end] if mention.end < len(tokens) else ""
+            namesakes = [self._gazetteer.get(code) for code in mention.codes]
+            directed = all(
+                region is not None and set(region.short_name.lower().split()) & _DIRECTIONS for region in namesakes
+            )
+            if not mention.resolved and following in _DIRECTIONS and directed:
+                start = mention.start - 1 if mention.start and tokens[mention.start - 1] in QUALIFIERS else mention.start
+                unknown.append(Unknown(f"{mention.surface} {following}", mention.codes[:SUGGESTION_LIMIT], start,
+                                       mention.end + 1, qualified=True))  # fmt: skip
+            else:
+                kept.append(mention)
+        return kept, unknown
 
     def _exact(self, tokens: list[str], expects_region: bool) -> tuple[list[Mention], list[int]]:
         mentions: list[Mention] = []

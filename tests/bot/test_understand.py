@@ -156,6 +156,15 @@ def test_a_waiting_question_is_finished_by_typing(dialogue: Dialogue) -> None:
     assert decide(dialogue, "kabupatennya", waiting).regions == ("63.03",)
     tapped = decide(dialogue, "wilayah 63.03", waiting)
     assert (tapped.intent, tapped.regions) == (Intent.TERLEMAH, ("63.03",))
+    # A new question naming a region we do not know is answered for itself, not as "which Banjar".
+    assert decide(dialogue, "skor kab lombok selatan", waiting).intent == Intent.TIDAK_DIKENAL
+
+
+def test_a_shared_name_with_a_direction_none_of_its_regions_has_is_unknown(dialogue: Dialogue) -> None:
+    tapanuli = decide(dialogue, "Kabupaten Tapanuli Barat skornya berapa")
+    assert tapanuli.intent == Intent.TIDAK_DIKENAL
+    assert set(tapanuli.choices) == {"12.01", "12.02", "12.03"}  # Tapanuli Tengah, Utara, Selatan
+    assert decide(dialogue, "skor tapanuli utara").regions == ("12.02",)
 
 
 def test_buttons_carry_intent_and_slots_exactly(dialogue: Dialogue) -> None:
