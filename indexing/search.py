@@ -45,7 +45,7 @@ QUESTION_CUES: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {
         (("hubungan", "kaitan", "perbedaan"), 1.0),
     ("apa saja", "apa aja", "ada apa", "sebutkan", "terdiri", "daftar", "komponen", "unsur"):
         (("dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "susunan"), 1.0),
-    ("anggota", "keanggotaan", "dibentuk", "pembentukan", "struktur", "pengurus"): (("susunan", "anggota"), 1.5),
+    ("anggota", "keanggotaan", "struktur", "pengurus"): (("susunan", "anggota"), 1.5),
     ("dasar", "hukum", "aturan", "regulasi", "landasan", "peraturan", "permendagri", "perpres", "undang",
      "berdasarkan", "nomor"): (("dasar", "hukum", "aturan"), 0.5),
     ("kapan", "sejak", "sejarah", "linimasa", "mulai", "pertama"): (("kapan", "linimasa", "sejarah", "fakta",

@@ -93,6 +93,8 @@ def test_a_title_defines_its_acronym(title: str, names: list[str]) -> None:
          "pelindungan-data-responden#ketentuan-yang-paling-relevan"),
         # A heading that is itself a question answers that question word: "siapa" is "Siapa menetapkan".
         ("status keadaan konflik itu ditetapkan oleh siapa", "status-keadaan-konflik#siapa-menetapkan"),
+        # How a forum came to be set up asks its legal basis, not its members.
+        ("pembentukan FPK diatur peraturan apa", "fpk-mandat#dasar-hukum"),
         # "apa saja" looks for a list: "Delapan variabel …" over "Seberapa pasti daftar variabel ini".
         ("komponen variabel 2025 apa saja", "kerangka-2025-asta-cita#delapan-variabel-dan-bobot-sementara"),
         # "itu sebenarnya apa" asks a definition, which the introduction gives.
