@@ -48,8 +48,10 @@ QUESTION_CUES: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {
     ("anggota", "keanggotaan", "struktur", "pengurus"): (("susunan", "anggota"), 1.5),
     ("dasar", "hukum", "aturan", "regulasi", "landasan", "peraturan", "permendagri", "perpres", "undang",
      "berdasarkan", "nomor"): (("dasar", "hukum", "aturan"), 0.5),
-    ("kapan", "sejak", "sejarah", "linimasa", "mulai", "pertama"): (("kapan", "linimasa", "sejarah", "fakta",
-                                                                      "perjalanan", "jadwal"), 1.0),
+    ("kapan",): (("kapan", "linimasa", "fakta", "jadwal"), 1.0),
+    # How it began is its history, not this round's facts.
+    ("sejak", "sejarah", "linimasa", "mulai", "pertama kali", "awal mula", "pertama"): (("linimasa", "sejarah",
+                                                                                       "perjalanan"), 1.0),
     ("guna", "gunanya", "manfaat", "manfaatnya", "kegunaan", "dipakai", "dimanfaatkan"): (("pakai", "guna",
                                                                                           "manfaat"), 1.0),
     ("hindari", "dihindari", "jangan", "larangan", "kesalahan"): (("hindari", "dihindari", "jaga"), 1.0),
@@ -210,14 +212,15 @@ class SearchIndex:
     def sections(self, query: str, k: int = 5, filters: dict | None = None, fusion: Fusion = FUSION) -> list[Hit]:
         """The guidance sections that best answer a question, best first.
 
-        Two steps. A document is chosen by its best chunk's fused score plus a bonus per query term in its
-        title ("IKN itu apa" is about the IKN document, whatever other documents say of dimensions); then
-        its sections are ordered by their fused score plus a bonus per query term, or term the kind of
-        question looks for, in their heading ("apa tugas FKUB" leads with "Tugas", not the introduction).
-        A definition question ("… itu apa", "maksudnya", "kepanjangan") prefers the introduction, which
-        defines. A document's score is its best section's with the question's own words in headings, so a
-        heading that names the subject can carry its document; the kinds of question only order sections
-        within it. Other documents' sections follow, in the same order.
+        Each section scores its fused score plus a bonus per query term in its heading (weighted by how
+        much the term says), per kind of question whose looked-for word its heading has ("apa tugas FKUB"
+        leads with "Tugas", not the introduction), for the definition when one is asked ("… itu apa",
+        "kepanjangan": the introduction, or a "what is it" heading), for a heading that is the question's
+        own question ("Siapa menetapkan"), and for text showing the kind of fact asked (a date, a length of
+        time, an article). A document scores its best section plus a bonus per query term in its title, per
+        kind of question its title answers ("Sejarah …" for "sejak kapan"), and for defining the name asked
+        ("IKN itu apa" is about the IKN document, not the comparison). Documents come best first, each with
+        its sections in order.
         """
         if not query.strip():
             return []
@@ -275,7 +278,7 @@ class SearchIndex:
                 own = 2.0 * (bool(subject) and subject <= names)
             else:
                 own = max((self._weights.get(term, 1.0) for term in subject & names), default=0.0)
-            return max(named(p) for p in positions) + TITLE_WEIGHT * (len(subject & title) + kind + defines + own)
+            return max(section_score(p) for p in positions) + TITLE_WEIGHT * (len(subject & title) + kind + defines + own)
 
         hits: list[Hit] = []
         for doc_id in sorted(documents, key=lambda doc: -document_score(documents[doc])):

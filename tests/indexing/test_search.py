@@ -95,6 +95,9 @@ def test_a_title_defines_its_acronym(title: str, names: list[str]) -> None:
         ("status keadaan konflik itu ditetapkan oleh siapa", "status-keadaan-konflik#siapa-menetapkan"),
         # How a forum came to be set up asks its legal basis, not its members.
         ("pembentukan FPK diatur peraturan apa", "fpk-mandat#dasar-hukum"),
+        # How it began is its history: the document whose best section answers the kind of question asked
+        # wins, not the one whose headings only share a word ("Fakta pengukuran 2025").
+        ("pertama kali IHaI diukur itu tahun berapa", "sejarah-ihai#linimasa"),
         # "apa saja" looks for a list: "Delapan variabel …" over "Seberapa pasti daftar variabel ini".
         ("komponen variabel 2025 apa saja", "kerangka-2025-asta-cita#delapan-variabel-dan-bobot-sementara"),
         # "itu sebenarnya apa" asks a definition, which the introduction gives.
