@@ -16,7 +16,7 @@ import pandas as pd
 
 from core.constants import KABKOTA, NATIONAL_CODE, PROVINSI
 from scoring.methodology import Methodology
-from scoring.results import Results, dimension_column
+from scoring.results import Results, aspect_column, dimension_column
 
 Row = dict[str, Any]
 # Ranking scopes besides a province code: every kab/kota nationally, or the provinces themselves.
@@ -47,6 +47,7 @@ class ResultsView:
             "ihai",
             *map(dimension_column, self.methodology.dimension_keys),
             *self.methodology.variable_keys,
+            *(aspect_column(aspect.key) for aspect in self.methodology.aspects),
         )
         self._rankings = self._build_rankings(records)
 

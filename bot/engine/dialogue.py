@@ -83,6 +83,7 @@ class Dialogue:
             forums=payload.forums,
             dimensions=(payload.dimension,) if payload.dimension else (),
             variables=(payload.variable,) if payload.variable else (),
+            aspects=(payload.aspect,) if payload.aspect else (),
             category=payload.category,
             n=payload.n,
             order=payload.order,

@@ -27,6 +27,7 @@ class Payload:
     forums: tuple[str, ...] = ()
     dimension: str | None = None
     variable: str | None = None
+    aspect: str | None = None  # peringkat: ranked by an aspect ("partisipasi")
     n: int | None = None
     order: str | None = None
     scope: str | None = None  # peringkat/kategori: a province code, "" nationally, "provinsi"
@@ -47,7 +48,7 @@ def encode(payload: Payload) -> str:
 
 def _trimmings(payload: Payload):
     yield payload
-    for change in ({"n": None}, {"order": None}, {"variable": None}, {"dimension": None}, {"forums": ()},
+    for change in ({"n": None}, {"order": None}, {"variable": None}, {"dimension": None}, {"aspect": None}, {"forums": ()},
                    {"regions": payload.regions[:1]}):  # fmt: skip
         payload = replace(payload, **change)
         yield payload
@@ -56,7 +57,8 @@ def _trimmings(payload: Payload):
 def _text(payload: Payload) -> str:
     fields = {
         "r": ",".join(payload.regions), "f": ",".join(payload.forums), "d": payload.dimension or "",
-        "v": payload.variable or "", "n": "" if payload.n is None else str(payload.n), "o": payload.order or "",
+        "v": payload.variable or "", "a": payload.aspect or "", "n": "" if payload.n is None else str(payload.n),
+        "o": payload.order or "",
         "k": (payload.category or "").replace(" ", "_"), "doc": payload.doc or "",
     }  # fmt: skip
     text = PREFIX + payload.intent.value + "".join(f" {key}={value}" for key, value in fields.items() if value)
@@ -85,6 +87,7 @@ def parse_payload(text: str) -> Payload | None:
         forums=tuple(forum for forum in fields.get("f", "").split(",") if forum),
         dimension=fields.get("d") or None,
         variable=fields.get("v") or None,
+        aspect=fields.get("a") or None,
         n=int(n) if n.isdigit() else None,
         order=fields.get("o") or None,
         scope=fields.get("s"),

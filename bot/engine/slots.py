@@ -100,7 +100,7 @@ class SlotReader:
             r"\b(?:" + "|".join(map(re.escape, sorted(prefixes))) + r")\s+(" + "|".join(self._categories) + r")\b"
         )
         self._aspects = {fold(aspect.name): aspect.key for aspect in methodology.aspects}
-        self._aspect_pattern = _words(self._aspects)
+        self._aspect_pattern = _words(self._aspects, suffix="(?:nya)?")
         self.vocabulary = frozenset(
             word
             for text in (*self._dimensions, *self._variable_words, *self._categories, *self._aspects,

@@ -274,3 +274,19 @@ def test_a_comparison_shows_the_variable_asked(results: Results, engine: Engine)
     assert answer.intent == "bandingkan"
     assert all(f"V6 {results.methodology.variable('v6').name} {render.number(row['v6'])}" in answer.text
                for row in (first, second))  # fmt: skip
+
+
+def test_a_ranking_by_an_aspect_ranks_that_aspect_and_its_button_keeps_it(engine: Engine, results: Results) -> None:
+    table = results.table
+    column = aspect_column("partisipasi")
+    kabkota = table[(table["level"] == "kabkota") & table["publishable"]].sort_values([column, "code"])
+    answer = engine.ask("7 kab/kota yg partisipasinya paling rendah secara nasional", "aspect-ranking")
+    assert answer.intent == "peringkat" and "Partisipasi" in answer.text
+    position = 0
+    for _, row in kabkota.head(7).iterrows():  # the lowest first, each with its aspect score from the file
+        found = answer.text.index(f"{row['name']} — <b>{render.number(row[column])}</b>", position)
+        position = found + 1
+    flipped = next(button for button in answer.followups if "tertinggi" in button.label)
+    top = engine.ask(flipped.payload, "aspect-ranking")
+    best = kabkota.iloc[-1]
+    assert f"{best['name']} — <b>{render.number(best[column])}</b>" in top.text

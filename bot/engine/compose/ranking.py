@@ -13,8 +13,8 @@ from bot.engine.intents import Intent
 from bot.engine.model import Answer, Button, ChartRequest
 from bot.engine.payloads import Payload
 from bot.engine.phrasing import band_text, display_name
-from bot.engine.slots import BOTH, BOTTOM, TOP
-from scoring.results import dimension_column
+from bot.engine.slots import BOTH, BOTTOM, TOP, Slots
+from scoring.results import aspect_column, dimension_column
 
 DEFAULT_TOP_N = 5
 _LISTED_IN_CATEGORY = 20
@@ -24,9 +24,7 @@ def ranking(decision: Decision, kit: Kit) -> Answer:
     if decision.slots.change_order:
         return change_ranking(decision, kit)  # "kenaikan terbesar": changes between rounds, ranked
     slots, scope = decision.slots, decision.scope
-    metric = slots.variables[0] if slots.variables else (
-        dimension_column(slots.dimensions[0]) if slots.dimensions else "ihai"
-    )  # fmt: skip
+    metric = _metric(slots)
     ranked = kit.view.ranking(metric, scope)
     if not ranked:
         draft = Draft()
@@ -69,6 +67,15 @@ def ranking(decision: Decision, kit: Kit) -> Answer:
     return kit.finish(draft, Intent.PERINGKAT, regions, followups, chart)
 
 
+def _metric(slots: Slots) -> str:
+    """What a ranking ranks by: the variable, dimension or aspect named ("partisipasi paling rendah"), else IHaI."""
+    if slots.variables:
+        return slots.variables[0]
+    if slots.dimensions:
+        return dimension_column(slots.dimensions[0])
+    return aspect_column(slots.aspects[0]) if slots.aspects else "ihai"
+
+
 def _line(row: Row, metric: str, scope: str, draft: Draft, kit: Kit) -> bool:
     """One ranked region; returns whether it is a kab/kota under the respondent target."""
     place = kit.view.position(row, metric, scope)
@@ -106,6 +113,7 @@ def _flipped(n: int, metric: str, bottom: bool, scope: str, kit: Kit) -> Button:
         scope=scope,
         dimension=metric.removeprefix("dim_") if metric.startswith("dim_") else None,
         variable=metric if metric in kit.methodology.variable_keys else None,
+        aspect=metric.removeprefix("aspect_") if metric.startswith("aspect_") else None,
     )
     unit = "provinsi " if scope == PROVINCES_SCOPE else ""
     return button(f"{n} {unit}{'tertinggi' if bottom else 'terendah'}", payload)
