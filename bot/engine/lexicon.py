@@ -183,6 +183,7 @@ ASKS_DOCUMENT = pattern(("pdf*", "unduh*", "diunduh", "download*", "cetak*", "di
 # di-share / dikirim / diteruskan"; not a forum's or a head's report ("laporan FKDM dikirim ke …").
 REPORT_FILE = re.compile(
     r"\b(?:dokumen|file|berkas|pdf) laporan\b"
+    r"|\blaporannya\b(?! (?:fkdm|fkub|fpk|disampaikan|dikirim ke|ke))"
     r"|\blaporan\w*\b(?! (?:fkdm|fkub|fpk|pemeliharaan|kinerja|kerukunan|hasil dari|dari))"
     r"[^.?!]*\b(?:dikirim\w*|kirim\w*|share|forward|teruskan|diteruskan)\b"
 )

@@ -277,6 +277,10 @@ def test_an_unknown_word_is_a_region_only_where_a_region_is_asked_about(dialogue
         ("tolong dokumen laporan ihai kab banjar dikirim ya", NO_CONTEXT, Intent.LAPORAN, ("63.03",)),
         ("laporan ihai kab tapin bisa di-share? mau saya teruskan ke grup FKDM", NO_CONTEXT, Intent.LAPORAN, ("63.05",)),
         ("laporan FKDM dikirim ke siapa saja", NO_CONTEXT, Intent.METODOLOGI, ()),
+        # "Its report" after a region's figures is that region's PDF.
+        ("laporannya sekalian ya", ChatContext(regions=("63.03",), intent="profil"), Intent.LAPORAN, ("63.03",)),
+        ("yg paling atas laporannya dong", ChatContext(regions=("63",), listed=("63.08", "63.03"), intent="peringkat"),
+         Intent.LAPORAN, ("63.08",)),
         # Said of the survey or the method in general, with no region in sight: the guidance; a figure
         # asked without a region still asks which.
         ("e-survey tahun ini dilaksanakan kapan, respondennya brp secara total", NO_CONTEXT, Intent.METODOLOGI, ()),
