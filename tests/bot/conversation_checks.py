@@ -30,6 +30,12 @@ HELDOUT_3_FILE = Path(__file__).with_name("conversations_heldout_3.yaml")
 HELDOUT_4_FILE = Path(__file__).with_name("conversations_heldout_4.yaml")
 # The fifth: another writer again, after the engine had been tuned on the first four sets' failures.
 HELDOUT_5_FILE = Path(__file__).with_name("conversations_heldout_5.yaml")
+# The sixth: another writer again, committed before the next session tuned on sets 1-5; the seventh, by
+# another writer while that tuning went on (both first run when it ended); the eighth, by another writer
+# after the sixth and seventh had been run and their failures read, and first run after the last change.
+HELDOUT_6_FILE = Path(__file__).with_name("conversations_heldout_6.yaml")
+HELDOUT_7_FILE = Path(__file__).with_name("conversations_heldout_7.yaml")
+HELDOUT_8_FILE = Path(__file__).with_name("conversations_heldout_8.yaml")
 SYNTHETIC_LINE = "<i>Data sampel sintetis, bukan hasil resmi.</i>"
 FIGURE_INTENTS = {
     "profil", "provinsi", "terlemah", "saran", "cakupan", "selisih_kategori", "bandingkan", "peringkat", "kategori",

@@ -3,11 +3,12 @@
 Two parts. The training part (`bot/engine/training/conversations.yaml`, which the classifier also learns
 from) must pass case by case — intent, regions, every fact — except the section that leads a guidance
 answer, which is scored over the part (section ranking is retrieval, judged as a rate). The held-out part
-is five sets, each written independently and never trained on: `conversations_heldout.yaml` (before the
+is eight sets, each written independently and never trained on: `conversations_heldout.yaml` (before the
 engine was tuned; CI fails below 95% full-answer accuracy on it) and `conversations_heldout_2.yaml` to
-`_5.yaml` (each by another writer, after the engine had been tuned on the earlier sets' failures; held just
-under their measured figures so that a regression fails). Each is scored — intent accuracy, region accuracy and full-answer
-accuracy (intent, regions and every fact checked against the results file) — and printed at the end of the
+`_8.yaml` (each by another writer who saw neither the engine nor the other sets; their first runs are the
+honest figures, see the README; held just under their current figures so that a regression fails). Each is
+scored — intent accuracy, region accuracy and full-answer accuracy (intent, regions and every fact checked
+against the results file) — and printed at the end of the
 run. A held-out question that fails stays in its set.
 """
 
@@ -30,6 +31,9 @@ from tests.bot.conversation_checks import (
     HELDOUT_3_FILE,
     HELDOUT_4_FILE,
     HELDOUT_5_FILE,
+    HELDOUT_6_FILE,
+    HELDOUT_7_FILE,
+    HELDOUT_8_FILE,
     HELDOUT_FILE,
     TRAINING_FILE,
     Checker,
@@ -43,15 +47,23 @@ HELDOUT_2 = load_cases(HELDOUT_2_FILE)
 HELDOUT_3 = load_cases(HELDOUT_3_FILE)
 HELDOUT_4 = load_cases(HELDOUT_4_FILE)
 HELDOUT_5 = load_cases(HELDOUT_5_FILE)
+HELDOUT_6 = load_cases(HELDOUT_6_FILE)
+HELDOUT_7 = load_cases(HELDOUT_7_FILE)
+HELDOUT_8 = load_cases(HELDOUT_8_FILE)
 HELDOUT_SETS = {
     "heldout": HELDOUT, "heldout-2": HELDOUT_2, "heldout-3": HELDOUT_3, "heldout-4": HELDOUT_4, "heldout-5": HELDOUT_5,
+    "heldout-6": HELDOUT_6, "heldout-7": HELDOUT_7, "heldout-8": HELDOUT_8,
 }  # fmt: skip
 # Full-answer accuracy below which CI fails: 95% on the first set (the issue's floor); on the later sets, just
-# under their measured figures (README), so that a regression fails. The goal for every set is 97%.
-FULL_ANSWER_FLOORS = {"heldout": 0.95, "heldout-2": 0.93, "heldout-3": 0.915, "heldout-4": 0.94, "heldout-5": 0.89}
+# under their measured figures (README), so that a regression fails. The goal for every set is 97%; sets 6-8,
+# the latest unseen ones, are far from it (README).
+FULL_ANSWER_FLOORS = {
+    "heldout": 0.95, "heldout-2": 0.93, "heldout-3": 0.915, "heldout-4": 0.94, "heldout-5": 0.89,
+    "heldout-6": 0.86, "heldout-7": 0.855, "heldout-8": 0.85,
+}  # fmt: skip
 # The share of the training part's guidance questions whose named section leads the answer, just under the
-# measured 0.71 (README); below it, section ranking has regressed.
-TRAINING_SECTION_FLOOR = 0.65
+# measured 0.80 (README); below it, section ranking has regressed.
+TRAINING_SECTION_FLOOR = 0.75
 GROUPS = ("forum", "gap", "weakness", "definition", "noise", "two_asks", "guidance", "list_followup")
 # Filled by the held-out test (a report per set), printed by tests/bot/conftest.py at the end of the run.
 REPORT: dict[str, dict[str, Any]] = {}
@@ -106,8 +118,9 @@ def run_case(engine: Engine, checker: Checker, turns: list[dict], session: str) 
 
 def test_the_sets_are_large_enough_and_cover_every_failure_class() -> None:
     training, first = _questions(TRAINING), _questions(HELDOUT)
-    later = [_questions(HELDOUT_2), _questions(HELDOUT_3), _questions(HELDOUT_4)]
-    shorter = _questions(HELDOUT_5)  # written in less time: 217 questions, >= 10 per failure class
+    later = [_questions(HELDOUT_2), _questions(HELDOUT_3), _questions(HELDOUT_4), _questions(HELDOUT_6)]
+    # Written in less time: 217, 251 and 220 questions, >= 10 per failure class.
+    shorter_sets = [_questions(HELDOUT_5), _questions(HELDOUT_7), _questions(HELDOUT_8)]
     assert len(training) + len(first) >= 1000
     for heldout in (first, *later):
         assert len(heldout) >= 300
@@ -117,10 +130,11 @@ def test_the_sets_are_large_enough_and_cover_every_failure_class() -> None:
     # Held-out means held out: no held-out question is among the training questions, as the engine reads
     # them (an empty message is no text to learn from).
     training_texts = {normalise(turn["ask"]) for turn in training} - {""}
-    groups = Counter(turn.get("group") for turn in shorter)
-    assert len(shorter) >= 200 and all(groups[group] >= 10 for group in GROUPS), groups
-    assert sum("section" in turn for turn in shorter) >= 30
-    every = (first, *later, shorter)
+    for shorter in shorter_sets:
+        groups = Counter(turn.get("group") for turn in shorter)
+        assert len(shorter) >= 200 and all(groups[group] >= 10 for group in GROUPS), groups
+        assert sum("section" in turn for turn in shorter) >= 30
+    every = (first, *later, *shorter_sets)
     assert not [turn["ask"] for heldout in every for turn in heldout if normalise(turn["ask"]) in training_texts]
 
 
