@@ -48,6 +48,7 @@ class ResultsView:
             *map(dimension_column, self.methodology.dimension_keys),
             *self.methodology.variable_keys,
             *(aspect_column(aspect.key) for aspect in self.methodology.aspects),
+            "n_respondents",
         )
         self._rankings = self._build_rankings(records)
 

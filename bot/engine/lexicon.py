@@ -36,11 +36,11 @@ ASKS_USE = pattern(("cara bertanya*", "cara tanya*", "cara pakai*", "cara memaka
 BOTTOM_WORDS = ("terendah*", "terburuk*", "terjelek*", "paling rendah", "paling buruk", "paling jelek", "paling tidak harmonis",
      "terbawah", "paling bawah", "rendah", "lemah*", "terlemah*", "lowest", "worst", "bottom", "buncit", "jeblok",
      "bawahnya", "ujung bawah", "yang bawah",
-     "dari bawah")  # fmt: skip
+     "dari bawah", "tersedikit", "paling sedikit")  # fmt: skip
 BOTTOM = pattern(BOTTOM_WORDS)
 TOP_WORDS = ("tertinggi*", "terbaik*", "teratas", "paling tinggi", "paling baik", "paling harmonis", "terharmonis*",
      "paling bagus", "terbagus", "juara", "top", "unggul*", "tinggi", "highest", "best", "paling atas", "atasnya",
-     "ujung atas", "yang atas", "dari atas")  # fmt: skip
+     "ujung atas", "yang atas", "dari atas", "terbanyak", "paling banyak")  # fmt: skip
 TOP = pattern(TOP_WORDS)
 # "kabupaten mana", "daerah apa yang paling …": the message asks for a list of regions, not about one.
 RANKING_SUBJECT_WORDS = ("kabupaten mana", "kota mana", "kabkota mana", "daerah mana", "wilayah mana", "provinsi mana",

@@ -195,6 +195,8 @@ class RegionPhrasing:
     def metric_label(self, metric: str) -> str:
         if metric.startswith("dim_"):
             return f"skor dimensi {self.dimension_name(metric.removeprefix('dim_'))}"
+        if metric == "n_respondents":
+            return "jumlah responden"
         if metric.startswith("aspect_"):
             key = metric.removeprefix("aspect_")
             return f"skor aspek {next(a.name for a in self.methodology.aspects if a.key == key)}"

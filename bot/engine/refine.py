@@ -38,6 +38,8 @@ def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
             return Intent.CAKUPAN
         if slots.asks_weakness:
             return Intent.TERLEMAH
+    if intent == Intent.CAKUPAN and slots.order is not None and slots.list_position is None and KABKOTA not in u.levels:
+        return Intent.PERINGKAT  # "5 kab/kota yang respondennya paling sedikit di Jatim": ranked by respondents
     if intent == Intent.TERLEMAH and slots.asks_gap:
         return Intent.SELISIH_KATEGORI  # "butuh tambahan berapa, variabel mana yg didongkrak": the plan starts there
     if intent == Intent.TERLEMAH and slots.forums and lexicon.ASKS_ACTIONS.search(u.question or u.query):

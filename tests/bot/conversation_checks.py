@@ -233,7 +233,10 @@ class Checker:
                 return [f"{row['name']} missing or out of order"]
             position = found.end()
             value = row[spec["metric"]]
-            shown = score_text(value, self.edges) if spec["metric"] == "ihai" else decimal(value)
+            if spec["metric"] == "ihai":
+                shown = score_text(value, self.edges)
+            else:
+                shown = count_text(value) if spec["metric"] in COUNT_COLUMNS else decimal(value)
             if shown not in text[position : position + 40]:
                 return [f"{spec['metric']} of {row['name']} missing"]
         return []

@@ -290,3 +290,14 @@ def test_a_ranking_by_an_aspect_ranks_that_aspect_and_its_button_keeps_it(engine
     top = engine.ask(flipped.payload, "aspect-ranking")
     best = kabkota.iloc[-1]
     assert f"{best['name']} — <b>{render.number(best[column])}</b>" in top.text
+
+
+def test_a_ranking_by_respondents_lists_the_counts_of_the_file(engine: Engine, results: Results) -> None:
+    table = results.table
+    east_java = table[(table["province_code"] == "35") & (table["level"] == "kabkota") & table["publishable"]]
+    fewest = east_java.sort_values(["n_respondents", "code"], ascending=[False, True]).tail(5).iloc[::-1]
+    answer = engine.ask("5 kab/kota yang respondennya paling sedikit di jatim", "respondent-ranking")
+    assert answer.intent == "peringkat" and "jumlah responden tersedikit" in answer.text
+    position = 0
+    for _, row in fewest.iterrows():  # the fewest first, each with its count as the file has it
+        position = answer.text.index(f"{row['name']} — <b>{render.count(row['n_respondents'])}</b>", position) + 1

@@ -307,6 +307,9 @@ def test_an_unknown_word_is_a_region_only_where_a_region_is_asked_about(dialogue
         # "siapa yang …" with no forum, weak spot or forum's topic in sight asks the rules, not which forum fits.
         ("Siapa yang berhak menetapkan status keadaan konflik?", NO_CONTEXT, Intent.METODOLOGI, ()),
         ("siapa yang harus turun tangan soal toleransi", NO_CONTEXT, Intent.FORUM_COCOK, ()),
+        # Respondents with an end and no kab/kota named are a ranking by respondents, not one region's coverage.
+        ("10 kab/kota dgn responden terbanyak se-kalsel", NO_CONTEXT, Intent.PERINGKAT, ("63",)),
+        ("responden kab tapin sudah paling banyak belum?", NO_CONTEXT, Intent.CAKUPAN, ("63.05",)),
         # After a list of one, "itu" is that one region, not the province ranked.
         ("itu kurang berapa biar naik kategori", ChatContext(regions=("63",), listed=("63.08",), intent="peringkat"),
          Intent.SELISIH_KATEGORI, ("63.08",)),

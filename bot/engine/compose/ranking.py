@@ -17,6 +17,7 @@ from bot.engine.slots import BOTH, BOTTOM, TOP, Slots
 from scoring.results import aspect_column, dimension_column
 
 DEFAULT_TOP_N = 5
+RESPONDENTS = "n_respondents"
 _LISTED_IN_CATEGORY = 20
 
 
@@ -62,31 +63,39 @@ def ranking(decision: Decision, kit: Kit) -> Answer:
     draft.facts.update(scope=scope, metric=metric, order=order, codes=[row["code"] for row in shown],
                        listed=[row["code"] for row in shown])  # fmt: skip
     regions = (scope,) if scope not in ("", PROVINCES_SCOPE) else ()
-    followups = () if order == BOTH else (_flipped(n, metric, order == BOTTOM, scope, kit),)
+    # A button carries a variable, dimension or aspect, not the respondents: no other-end button for them.
+    followups = () if order == BOTH or metric == RESPONDENTS else (_flipped(n, metric, order == BOTTOM, scope, kit),)
     chart = ChartRequest("province_ranking", scope) if regions else None
     return kit.finish(draft, Intent.PERINGKAT, regions, followups, chart)
 
 
 def _metric(slots: Slots) -> str:
-    """What a ranking ranks by: the variable, dimension or aspect named ("partisipasi paling rendah"), else IHaI."""
+    """What a ranking ranks by: the variable, dimension or aspect named ("partisipasi paling rendah"), the
+    respondents ("responden terbanyak"), else IHaI."""
     if slots.variables:
         return slots.variables[0]
     if slots.dimensions:
         return dimension_column(slots.dimensions[0])
-    return aspect_column(slots.aspects[0]) if slots.aspects else "ihai"
+    if slots.aspects:
+        return aspect_column(slots.aspects[0])
+    return RESPONDENTS if slots.asks_coverage else "ihai"
 
 
 def _line(row: Row, metric: str, scope: str, draft: Draft, kit: Kit) -> bool:
     """One ranked region; returns whether it is a kab/kota under the respondent target."""
     place = kit.view.position(row, metric, scope)
-    figure = kit.phrasing.ihai(row[metric]) if metric == "ihai" else render.number(row[metric])
+    if metric == "ihai":
+        figure = kit.phrasing.ihai(row[metric])
+    else:
+        figure = render.count(row[metric]) if metric == RESPONDENTS else render.number(row[metric])
     line = f"{place}. {render.escape(display_name(row))} — <b>{figure}</b>"
     if metric == "ihai":
         line += (
             f" · {render.escape(row['category'])} · IK {kit.phrasing.confidence} "
             f"{render.interval(row['ihai_ci_low'], row['ihai_ci_high'])}"
         )
-    line += f" · n = {render.count(row['n_respondents'])}"
+    if metric != RESPONDENTS:
+        line += f" · n = {render.count(row['n_respondents'])}"
     if metric == "ihai" and scope == "" and (ranks := kit.phrasing.weight_ranks(row)):
         line += f" · {ranks}"  # the national rank this list gives, and how far it rests on the weights
     under = row["level"] == "kabkota" and not row.get("target_met")
@@ -101,7 +110,11 @@ def _title(n: int, metric: str, bottom: bool, scope: str, kit: Kit) -> str:
         where = ""
     else:
         where = " secara nasional" if not scope else f" di {kit.view.rows[scope]['name']}"
-    return f"<b>{n} {what} {render.escape(measure)} {'terendah' if bottom else 'tertinggi'}{render.escape(where)}</b>"
+    if metric == RESPONDENTS:
+        end = "tersedikit" if bottom else "terbanyak"
+    else:
+        end = "terendah" if bottom else "tertinggi"
+    return f"<b>{n} {what} {render.escape(measure)} {end}{render.escape(where)}</b>"
 
 
 def _flipped(n: int, metric: str, bottom: bool, scope: str, kit: Kit) -> Button:
