@@ -104,7 +104,11 @@ def _line(row: Row, metric: str, scope: str, draft: Draft, kit: Kit) -> bool:
 
 
 def _title(n: int, metric: str, bottom: bool, scope: str, kit: Kit) -> str:
-    what = "provinsi dengan rata-rata" if scope == PROVINCES_SCOPE else "kab/kota dengan"
+    if scope == PROVINCES_SCOPE:
+        # A province's score is the mean of its kab/kota; its respondents are their sum.
+        what = "provinsi dengan" if metric == RESPONDENTS else "provinsi dengan rata-rata"
+    else:
+        what = "kab/kota dengan"
     measure = "IHaI" if metric == "ihai" else kit.phrasing.metric_label(metric)
     if scope == PROVINCES_SCOPE:
         where = ""
