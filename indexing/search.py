@@ -226,7 +226,8 @@ class SearchIndex:
             return []
         scores = self._fused(self.rankings(query, filters), fusion)
         terms = set(self.stored.lexical.analyzer.tokens(query))
-        asked = f" {normalise(query)} "
+        normalised = normalise(query)
+        asked = f" {normalised} "
         # A cue counts only when the question does not already name what it looks for ("tahapan penanganan").
         fired = [(ask_terms, looks, weight) for asks, ask_terms, looks, weight in self._cues
                  if any(f" {ask} " in asked for ask in asks) and not looks & (terms - ask_terms)]  # fmt: skip
@@ -235,7 +236,7 @@ class SearchIndex:
         subject = terms - frozenset().union(*(ask_terms for ask_terms, _, _ in fired))
         wanted = {kind for kind, (asks, _) in ANSWER_TYPES.items() if asks.search(asked)}
         heads = {_QUESTION_HEADS[word] for word in asked.split() if word in _QUESTION_HEADS}
-        definition = _DEFINITION.search(normalise(query))
+        definition = _DEFINITION.search(normalised)
         defining = definition is not None
         if definition is not None:
             subject -= set(self.stored.lexical.analyzer.tokens(definition.group(0)))  # "maksud", "artinya"
@@ -266,11 +267,14 @@ class SearchIndex:
             bonus += HEADING_WEIGHT * len(wanted & self._answer_types[position])
             return named(position) + bonus
 
+        # Each section is scored once: its document's score and its place within the document both use it.
+        section = {position: section_score(position) for positions in documents.values() for position in positions}
+
         def document_score(positions: list[int]) -> float:
             title = self._titles[positions[0]]
             kind = sum(weight for looks, weight in cues if looks & title)
             # "pembauran kebangsaan itu apa": a section headed "Apa itu pembauran kebangsaan" is the definition.
-            defines = defining and any(self._defines[p] and subject <= self._headings[p] for p in positions if subject)
+            headed = defining and any(self._defines[p] and subject <= self._headings[p] for p in positions if subject)
             # "IKN itu apa": the document whose title defines IKN, not the one comparing IKN with others; a
             # question that names it ("IKN dimensinya apa") leans that way too, by how much the name says.
             names = self._names[positions[0]]
@@ -278,12 +282,12 @@ class SearchIndex:
                 own = 2.0 * (bool(subject) and subject <= names)
             else:
                 own = max((self._weights.get(term, 1.0) for term in subject & names), default=0.0)
-            return max(section_score(p) for p in positions) + TITLE_WEIGHT * (len(subject & title) + kind + defines + own)
+            return max(section[p] for p in positions) + TITLE_WEIGHT * (len(subject & title) + kind + headed + own)
 
         hits: list[Hit] = []
         for doc_id in sorted(documents, key=lambda doc: -document_score(documents[doc])):
-            ordered = sorted(documents[doc_id], key=lambda position: (-section_score(position), position))
-            hits += [self._hit(self.chunks[position], section_score(position)) for position in ordered]
+            ordered = sorted(documents[doc_id], key=lambda position: (-section[position], position))
+            hits += [self._hit(self.chunks[position], section[position]) for position in ordered]
             if len(hits) >= k:
                 break
         return hits[:k]
