@@ -46,7 +46,7 @@ _CORRECTION = re.compile(r"\b(?:maksud (?:saya|kami|aku)|ralat|salah ketik|eh sa
 _BETWEEN = frozenset({"di", "provinsi", "prov"})
 _CODE = re.compile(r"\d{2}\.\d{2}")
 # The words that tell apart regions sharing a name: Tapanuli Utara, Tengah, Selatan.
-_DIRECTIONS = frozenset({"utara", "selatan", "timur", "barat", "tengah", "tenggara", "barat daya", "laut", "raya"})
+_DIRECTIONS = frozenset({"utara", "selatan", "timur", "barat", "tengah", "tenggara", "laut", "raya"})
 _PROVINCE_CODE_AFTER = frozenset({"wilayah", "kode", "provinsi"})
 
 
@@ -143,17 +143,18 @@ class Resolver:
         unknown: list[Unknown] = []
         for mention in mentions:
             following = tokens[mention.end] if mention.end < len(tokens) else ""
-            namesakes = [self._gazetteer.get(code) for code in mention.codes]
-            directed = all(
-                region is not None and set(region.short_name.lower().split()) & _DIRECTIONS for region in namesakes
-            )
-            if not mention.resolved and following in _DIRECTIONS and directed:
+            if not mention.resolved and following in _DIRECTIONS and self._all_directed(mention.codes):
                 start = mention.start - 1 if mention.start and tokens[mention.start - 1] in QUALIFIERS else mention.start
                 unknown.append(Unknown(f"{mention.surface} {following}", mention.codes[:SUGGESTION_LIMIT], start,
                                        mention.end + 1, qualified=True))  # fmt: skip
             else:
                 kept.append(mention)
         return kept, unknown
+
+    def _all_directed(self, codes: tuple[str, ...]) -> bool:
+        """Whether every region of a shared name is told apart by a direction (Tapanuli Utara, Tengah, …)."""
+        regions = [self._gazetteer.get(code) for code in codes]
+        return all(region is not None and set(region.short_name.lower().split()) & _DIRECTIONS for region in regions)
 
     def _exact(self, tokens: list[str], expects_region: bool) -> tuple[list[Mention], list[int]]:
         mentions: list[Mention] = []

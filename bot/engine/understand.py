@@ -115,8 +115,7 @@ class Understander:
         """Where a long message (a greeting, context, then the question) asks, and the classifier's reading of
         that sentence alone: its last sentence that is more than a greeting or thanks ("… Berapa IHaI Kota
         Batam? Terima kasih.")."""
-        parts = _parts(text)
-        sentences = [normalise(part) for part in parts]
+        parts, sentences = _sentences(text)
         if len(sentences) < 2:
             return 0, "", ()
         # "… variabel apa yang paling kecil? Supaya program kami tepat sasaran.": the sentence with the
@@ -177,15 +176,16 @@ def _start(sentences: list[str], index: int) -> int:
     return sum(len(sentence.split()) for sentence in sentences[:index])
 
 
-def _parts(text: str) -> list[str]:
-    """The message's sentences as typed, with their punctuation; empty ones dropped."""
+def _sentences(text: str) -> tuple[list[str], list[str]]:
+    """The message's sentences as typed (with their punctuation) and normalised; empty ones dropped."""
     parts: list[str] = []
     for part in _SENTENCE_END.split(text):
         if parts and _ABBREVIATION.search(parts[-1]):
             parts[-1] = f"{parts[-1]} {part}"
         else:
             parts.append(part)
-    return [part for part in parts if normalise(part)]
+    kept = [(part, sentence) for part in parts if (sentence := normalise(part))]
+    return [part for part, _ in kept], [sentence for _, sentence in kept]
 
 
 def _is_question_word(word: str) -> bool:
