@@ -119,6 +119,9 @@ class PostgresStorage(SQLStorage):
 
     def close(self) -> None:
         if self._held is not None:
+            # Released in so many words: closing the connection alone frees the lock only once the server's
+            # session has ended, which can be after the next worker has already asked for it.
+            self._held.execute("SELECT pg_advisory_unlock(%s)", (_WEBHOOK_LOCK,))
             self._held.close()
             self._held = None
         self._pool.close()
