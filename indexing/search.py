@@ -31,7 +31,7 @@ _DEFINITION = re.compile(
     r"\b(apa itu|itu (?:sebenarnya |sebenernya |sih )?apa|apakah itu|maksud\w*|arti(?:nya)? (?:apa|gimana|bagaimana)|definisi\w*"
     r"|pengertian\w*|singkatan|kepanjangan\w*|apaan|itu siapa|siapa itu"
     r"|itu (?:forum|lembaga|indeks|program|badan|organisasi|tim|dokumen|istilah|aturan) apa"
-    r"|tentang apa|(?:me)?ngukur apa|isinya apa)\b"
+    r"|tentang apa|soal apa|(?:me)?ngukur apa|isinya apa|(?:tuh|tu) apa|^apa (?:sih |ya )?\S+(?: \S+)? itu$)\b"
 )
 # What a kind of question looks for in a heading, and how much a heading that has it counts (in heading
 # matches): "bagaimana caranya" looks for steps, "apa saja" for a list ("Delapan variabel …", "Susunan").
@@ -57,6 +57,10 @@ QUESTION_CUES: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {
     ("hindari", "dihindari", "jangan", "larangan", "kesalahan"): (("hindari", "dihindari", "jaga"), 1.0),
     ("contoh", "misalnya", "ilustrasi"): (("contoh",), 1.0),
     ("syarat", "kriteria", "ketentuan", "minimal"): (("aturan", "ketentuan", "syarat"), 1.0),
+    # "boleh didanai APBD?", "bisakah …": whether something is allowed is what the rule says.
+    ("boleh", "bolehkah", "bisakah", "dapatkah", "diperbolehkan", "dilarang", "dibebankan", "wajibkah"):
+        (("ketentuan",), 1.0),
+    ("cek", "dicek", "periksa", "diperiksa", "memeriksa", "dicermati"): (("periksa", "daftar"), 1.0),
     ("tanda", "arti", "artinya", "rendah"): (("arti",), 1.0),
     ("baca", "membaca", "menafsirkan", "tafsir", "memaknai", "bacanya"): (("baca", "membaca"), 1.0),
     ("dibuka", "jadwal", "dilaksanakan", "berlangsung"): (("fakta", "jadwal", "linimasa"), 1.0),
@@ -75,6 +79,11 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\bberapa (?:jam|hari|minggu|bulan|tahun|lama)\b|\btiap (?:berapa|kapan|bulan apa)\b|\bberapa kali\b"),
         re.compile(r"\b(?:\d+|satu|dua|tiga|empat|enam|dua belas) (?:x 24 )?(?:jam|hari|minggu|bulan)\b|\bsetiap \w+ bulan\b", re.I),
     ),
+    # "batas skor Tinggi berapa": the section giving the bands' limits, not the one on where they come from.
+    "range": (
+        re.compile(r"\b(?:batas\w*|rentang\w*|ambang|kisaran\w*|dari berapa|sampai berapa)\b"),
+        re.compile(r"\b\d+(?:,\d+)? (?:sampai|hingga|ke atas)\b|\b(?:di bawah|di atas) \d", re.I),
+    ),
     "law": (
         re.compile(r"\b(?:pasal|ayat|dasar hukum\w*|dasarnya|peraturan apa|aturan apa|regulasi apa|berdasarkan apa"
                    r"|berdasarkan peraturan|permendagri nomor|nomor berapa)\b"),
@@ -85,7 +94,7 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 # word; "kenapa" is asked as "mengapa".
 _QUESTION_HEADS = {"siapa": "siapa", "kapan": "kapan", "mengapa": "mengapa", "kenapa": "mengapa"}
 # A heading that answers "what is it": such a section beats the introduction for a definition question.
-_DEFINITION_HEADING = re.compile(r"^(?:apa itu|apa yang|pengertian|definisi|yang dimaksud)")
+_DEFINITION_HEADING = re.compile(r"^(?:apa itu|apa yang (?:ditangkap|diukur|dimaksud)|pengertian|definisi|yang dimaksud)")
 # A title that defines a name: "Indeks Kewaspadaan Nasional (IKN)", "FKDM: Dasar Hukum, …".
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]*[A-Z][A-Za-z]*)\)")
 _LEADING_NAME = re.compile(r"^([A-Z][A-Za-z]*[A-Z]):")
@@ -128,6 +137,12 @@ class SearchIndex:
         analyzer = stored.lexical.analyzer
         self._headings = [frozenset(analyzer.tokens(chunk.heading)) for chunk in stored.chunks]
         self._titles = [frozenset(analyzer.tokens(chunk.title)) for chunk in stored.chunks]
+        # A document's topics list what it answers beyond its title ("lkjip" for "Melaporkan Capaian IHaI dalam
+        # Laporan Kinerja"); a word already in the title counts there.
+        self._topics = [
+            frozenset(analyzer.tokens(" ".join(chunk.metadata.get("topics", ())))) - title
+            for chunk, title in zip(stored.chunks, self._titles, strict=True)
+        ]
         self._weights = stored.lexical.term_weights()
         self._names = [frozenset(analyzer.tokens(" ".join(defined_names(chunk.title)))) for chunk in stored.chunks]
         # Sections that define: a "what is it" heading, or the introduction of a document without one.
@@ -282,7 +297,8 @@ class SearchIndex:
                 own = 2.0 * (bool(subject) and subject <= names)
             else:
                 own = max((self._weights.get(term, 1.0) for term in subject & names), default=0.0)
-            return max(section[p] for p in positions) + TITLE_WEIGHT * (len(subject & title) + kind + headed + own)
+            topical = self._weight(subject & self._topics[positions[0]])
+            return max(section[p] for p in positions) + TITLE_WEIGHT * (len(subject & title) + topical + kind + headed + own)
 
         hits: list[Hit] = []
         for doc_id in sorted(documents, key=lambda doc: -document_score(documents[doc])):

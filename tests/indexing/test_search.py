@@ -115,6 +115,23 @@ def test_a_title_defines_its_acronym(title: str, names: list[str]) -> None:
         ("FPK itu lembaga apa ya", "fpk-mandat#pengantar"),
         # "apa yang harus dilakukan" looks for what to do.
         ("kalau daerah kami belum terukur, apa yang harus dilakukan", "daerah-belum-terukur#yang-sebaiknya-dilakukan"),
+        # A document's topics say what it answers beyond its title: "LKjIP" is a topic of the performance
+        # report guidance, not of the page on when official results arrive.
+        ("hasil resmi IHaI belum turun, apa yang kami tulis di LKjIP tahun ini",
+         "laporan-kinerja-ihai#bila-hasil-resmi-belum-tersedia"),
+        ("angka resmi IHaI belum diterima, realisasi IKU di LKjIP bagaimana",
+         "laporan-kinerja-ihai#bila-hasil-resmi-belum-tersedia"),
+        # Whether something is allowed is what the provision says, not what the news reported.
+        ("apakah APBD boleh membiayai kegiatan FKUB", "fkub-pendanaan-apbd#ketentuannya"),
+        ("bisakah kegiatan FKUB dibiayai APBD provinsi", "fkub-pendanaan-apbd#ketentuannya"),
+        # What to check is the checklist.
+        ("sebelum inspektorat mereviu Renstra, apa yang harus dicek", "reviu-apip-rpjmd-renstra#daftar-periksa-sebelum-reviu"),
+        # A band's limits are in the section whose text gives the ranges.
+        ("kisaran skor harmoni rendah", "kategori-harmoni#kategori-yang-dipakai-aplikasi-ini-sementara"),
+        ("skor berapa sampai berapa yang masuk sedang", "kategori-harmoni#kategori-yang-dipakai-aplikasi-ini-sementara"),
+        # "soal apa", "tuh apa", "apa sih … itu" ask a definition: what the variable captures.
+        ("V6 itu soal apa", "variabel-v6#apa-yang-ditangkap"),
+        ("variabel V2 tuh apa", "variabel-v2#apa-yang-ditangkap"),
     ],
 )
 def test_the_kind_of_question_picks_the_section(search_index: SearchIndex, question: str, leading: str) -> None:
