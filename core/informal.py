@@ -15,7 +15,7 @@ CHAT_WORDS: dict[str, str] = {
     "knp": "mengapa", "kenapa": "mengapa", "napa": "mengapa", "krn": "karena", "karna": "karena",
     "skrg": "sekarang", "skr": "sekarang",
     "sdh": "sudah", "udah": "sudah", "udh": "sudah", "blm": "belum", "blom": "belum", "blum": "belum",
-    "dr": "dari", "dlm": "dalam", "pd": "pada", "kpd": "kepada", "ttg": "tentang", "tsb": "tersebut",
+    "dr": "dari", "tgl": "tanggal", "dlm": "dalam", "pd": "pada", "kpd": "kepada", "ttg": "tentang", "tsb": "tersebut",
     "jg": "juga", "sm": "sama", "org": "orang", "jml": "jumlah", "tp": "tapi", "lg": "lagi", "lbh": "lebih",
     "plg": "paling", "bbrp": "beberapa", "dpt": "dapat", "dapet": "dapat", "bs": "bisa", "aja": "saja",
     "sy": "saya", "aku": "saya", "gw": "saya", "gue": "saya", "dmn": "dimana", "apaan": "apa",
@@ -25,6 +25,7 @@ CHAT_WORDS: dict[str, str] = {
     "bgt": "sekali", "banget": "sekali",
     "ningkatin": "meningkatkan", "naikin": "menaikkan", "benerin": "memperbaiki", "perbaiki": "memperbaiki",
     "nurunin": "menurunkan", "turunin": "menurunkan", "ngukur": "mengukur", "ngitung": "menghitung",
+    "ngisi": "mengisi", "isiin": "mengisikan", "duluan": "lebih dulu",
     "itung": "hitung", "jelasin": "jelaskan", "ngelaporin": "melaporkan",
     "kab": "kabupaten", "prov": "provinsi", "propinsi": "provinsi",
 }  # fmt: skip

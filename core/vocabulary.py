@@ -10,6 +10,8 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
+from core.informal import CHAT_WORDS
+
 # Loanwords and chat words common in questions about the index, which the root list lacks.
 EXTRA_WORDS = frozenset(
     """
@@ -24,6 +26,14 @@ EXTRA_WORDS = frozenset(
     """.split()
 )
 _SUFFIXES = ("nya", "kah", "lah", "pun", "ku", "mu")
+# Jakarta-style chat affixes the stemmer does not know: "ngangkat" (angkat), "ngumpulin" (kumpul), "nyari"
+# (cari), "ngecek" (cek), "duluan" (dulu), "naikin" (naik). A prefix "ng-" or "ny-" may stand for a dropped
+# first consonant.
+_CHAT_PREFIXES = (("nge", ""), ("ng", ""), ("ng", "k"), ("ny", "c"), ("ny", "s"))
+_CHAT_SUFFIXES = ("in", "an")
+# A stem of at least four letters left by a chat affix: "Ngada", "Ngawi" and "Tapin" are names, not "ada",
+# "awi" and "tap".
+_MIN_CHAT_STEM = 4
 
 
 @cache
@@ -41,9 +51,34 @@ def _stemmer():
 
 @cache
 def is_common_word(token: str) -> bool:
-    """Whether `token` (lower case, folded) is an ordinary word: a root, a root with affixes, or a chat word."""
+    """Whether `token` (lower case, folded) is an ordinary word: a root, a root with affixes, or a chat word
+    (a chat spelling, or a word with chat affixes)."""
     if not token.isalpha():
         return False
+    return is_standard_word(token) or any(map(is_standard_word, _chat_stems(token)))
+
+
+def is_standard_word(token: str) -> bool:
+    """A root, a root with a particle or a possessive, a root with the stemmer's affixes, a loanword we know or
+    a chat spelling ("gmn") - without chat affixes."""
+    return token in CHAT_WORDS or _standard_word(token)
+
+
+def _chat_stems(token: str) -> set[str]:
+    """The forms `token` may be with its chat affixes taken off ("ngumpulin" -> "kumpul", "umpul", …)."""
+    unsuffixed = {token} | {
+        token.removesuffix(s) for s in _CHAT_SUFFIXES if token.endswith(s) and len(token) >= len(s) + _MIN_CHAT_STEM
+    }
+    stems = set(unsuffixed) - {token}
+    for form in unsuffixed:
+        for prefix, first in _CHAT_PREFIXES:
+            if form.startswith(prefix) and len(form) >= len(prefix) + _MIN_CHAT_STEM:
+                stems.add(first + form[len(prefix):])
+    return stems
+
+
+def _standard_word(token: str) -> bool:
+    """A root, with a particle or a possessive, with the stemmer's affixes, or a loanword we know."""
     roots = _roots()
     if token in roots or token in EXTRA_WORDS:
         return True

@@ -23,6 +23,11 @@ Row = dict[str, Any]
 NATIONAL_SCOPE, PROVINCES_SCOPE = "", "provinsi"
 
 
+def scope_regions(scope: str) -> tuple[str, ...]:
+    """The region a ranking or a band list is about: its province, or the nation for a nationwide one."""
+    return (NATIONAL_CODE,) if scope in (NATIONAL_SCOPE, PROVINCES_SCOPE) else (scope,)
+
+
 def _plain(value: Any) -> Any:
     """pandas/numpy cell -> Python value, with every flavour of missing as None."""
     if value is None or value is pd.NA or value is pd.NaT:

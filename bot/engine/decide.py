@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.engine import lexicon
 from bot.engine.context import ChatContext
+from bot.engine.data import PROVINCES_SCOPE, scope_regions
 from bot.engine.intents import Intent, spec
 from bot.engine.message_kinds import (
     earlier_year_of_this_round,
@@ -37,7 +38,6 @@ CONFIDENT = 0.45
 # ... unless the best reading leads the second by this much.
 CLEAR_LEAD = 0.25
 READINGS = 3
-PROVINCES_SCOPE = "provinsi"
 # Intents a message needs no region for; everything else about regions falls back to the chat's.
 _GENERAL = frozenset({Intent.SAPAAN, Intent.BANTUAN, Intent.METODOLOGI, Intent.DI_LUAR_CAKUPAN})
 # Answers that are themselves lists: "urutan 4 terbawah" asks a new list, it does not point into the last.
@@ -119,8 +119,7 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
         if intent == Intent.KATEGORI and slots.category is None:
             intent = Intent.PERINGKAT
         scope = _scope(u, regions, context, level)
-        return Decision(intent, (scope,) if scope not in ("", PROVINCES_SCOPE) else (), slots, query=u.query,
-                        scope=scope, confidence=u.confidence)  # fmt: skip
+        return Decision(intent, scope_regions(scope), slots, query=u.query, scope=scope, confidence=u.confidence)
     if intent != Intent.BANDINGKAN:
         regions = without_enclosing_provinces(regions, level)
     if intent == Intent.PROFIL and len(regions) >= 2:
@@ -278,10 +277,12 @@ def _asked_in_words(u: Understanding, context: ChatContext, level: Level) -> Int
     """The one reading among the likeliest that the message asks for in so many words, if there is one."""
     slots = u.slots
     ranks = slots.order is not None and slots.ranking_subject
-    named = {intent for intent, said in ((Intent.CAKUPAN, slots.asks_coverage), (Intent.SELISIH_KATEGORI, slots.asks_gap),
+    counted = slots.respondents_beside_figure
+    named = {intent for intent, said in ((Intent.CAKUPAN, slots.asks_coverage and not counted),
+             (Intent.SELISIH_KATEGORI, slots.asks_gap),
              (Intent.PERINGKAT, ranks),
              (Intent.TERLEMAH, slots.asks_weakness), (Intent.LAPORAN, slots.asks_document),
-             (Intent.TARGET, slots.asks_target), (Intent.PROFIL, named_values(u))) if said}  # fmt: skip
+             (Intent.TARGET, slots.asks_target), (Intent.PROFIL, named_values(u) or counted)) if said}  # fmt: skip
     likely = [intent for intent, _ in _answers(u, context, level)[:READINGS]]
     if Intent.SARAN in likely and lexicon.FORUM_MENTION.search(u.query) and lexicon.ASKS_ACTIONS.search(u.query):
         return Intent.SARAN  # "perlu kegiatan apa dr forum2 biar harmoninya naik": the forums' work, whatever the goal

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.engine.context import ChatContext, Pending
-from bot.engine.decide import PROVINCES_SCOPE, Decision, by_level, decide
+from bot.engine.data import scope_regions
+from bot.engine.decide import Decision, by_level, decide
 from bot.engine.intents import Intent, spec
 from bot.engine.named_regions import KINDS
 from bot.engine.payloads import Payload
@@ -94,7 +95,7 @@ class Dialogue:
         regions = payload.regions or (context.regions if spec(intent).needs_region else ())
         if intent in (Intent.PERINGKAT, Intent.KATEGORI):
             scope = payload.scope if payload.scope is not None else ""
-            return Decision(intent, (scope,) if scope not in ("", PROVINCES_SCOPE) else (), slots, scope=scope)
+            return Decision(intent, scope_regions(scope), slots, scope=scope)
         if intent == Intent.SARAN and not regions:
             intent = Intent.SARAN_UMUM
         if spec(intent).needs_region and not regions:

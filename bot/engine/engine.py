@@ -26,6 +26,7 @@ from bot.engine.phrasing import RegionPhrasing
 from bot.engine.resolve import Resolver
 from bot.engine.slots import SlotReader
 from bot.engine.understand import Understander
+from core.constants import NATIONAL_CODE
 from core.gazetteer import Gazetteer
 from knowledge.forums import load_forum_map
 from knowledge.guidance import GuidanceDoc
@@ -198,8 +199,10 @@ def remember(context: ChatContext, decision: Decision, answer: Answer) -> ChatCo
         forum: str | None = forums[0]
     else:  # advice for all forums resets the chat's forum; other answers keep it
         forum = None if answered in (Intent.SARAN, Intent.FORUM_COCOK) else context.forum
-    # A region named in a general question ("Bappeda Kab. Grobogan mau …") is still the chat's region.
-    regions = answer.regions or decision.regions or context.regions
+    # A region named in a general question ("Bappeda Kab. Grobogan mau …") is still the chat's region; a
+    # nationwide list is about the nation but leaves the region talked about as it was.
+    nationwide = answered in (Intent.PERINGKAT, Intent.KATEGORI) and answer.regions == (NATIONAL_CODE,)
+    regions = context.regions if nationwide else (answer.regions or decision.regions or context.regions)
     listed = answer.facts.get("listed")
     return ChatContext(
         regions=regions,

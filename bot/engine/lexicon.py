@@ -31,7 +31,8 @@ ASKS_ACTIONS = pattern(("kegiatan*", "program*", "aksi*", "langkah*", "saran*", 
                         "sebaiknya"))  # fmt: skip
 # How to use the assistant itself: its help, not the guidance.
 ASKS_USE = pattern(("cara bertanya*", "cara tanya*", "cara pakai*", "cara memakai*", "cara menggunakan*",
-                    "fungsinya untuk apa", "gunanya apa", "fitur*", "perintah*", "menu"))  # fmt: skip
+                    "fungsinya untuk apa", "gunanya apa", "fitur*", "perintah*", "menu", "bisa bantu apa",
+                    "bisa membantu apa", "bisa dibantu apa"))  # fmt: skip
 
 BOTTOM_WORDS = ("terendah*", "terburuk*", "terjelek*", "paling rendah", "paling buruk", "paling jelek", "paling tidak harmonis",
      "terbawah", "paling bawah", "rendah", "lemah*", "terlemah*", "lowest", "worst", "bottom", "buncit", "jeblok",
@@ -159,17 +160,28 @@ WORD_GROUPS = (ALL_FORUMS_WORDS, BOTTOM_WORDS, TOP_WORDS, RANKING_SUBJECT_WORDS,
 FORUM_TOPICS = {
     "FKDM": pattern(("deteksi dini", "kewaspadaan dini", "peringatan dini", "potensi konflik", "gesekan",
                      "kerawanan", "rawan konflik", "ancaman", "hoaks", "pilkades", "pilkada", "pemilu")),
-    "FKUB": pattern(("rumah ibadat", "rumah ibadah", "tempat ibadah", "pendirian gereja", "pendirian masjid",
-                     "antarumat", "antar umat", "lintas agama", "lintas iman", "penistaan agama")),
-    "FPK": pattern(("antaretnis", "antar etnis", "antarsuku", "antar suku", "pembauran", "kesukuan", "etnis")),
+    "FKUB": pattern(("rumah ibadat", "rumah ibadah", "tempat ibadah", "tempat ibadat", "gereja", "masjid", "musala",
+                     "musholla", "mushola", "langgar", "vihara", "klenteng", "kelenteng", "antarumat", "antar umat",
+                     "lintas agama", "lintas iman", "beda agama", "umat beragama", "penistaan agama")),
+    "FPK": pattern(("antaretnis", "antar etnis", "antarsuku", "antar suku", "pembauran", "kesukuan", "etnis",
+                    "pendatang", "suku asli", "warga asli", "penduduk asli", "adat istiadat")),
 }  # fmt: skip
 
 # A second ask inside a question about a region's figures: the answer that covers both is chosen.
 ASKS_COVERAGE = pattern(("responden*", "cakupan", "sampel*", "pengisi*", "yang mengisi", "capai target",
                          "mencapai target", "tembus"))  # fmt: skip
+# Respondents asked as a count beside the region's own figure ("skor Gianyar dan respondennya berapa") get the
+# figure's answer, which shows the count; whether the respondents suffice for an official figure is coverage.
+FIGURE_ASKED = pattern(("skor*", "nilai*", "kategori*", "selang*", "interval*", "rata rata*", "peringkat*",
+                        "ranking*", "indeksnya"))  # fmt: skip
+RESPONDENT_PHRASE = re.compile(
+    r"\b(?:jumlah |total |banyak\w* )?(?:responden\w*|pengisi\w*|sampel\w*)(?: (?:e ?survey|e ?survei|survei|survey|ihai))*\b"
+)
+ASKS_ADEQUACY = pattern(("cukup*", "layak*", "dilaporkan", "dikutip", "resmi", "sah", "cakupan"))
 ASKS_GAP = pattern(("kurang berapa", "berapa lagi", "naik kategori", "biar naik", "agar naik", "supaya naik",
                     "jarak ke", "selisih ke", "menuju harmoni", "butuh naik", "poin lagi", "gap", "sisa berapa",
-                    "next category", "distance to", "tinggal berapa", "selisihnya", "dekat batas", "mendekati batas"))  # fmt: skip
+                    "next category", "distance to", "how far", "to the next", "tinggal berapa", "selisihnya", "dekat batas", "mendekati batas",
+                    "lebih dekat ke", "paling dekat ke"))  # fmt: skip
 ASKS_WEAKNESS = pattern(("terlemah*", "paling lemah", "kelemahan*", "titik lemah", "paling kurang", "dibenahi",
                          "paling rendah dimensi", "dimensi terendah*", "variabel terendah*", "weakest", "bottleneck*",
                          "kendala*", "masalahnya"))  # fmt: skip
@@ -213,6 +225,28 @@ ASKS_FIT = pattern(("cocok*", "pas", "tepat", "relevan*", "mana", "siapa", "atau
                     "turun tangan", "bertanggung jawab", "dilibatkan", "ranah*", "urusan", "kah", "who", "which",
                     "lead", "handle"))  # fmt: skip
 # "kenapa …", "mengapa …": an explanation, which the guidance gives when no region is in sight.
+# Which part of one region is lowest: "paling rendah di bidang apa", "dimensi apa yang nilainya paling bawah".
+_PART = r"(?:dimensi|bidang|variabel|aspek|sektor|sisi)"
+_LOWEST = r"(?:paling\s+(?:rendah|lemah|bawah|jelek|buruk|kecil)|terendah|terlemah|terbawah)"
+WHICH_PART_LOWEST = re.compile(
+    rf"\b{_PART}\s+(?:apa|mana)\b(?:\s+\w+){{0,4}}?\s+{_LOWEST}|\b{_LOWEST}\s+(?:di\s+|pada\s+)?{_PART}\s+(?:apa|mana)\b"
+)
+# How a figure is made or may be read, asked with no region in sight: the method's guidance.
+ASKS_METHOD_HOW = pattern(("cara*", "rumus*", "dihitung*", "menghitung*", "boleh bilang", "boleh dibilang",
+                           "boleh disebut", "boleh dikatakan", "dibandingkan langsung", "dibandingin langsung",
+                           "bisa dibandingkan"))  # fmt: skip
+# When the e-survey runs: the measurement's facts.
+SURVEY_SCHEDULE = pattern(("dibuka", "ditutup", "tanggal berapa", "tgl berapa", "jadwal*", "kapan dimulai",
+                           "kapan dibuka", "periode survei", "masa survei"))  # fmt: skip
+SURVEY_NAMED = pattern(("survei", "survey", "esurvey", "esurvei", "ihai", "indeks harmoni"))
+# Putting regions side by side: "bandingkan", "jejerin", "sandingkan".
+COMPARE_WORDS = pattern(("banding*", "dibanding*", "jejer*", "sanding*", "disanding*", "sejajar*", "komparasi*",
+                         "compare", "adu"))  # fmt: skip
+# Which of two regions is higher or has more: a comparison of them.
+COMPARATIVE = re.compile(
+    r"\blebih\s+(?:tinggi|rendah|banyak|sedikit|baik|bagus|harmonis|unggul|besar|kecil)\b(?:\s+\w+){0,3}?\s+(?:yang\s+)?mana\b"
+    r"|\bmana\s+yang\s+lebih\b"
+)
 ASKS_WHY = pattern(("kenapa", "mengapa", "knp", "why"))
 # "forum apa yang jadi motor", "FKUB, FPK atau FKDM?": which forum, a choice (see `ASKS_FIT`).
 ASKS_WHICH_FORUM = re.compile(r"(?<!itu )\bforum (?:apa|mana|yang mana)\b(?! saja| aja)|\b(?:fkub|fpk|fkdm)\b[^.?!]*\batau\b[^.?!]*\b(?:fkub|fpk|fkdm)\b")

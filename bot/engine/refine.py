@@ -19,8 +19,8 @@ from core.constants import KABKOTA, PROVINSI
 
 
 def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
-    """Two asks in one message get the answer that covers both: a region's score with its respondents is
-    coverage (which shows the score), with the gap to the next category the gap, with its weak spots the
+    """Two asks in one message get the answer that covers both: a region's score with its respondents' count is
+    its profile (which shows the count), with whether they suffice coverage (which shows the score), with the gap to the next category the gap, with its weak spots the
     weakest parts; advice for all three forums at once is advice, not a choice between them. A report or a
     target is only what the message asks for in its own words."""
     slots = u.slots
@@ -33,8 +33,17 @@ def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
         and not (intent == Intent.CAKUPAN and slots.asks_coverage)
     ):
         return Intent.SELISIH_KATEGORI
+    if intent in _FIGURES | {Intent.PERINGKAT, Intent.FORUM_COCOK, Intent.SARAN} and _which_part_lowest(u):
+        return Intent.TERLEMAH  # "Kota Pontianak paling rendah di bidang apa", "dimensi apa yang nilainya paling bawah"
+    compared = lexicon.COMPARATIVE.search(u.query) or (slots.both_listed and lexicon.COMPARE_WORDS.search(u.query))
+    if intent != Intent.BANDINGKAN and compared and not slots.asks_gap and _two_regions(u, context):
+        return Intent.BANDINGKAN  # "yg respondennya lebih banyak yg mana?", "coba jejerin dua2nya" after two regions
+    if intent == Intent.KATEGORI and set(u.levels) == {KABKOTA} and not slots.ranking_subject:
+        return Intent.PROFIL  # "Kab Bulukumba harmoni sedang atau tinggi?": its category
+    if intent == Intent.CAKUPAN and slots.respondents_beside_figure:
+        return Intent.PROFIL  # "berapa IHaI Gianyar dan berapa respondennya?": the profile shows both
     if intent == Intent.PROFIL:
-        if slots.asks_coverage:
+        if slots.asks_coverage and not slots.respondents_beside_figure:
             return Intent.CAKUPAN
         if slots.asks_weakness:
             return Intent.TERLEMAH
@@ -46,12 +55,20 @@ def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
         return Intent.SARAN  # "FKDM Kutim harus fokus ke mana berdasarkan kelemahan": the forum's actions there
     if intent == Intent.BANTUAN and slots.method:
         return Intent.METODOLOGI  # "ada contoh hitungannya?": the method, not the assistant
-    if intent == Intent.METODOLOGI and lexicon.ASKS_USE.search(u.query) and not (slots.method or slots.forums):
-        return Intent.BANTUAN  # "aplikasi ini fungsinya untuk apa dan bagaimana cara bertanyanya?"
+    if (
+        intent in (Intent.METODOLOGI, Intent.SARAN_UMUM)
+        and lexicon.ASKS_USE.search(u.query)
+        and not (slots.method or slots.forums)
+    ):
+        return Intent.BANTUAN  # "aplikasi ini fungsinya untuk apa …", "bisa bantu apa saja untuk Kesbangpol?"
     if intent == Intent.TERLEMAH and named_values(u):
         return Intent.PROFIL  # "dimensi sosialnya brp, sm V3 nya": their values, not the weakest part
     if intent in _FIGURES | {Intent.SARAN} and lexicon.REPORT_FILE.search(u.query):
         return Intent.LAPORAN  # "dokumen laporan … mau saya forward ke grup WA FKUB": the file
+    if intent in _FIGURES | _LISTS_AND_PLANS and _unplaced(u, context) and lexicon.ASKS_METHOD_HOW.search(u.query):
+        return Intent.METODOLOGI  # "skor provinsi dihitungnya gimana?", "selangnya tumpang tindih, boleh bilang …?"
+    if intent in _FIGURES | {Intent.DI_LUAR_CAKUPAN} and not u.regions and _asks_schedule(u):
+        return Intent.METODOLOGI  # "e-survey 2025 dibuka tanggal berapa, berapa kab/kota yg ikut?": its facts
     if _general(intent, u, context):
         return Intent.METODOLOGI  # "kenaikan target IHaI per tahun yg wajar itu brp?": no region's figure
     if intent in _FIGURES and lexicon.ASKS_WHY.search(u.query) and not (u.regions or slots.nation or context.regions):
@@ -109,6 +126,7 @@ _READINGS = 3  # the likeliest readings a rule may choose from
 _FORUM_READINGS = frozenset({Intent.FORUM_COCOK, Intent.SARAN, Intent.SARAN_UMUM, Intent.METODOLOGI})
 _FIGURES = frozenset({Intent.PROFIL, Intent.PROVINSI, Intent.TREN, Intent.CAKUPAN, Intent.TERLEMAH,
                       Intent.SELISIH_KATEGORI, Intent.BANDINGKAN})  # fmt: skip
+_LISTS_AND_PLANS = frozenset({Intent.PERINGKAT, Intent.KATEGORI, Intent.TARGET, Intent.LAPORAN})
 _CHANGE_RANKABLE = frozenset({Intent.PERINGKAT, Intent.TREN, Intent.PROFIL, Intent.PROVINSI, Intent.KATEGORI,
                               Intent.BANDINGKAN})  # fmt: skip
 
@@ -127,6 +145,27 @@ def _general(intent: Intent, u: Understanding, context: ChatContext) -> bool:
     if slots.nation or slots.list_position is not None or not lexicon.GENERAL_QUESTION.search(u.query):
         return False
     return Intent.METODOLOGI in [reading for reading, _ in u.scores[:_READINGS]]
+
+
+def _which_part_lowest(u: Understanding) -> bool:
+    """Which part of one region is lowest, not which regions are ("kab/kota mana yang dimensi sosialnya terendah")."""
+    return bool(lexicon.WHICH_PART_LOWEST.search(u.question or u.query)) and not u.slots.ranking_subject
+
+
+def _asks_schedule(u: Understanding) -> bool:
+    """When the survey runs: a date word with the survey named ("jadwal e-survey", "survei ditutup kapan")."""
+    return bool(lexicon.SURVEY_SCHEDULE.search(u.query) and lexicon.SURVEY_NAMED.search(u.query))
+
+
+def _two_regions(u: Understanding, context: ChatContext) -> bool:
+    return len(set(u.regions)) >= 2 or (not u.regions and len(set(context.regions)) >= 2)
+
+
+def _unplaced(u: Understanding, context: ChatContext) -> bool:
+    """No region named, talked about or pointed at in a list: a question about regions in general."""
+    slots = u.slots
+    pointed = slots.list_position is not None and bool(context.listed)
+    return not (u.regions or u.scan.mentions or context.regions or slots.nation or pointed)
 
 
 def _ranks_changes(u: Understanding) -> bool:

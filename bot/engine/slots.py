@@ -65,6 +65,7 @@ class Slots:
     own_province: bool = False  # "rata-rata provinsinya": the province of the region talked about
     all_forums: bool = False  # "ketiga forum", "semua forum": every forum named at once
     asks_coverage: bool = False  # a second ask inside a figures question: respondents
+    respondents_beside_figure: bool = False  # … only their count, beside the region's score or category
     asks_gap: bool = False  # … the gap to the next category
     asks_weakness: bool = False  # … the weakest parts
     asks_mandate: bool = False  # what a forum is and does: duties, legal basis, members
@@ -166,6 +167,7 @@ class SlotReader:
             own_province=bool(re.search(r"\bprovinsinya\b|\brata rata provinsi\b", text)),
             all_forums=bool(lexicon.ALL_FORUMS.search(text)) or len(forums) == len(lexicon.FORUM_WORDS),
             asks_coverage=bool(lexicon.ASKS_COVERAGE.search(text)),
+            respondents_beside_figure=_respondents_beside_figure(text),
             asks_gap=bool(lexicon.ASKS_GAP.search(text)),
             asks_weakness=bool(lexicon.ASKS_WEAKNESS.search(text)),
             asks_mandate=bool(lexicon.ASKS_MANDATE.search(text)),
@@ -190,6 +192,16 @@ class SlotReader:
         text = re.sub(r"\b(?:fkub|fpk|fkdm)\b", MASKS["forum"], text)
         text = _YEAR.sub(MASKS["year"], text)
         return re.sub(r"\b\d+\b", MASKS["number"], text)
+
+
+def _respondents_beside_figure(text: str) -> bool:
+    """The respondents' count asked with the region's own figure ("IHaI Blitar sama jumlah respondennya"), not
+    whether they suffice for an official figure nor which regions lack them. "IHaI" beside "responden" names
+    the survey ("jumlah responden IHaI Kab. X"); elsewhere it is the score asked."""
+    if not lexicon.ASKS_COVERAGE.search(text) or lexicon.ASKS_ADEQUACY.search(text) or lexicon.RANKING_SUBJECT.search(text):
+        return False
+    rest = lexicon.RESPONDENT_PHRASE.sub(" ", text)
+    return bool(lexicon.FIGURE_ASKED.search(rest) or re.search(r"\bihai\b", rest))
 
 
 def _change_order(text: str) -> str | None:

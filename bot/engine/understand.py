@@ -41,6 +41,11 @@ _ABBREVIATION = re.compile(
 )
 # A sentence that asks nothing: greetings and thanks around the question.
 _NO_QUESTION = frozenset({Intent.SAPAAN})
+# A polite closing asks for help with what came before it: "… tanya nilai IHaI Sleman. Kira-kira bisa dibantu?"
+_POLITE_CLOSING = re.compile(
+    r"^(?:\w+ ){0,3}(?:bisa|dapat|boleh|mohon|minta|tolong)\s+(?:di)?(?:bantu|tolong)\w*"
+    r"(?: (?:ya|yah|kah|tidak|dong|deh|nih|sih|min|admin|pak|bu|bapak|ibu|kak|mas|mbak|gan|nggih|sekali))*$"
+)
 # Words that ask something: a message with one of them besides its region names asks more than "Tapin?".
 _QUESTION_WORD = re.compile(r"(berapa|bagaimana|apa|siapa|mengapa|kapan|mana|gimana|brp|\w+nya)")
 
@@ -120,13 +125,18 @@ class Understander:
             return 0, "", ()
         # "… variabel apa yang paling kecil? Supaya program kami tepat sasaran.": the sentence with the
         # question mark asks, not the purpose after it.
-        marked = [index for index, part in enumerate(parts) if part.rstrip().endswith("?")]
+        marked = [
+            index for index, part in enumerate(parts)
+            if part.rstrip().endswith("?") and not _POLITE_CLOSING.match(sentences[index])
+        ]  # fmt: skip
         if marked:
             last = marked[-1]
             if not last:
                 return 0, "", ()
             return _start(sentences, last), sentences[last], self._sentence_scores(sentences[last])
         for last in range(len(sentences) - 1, 0, -1):
+            if _POLITE_CLOSING.match(sentences[last]):
+                continue
             scores = self._sentence_scores(sentences[last])
             if not scores or scores[0][0] not in _NO_QUESTION:
                 return _start(sentences, last), sentences[last], scores

@@ -242,6 +242,14 @@ def test_category_listing_matches_the_results_file(engine: Engine, results: Resu
         assert sorted(answer.facts["codes"]) == sorted(members["code"])
 
 
+def test_a_nationwide_list_is_about_the_nation_and_keeps_the_region_talked_about(engine: Engine) -> None:
+    engine.ask("skor kota banjarbaru", "nation-list")
+    listed = engine.ask("10 kab/kota terendah se-indonesia", "nation-list")
+    banded = engine.ask("kab/kota mana saja yang harmoni tinggi secara nasional", "nation-band")
+    assert (listed.intent, listed.regions, banded.intent, banded.regions) == ("peringkat", ("00",), "kategori", ("00",))
+    assert engine.ask("dimensi terlemahnya apa", "nation-list").regions == ("63.72",)
+
+
 def test_figures_for_a_year_not_loaded_say_which_rounds_are(engine: Engine, results: Results) -> None:
     missing = min(engine.rounds.years) - 2
     other = engine.ask(f"ihai kalsel {missing}", "tahun")

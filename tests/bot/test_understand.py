@@ -114,7 +114,9 @@ def test_changes_between_rounds_ranked_or_followed(dialogue: Dialogue, text: str
 
 
 def test_two_asks_get_the_answer_that_covers_both(dialogue: Dialogue) -> None:
-    assert decide(dialogue, "ihai kota bogor brp, respondennya brp").intent == Intent.CAKUPAN
+    # The respondents' count beside the score is the profile (which shows it); whether they suffice is coverage.
+    assert decide(dialogue, "skor kab tapin dan jumlah respondennya").intent == Intent.PROFIL
+    assert decide(dialogue, "skor kab tapin, respondennya cukup buat laporan resmi?").intent == Intent.CAKUPAN
     assert decide(dialogue, "brp ihai muara enim, trus kurang brp biar sedang").intent == Intent.SELISIH_KATEGORI
     assert decide(dialogue, "skor sleman dan dimensi terlemahnya").intent == Intent.TERLEMAH
     assert decide(dialogue, "kontribusi ketiga forum di tabanan").intent == Intent.SARAN
@@ -346,3 +348,104 @@ def test_an_unsure_reading_named_in_so_many_words_is_answered(dialogue: Dialogue
 
     decision = decide_one(replace(understanding, scores=even), NO_CONTEXT, dialogue.understander)
     assert (decision.intent, decision.regions) == (Intent.CAKUPAN, ("63.05",))
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # The respondents' count beside the region's own figure: the profile, which shows the count.
+        ("skor kota banjarbaru dan jumlah respondennya brp", Intent.PROFIL),
+        ("kategori kab tapin + responden", Intent.PROFIL),
+        ("selang kepercayaan sama total responden kab sleman", Intent.PROFIL),
+        ("berapa responden dan nilai ihai kab banjar", Intent.PROFIL),
+        # Whether they suffice, or the respondents alone: coverage.
+        ("angka kab tapin sudah boleh dilaporkan? respondennya cukup?", Intent.CAKUPAN),
+        ("jumlah responden ihai kab sleman", Intent.CAKUPAN),
+        ("kota banjarbaru respondennya berapa", Intent.CAKUPAN),
+    ],
+)
+def test_respondents_beside_a_figure_get_the_profile(dialogue: Dialogue, text: str, intent: Intent) -> None:
+    assert decide(dialogue, text).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kab tapin paling rendah di bidang apa",
+        "di sleman dimensi apa yg skornya paling jelek",
+        "kalsel terlemah di dimensi mana",
+        "variabel mana yang paling bawah di kota banjarbaru?",
+        "kami FKUB kab banjar mau susun program. aspek apa yang nilainya terendah di daerah kami?",
+    ],
+)
+def test_which_part_is_lowest_is_the_weakest_part(dialogue: Dialogue, text: str) -> None:
+    assert decide(dialogue, text).intent == Intent.TERLEMAH
+
+
+def test_which_regions_are_lowest_in_a_part_is_still_a_ranking(dialogue: Dialogue) -> None:
+    assert decide(dialogue, "kab/kota mana di kalsel yang dimensi sosialnya paling rendah").intent == Intent.PERINGKAT
+
+
+@pytest.mark.parametrize("text", ["yg skornya lebih tinggi yg mana", "mana yang lebih banyak respondennya?",
+                                  "coba sandingkan keduanya", "jejerin dua duanya dong"])  # fmt: skip
+def test_which_of_two_regions_is_a_comparison(dialogue: Dialogue, text: str) -> None:
+    two = ChatContext(regions=("63.05", "63.03"), intent="bandingkan")
+    decision = decide(dialogue, text, two)
+    assert (decision.intent, set(decision.regions)) == (Intent.BANDINGKAN, {"63.05", "63.03"})
+
+
+@pytest.mark.parametrize("text", ["kab tapin harmoni rendah atau sedang?", "kota banjarbaru masuk kategori tinggi gak"])
+def test_a_band_asked_of_one_kabkota_is_its_category(dialogue: Dialogue, text: str) -> None:
+    assert decide(dialogue, text).intent == Intent.PROFIL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # How a figure is made or may be read, with no region in sight: the method.
+        "nilai provinsi itu dihitung dari apa",
+        "batas bawah dan atas selang itu rumusnya gimana",
+        "kalau selang dua kabupaten bertumpuk, boleh bilang yang satu lebih harmonis?",
+        "angka 2024 bisa dibandingkan langsung dengan 2025?",
+        # When the e-survey runs.
+        "e-survey tahun ini ditutup kapan dan berapa responden se-indonesia",
+        "jadwal e-survey 2025 dari tgl brp",
+    ],
+)
+def test_method_and_survey_questions_without_a_region_are_guidance(dialogue: Dialogue, text: str) -> None:
+    assert decide(dialogue, text).intent == Intent.METODOLOGI
+
+
+def test_the_same_words_with_a_region_ask_its_figures(dialogue: Dialogue) -> None:
+    assert decide(dialogue, "skor kab tapin dihitung dari berapa responden").intent != Intent.METODOLOGI
+
+
+@pytest.mark.parametrize("text", ["bisa bantu apa aja buat bappeda?", "asisten ini bisa membantu apa untuk kesbangpol"])
+def test_what_the_assistant_can_do_is_help(dialogue: Dialogue, text: str) -> None:
+    assert decide(dialogue, text).intent == Intent.BANTUAN
+
+
+@pytest.mark.parametrize(
+    ("text", "regions"),
+    [
+        ("Malam pak, maaf mengganggu. Keponakan saya tanya skor IHaI Kabupaten Tapin. Bisa dibantu?", ("63.05",)),
+        ("Izin bertanya. Kami butuh nilai IHaI Kota Banjarbaru untuk rapat besok. Mohon bantuannya ya pak.", ("63.72",)),
+    ],
+)
+def test_a_polite_closing_leaves_the_question_before_it(dialogue: Dialogue, text: str, regions: tuple) -> None:
+    decision = decide(dialogue, text)
+    assert (decision.intent, decision.regions) == (Intent.PROFIL, regions)
+
+
+@pytest.mark.parametrize(
+    ("text", "forums"),
+    [
+        ("warga menolak renovasi masjid di kampung sebelah, forum mana yang turun duluan?", ("FKUB",)),
+        ("ada ketegangan pendatang dengan warga asli, sebaiknya ditangani forum apa", ("FPK",)),
+        ("forum apa yg paling pas buat ngangkat V6?", ()),
+    ],
+)
+def test_chat_words_and_everyday_troubles_pick_a_forum(dialogue: Dialogue, text: str, forums: tuple) -> None:
+    decision = decide(dialogue, text)
+    assert decision.intent == Intent.FORUM_COCOK
+    assert set(forums) <= set(decision.slots.topic_forums)

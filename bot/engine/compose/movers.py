@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.engine import render
 from bot.engine.compose.kit import Kit
 from bot.engine.compose.trend import CAVEAT, difference_test_note, named_span
-from bot.engine.data import PROVINCES_SCOPE, ResultsView, Row
+from bot.engine.data import PROVINCES_SCOPE, ResultsView, Row, scope_regions
 from bot.engine.decide import Decision
 from bot.engine.draft import Draft
 from bot.engine.intents import Intent
@@ -35,7 +35,7 @@ class Move:
 
 def change_ranking(decision: Decision, kit: Kit) -> Answer:
     slots, scope = decision.slots, decision.scope
-    regions = (scope,) if scope not in ("", PROVINCES_SCOPE) else ()
+    regions = scope_regions(scope)
     draft = Draft(figures=True)
     span = _span(kit, slots.years)
     if span is None:
@@ -83,7 +83,7 @@ def change_ranking(decision: Decision, kit: Kit) -> Answer:
     draft.add(difference_test_note(kit), f"<i>{CAVEAT}</i>")
     draft.facts.update(scope=scope, metric=metric, order=order, years=[first.year, last.year], codes=listed, rose=rose, fell=fell,
                        listed=listed, changes={move.after["code"]: move.step.difference for move in moves})  # fmt: skip
-    return kit.finish(draft, Intent.PERINGKAT, regions, kit.region_followups(regions[0]) if regions else ())
+    return kit.finish(draft, Intent.PERINGKAT, regions, kit.region_followups(regions[0]))
 
 
 def _span(kit: Kit, years: tuple[int, ...]) -> tuple[ResultsView, ResultsView] | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.engine import render
 from bot.engine.compose.kit import Kit, button
 from bot.engine.compose.movers import change_ranking
-from bot.engine.data import PROVINCES_SCOPE, Row
+from bot.engine.data import NATIONAL_SCOPE, PROVINCES_SCOPE, Row, scope_regions
 from bot.engine.decide import Decision
 from bot.engine.draft import Draft
 from bot.engine.intents import Intent
@@ -62,10 +62,10 @@ def ranking(decision: Decision, kit: Kit) -> Answer:
         )
     draft.facts.update(scope=scope, metric=metric, order=order, codes=[row["code"] for row in shown],
                        listed=[row["code"] for row in shown])  # fmt: skip
-    regions = (scope,) if scope not in ("", PROVINCES_SCOPE) else ()
+    regions = scope_regions(scope)
     # A button carries a variable, dimension or aspect, not the respondents: no other-end button for them.
     followups = () if order == BOTH or metric == RESPONDENTS else (_flipped(n, metric, order == BOTTOM, scope, kit),)
-    chart = ChartRequest("province_ranking", scope) if regions else None
+    chart = ChartRequest("province_ranking", scope) if scope not in (NATIONAL_SCOPE, PROVINCES_SCOPE) else None
     return kit.finish(draft, Intent.PERINGKAT, regions, followups, chart)
 
 
@@ -175,8 +175,7 @@ def category(decision: Decision, kit: Kit) -> Answer:
     )
     shown = [row["code"] for row in chosen[:_LISTED_IN_CATEGORY]]
     draft.facts.update(scope=scope, category=label, codes=[row["code"] for row in chosen], listed=shown)
-    regions = (scope,) if scope not in ("", PROVINCES_SCOPE) else ()
-    return kit.finish(draft, Intent.KATEGORI, regions)
+    return kit.finish(draft, Intent.KATEGORI, scope_regions(scope))
 
 
 COMPOSERS = {Intent.PERINGKAT: ranking, Intent.KATEGORI: category}
