@@ -66,19 +66,20 @@ STOPWORDS: frozenset[str] = frozenset(
     saja pun sih dong deh kah lah ya nya si sang para akan sudah telah apa apakah bagaimana bagaimanakah
     tolong mohon halo hai kak pak bu bapak ibu min saya aku kami kita anda kamu tentang mengenai soal
     secara agar supaya bisa dapat mau ingin jelaskan sebutkan tahu begini begitu sedangkan namun tetapi
-    serta bahwa yaitu berapa seberapa sebenarnya sebenernya sebetulnya
+    serta bahwa yaitu berapa seberapa sebenarnya sebenernya sebetulnya ada
     """.split()
 )
 
 # Domain words the stemmers get wrong, with the form to index. Sastrawi reduces both
 # "keberagaman" (diversity) and "keberagamaan" (religiosity, a dimension) towards "agam(a)",
-# and "kesetaraan" to "tara"; Snowball strips "ter-" from "terendah" to "endah".
+# "kesetaraan" to "tara" and "keadaan" to "ada"; Snowball strips "ter-" from "terendah" to "endah".
 PROTECTED: dict[str, str] = {
     "keberagamaan": "keberagamaan",
     "keberagaman": "ragam",
     "beragam": "ragam",
     "keragaman": "ragam",
     "kesetaraan": "setara",
+    "keadaan": "keadaan",  # a state of affairs, not "ada" (there is)
     "setara": "setara",
     "kebhinekaan": "bineka",
     "kebinekaan": "bineka",

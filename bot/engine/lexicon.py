@@ -177,6 +177,9 @@ FIGURE_ASKED = pattern(("skor*", "nilai*", "kategori*", "selang*", "interval*", 
 RESPONDENT_PHRASE = re.compile(
     r"\b(?:jumlah |total |banyak\w* )?(?:responden\w*|pengisi\w*|sampel\w*)(?: (?:e ?survey|e ?survei|survei|survey|ihai))*\b"
 )
+# How many kab/kota of a province are measured: a line of its summary ("Kab/kota terukur: 13 dari 13").
+KABKOTA_COUNT = re.compile(r"\b(?:berapa|jumlah|banyaknya)\s+(?:kabkota|kabupaten|kota|daerah)\b|\b(?:kabkota|kabupaten)\w*\b[^?.]{0,40}\bberapa\b")
+MEASURED = pattern(("terukur", "diukur", "ada datanya", "ada data", "ikut survei", "ikut terukur", "sudah ada hasil"))
 ASKS_ADEQUACY = pattern(("cukup*", "layak*", "dilaporkan", "dikutip", "resmi", "sah", "cakupan"))
 ASKS_GAP = pattern(("kurang berapa", "berapa lagi", "naik kategori", "biar naik", "agar naik", "supaya naik",
                     "jarak ke", "selisih ke", "menuju harmoni", "butuh naik", "poin lagi", "gap", "sisa berapa",

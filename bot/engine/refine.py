@@ -19,6 +19,15 @@ from core.constants import KABKOTA, PROVINSI
 
 
 def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
+    """The reading the message's own words leave: the rules below applied until none changes it, so that a
+    reading refined once is refined already (the decision refines the answer it chose again)."""
+    seen = [intent]
+    while (refined := _refine_once(seen[-1], u, context)) not in seen:
+        seen.append(refined)
+    return seen[-1]
+
+
+def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
     """Two asks in one message get the answer that covers both: a region's score with its respondents' count is
     its profile (which shows the count), with whether they suffice coverage (which shows the score), with the gap to the next category the gap, with its weak spots the
     weakest parts; advice for all three forums at once is advice, not a choice between them. A report or a
@@ -40,10 +49,12 @@ def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
         return Intent.BANDINGKAN  # "yg respondennya lebih banyak yg mana?", "coba jejerin dua2nya" after two regions
     if intent == Intent.KATEGORI and set(u.levels) == {KABKOTA} and not slots.ranking_subject:
         return Intent.PROFIL  # "Kab Bulukumba harmoni sedang atau tinggi?": its category
+    if intent == Intent.CAKUPAN and _measured_count(u):
+        return Intent.PROFIL  # "Kalbar berapa kab/kota yang sudah terukur?": a line of the province's summary
     if intent == Intent.CAKUPAN and slots.respondents_beside_figure:
         return Intent.PROFIL  # "berapa IHaI Gianyar dan berapa respondennya?": the profile shows both
     if intent == Intent.PROFIL:
-        if slots.asks_coverage and not slots.respondents_beside_figure:
+        if slots.asks_coverage and not (slots.respondents_beside_figure or _measured_count(u)):
             return Intent.CAKUPAN
         if slots.asks_weakness:
             return Intent.TERLEMAH
@@ -157,8 +168,21 @@ def _asks_schedule(u: Understanding) -> bool:
     return bool(lexicon.SURVEY_SCHEDULE.search(u.query) and lexicon.SURVEY_NAMED.search(u.query))
 
 
+def _measured_count(u: Understanding) -> bool:
+    """How many of a province's (or the nation's) kab/kota are measured, or its score with how many reached the
+    target: its summary shows both. Which kab/kota, or whether they suffice, is coverage."""
+    query = u.question or u.query
+    if KABKOTA in u.levels or not lexicon.KABKOTA_COUNT.search(query) or lexicon.ASKS_ADEQUACY.search(query):
+        return False
+    if re.search(r"\b(?:mana|apa saja|siapa)\b", query):
+        return False
+    figure = lexicon.FIGURE_ASKED.search(query) or re.search(r"\bihai\b", lexicon.RESPONDENT_PHRASE.sub(" ", query))
+    return bool(figure or (lexicon.MEASURED.search(query) and not lexicon.ASKS_TARGET.search(query)))
+
+
 def _two_regions(u: Understanding, context: ChatContext) -> bool:
-    return len(set(u.regions)) >= 2 or (not u.regions and len(set(context.regions)) >= 2)
+    """Two regions named, or talked about one after the other ("keduanya" after Tapin, then Banjar)."""
+    return len(set(u.regions)) >= 2 or (not u.regions and len(set(context.regions) | set(context.earlier)) >= 2)
 
 
 def _unplaced(u: Understanding, context: ChatContext) -> bool:

@@ -13,6 +13,7 @@ from bot.engine.decide import Decision
 from bot.engine.dialogue import Dialogue
 from bot.engine.intents import Intent
 from bot.engine.payloads import Payload, encode
+from bot.engine.refine import refine
 from bot.engine.resolve import Resolver
 from bot.engine.slots import BOTH, BOTTOM, TOP, SlotReader
 from bot.engine.understand import Understander
@@ -389,9 +390,11 @@ def test_which_regions_are_lowest_in_a_part_is_still_a_ranking(dialogue: Dialogu
 @pytest.mark.parametrize("text", ["yg skornya lebih tinggi yg mana", "mana yang lebih banyak respondennya?",
                                   "coba sandingkan keduanya", "jejerin dua duanya dong"])  # fmt: skip
 def test_which_of_two_regions_is_a_comparison(dialogue: Dialogue, text: str) -> None:
-    two = ChatContext(regions=("63.05", "63.03"), intent="bandingkan")
-    decision = decide(dialogue, text, two)
-    assert (decision.intent, set(decision.regions)) == (Intent.BANDINGKAN, {"63.05", "63.03"})
+    together = ChatContext(regions=("63.05", "63.03"), intent="bandingkan")
+    one_after_another = ChatContext(regions=("63.05",), earlier=("63.03",), intent="profil")
+    for context in (together, one_after_another):
+        decision = decide(dialogue, text, context)
+        assert (decision.intent, set(decision.regions)) == (Intent.BANDINGKAN, {"63.05", "63.03"})
 
 
 @pytest.mark.parametrize("text", ["kab tapin harmoni rendah atau sedang?", "kota banjarbaru masuk kategori tinggi gak"])
@@ -449,3 +452,34 @@ def test_chat_words_and_everyday_troubles_pick_a_forum(dialogue: Dialogue, text:
     decision = decide(dialogue, text)
     assert decision.intent == Intent.FORUM_COCOK
     assert set(forums) <= set(decision.slots.topic_forums)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # A province's count of measured kab/kota, or its score with how many reached the target: its summary.
+        ("jateng brp kab/kota yg sudah diukur", Intent.PROVINSI),
+        ("skor kalsel berapa dan berapa kab/kota yg sudah capai target", Intent.PROVINSI),
+        ("jumlah kabupaten di papua tengah yang ada datanya", Intent.PROVINSI),
+        # Which ones, or whether they suffice: coverage.
+        ("kab/kota mana di kalsel yang belum capai target", Intent.CAKUPAN),
+        ("berapa kab/kota di jatim yang sudah tembus 1250 responden", Intent.CAKUPAN),
+        ("kalsel: berapa kab/kota yang respondennya cukup untuk laporan", Intent.CAKUPAN),
+    ],
+)
+def test_a_province_count_of_measured_kabkota_is_its_summary(dialogue: Dialogue, text: str, intent: Intent) -> None:
+    assert decide(dialogue, text).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["berapa responden kota bogor", "dimensi terlemah sleman", "gmn cara fkub ningkatin moderasi?",
+     "berapa kab/kota yang diukur di jabar", "brp poin lg banjarbaru ke harmoni tinggi", "metodologi ihai 2025",
+     "IHaI Jawa Tengah berapa, dan berapa kab/kota yang sudah capai 1.250 responden?"],
+)  # fmt: skip
+def test_a_refined_reading_is_refined_already(dialogue: Dialogue, text: str) -> None:
+    """The decision refines the answer it chose again: every reading must come out of `refine` settled."""
+    understanding = dialogue.understander.understand(text, NO_CONTEXT)
+    for intent in Intent:
+        settled = refine(intent, understanding, NO_CONTEXT)
+        assert refine(settled, understanding, NO_CONTEXT) == settled, (intent, settled)

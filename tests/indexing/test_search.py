@@ -129,6 +129,9 @@ def test_a_title_defines_its_acronym(title: str, names: list[str]) -> None:
         # A band's limits are in the section whose text gives the ranges.
         ("kisaran skor harmoni rendah", "kategori-harmoni#kategori-yang-dipakai-aplikasi-ini-sementara"),
         ("skor berapa sampai berapa yang masuk sedang", "kategori-harmoni#kategori-yang-dipakai-aplikasi-ini-sementara"),
+        # "ada" (there is) is a grammatical word, and "keadaan" (a state of affairs) is not "ada".
+        ("ada contoh perhitungan skornya nggak", "cara-perhitungan#contoh-sederhana"),
+        ("ada gambaran hitungan sederhananya?", "cara-perhitungan#contoh-sederhana"),
         # "soal apa", "tuh apa", "apa sih … itu" ask a definition: what the variable captures.
         ("V6 itu soal apa", "variabel-v6#apa-yang-ditangkap"),
         ("variabel V2 tuh apa", "variabel-v2#apa-yang-ditangkap"),
