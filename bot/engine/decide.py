@@ -23,11 +23,12 @@ from bot.engine.message_kinds import (
     named_values,
     namesake_only,
     own_figure,
+    unknown_beside_province,
     unknown_region_asked,
     year_only,
 )
 from bot.engine.named_regions import Level, focused, its_region, sibling, without_enclosing_provinces
-from bot.engine.refine import refine, unasked
+from bot.engine.refine import ranks_no_list, refine, unasked
 from bot.engine.slots import Slots
 from bot.engine.understand import Understander, Understanding
 from core.constants import KABKOTA, NATIONAL_CODE, PROVINSI
@@ -102,7 +103,8 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
         return asked
     regions = tuple(dict.fromkeys(_with_list_reference(u, intent, context) + _province_readings(u, intent, level)))
     regions = its_region(sibling(u, regions, context, world), u, context, level)
-    if not regions and u.scan.unknown and (spec(intent).needs_region or intent in (Intent.FORUM_COCOK, Intent.TREN)):
+    unplaced = not regions or unknown_beside_province(u)
+    if unplaced and u.scan.unknown and (spec(intent).needs_region or intent in (Intent.FORUM_COCOK, Intent.TREN)):
         unknown = u.scan.unknown[0]
         return Decision(Intent.TIDAK_DIKENAL, slots=slots, choices=unknown.suggestions, surface=unknown.surface,
                         pending_text=u.text, query=u.query, asked=intent)  # fmt: skip
@@ -338,13 +340,7 @@ def _province_readings(u: Understanding, intent: Intent, level: Level) -> tuple[
 
 def _one_region_ranked(u: Understanding, regions: tuple[str, ...], level: Level) -> bool:
     """ "peringkat banjarbaru": one kab/kota's rank, which its profile shows."""
-    return (
-        len(regions) == 1
-        and level(regions[0]) == KABKOTA
-        and not u.slots.ranking_subject
-        and not u.slots.provinces
-        and u.slots.n is None
-    )
+    return len(regions) == 1 and level(regions[0]) == KABKOTA and ranks_no_list(u.slots)
 
 
 def _scope(u: Understanding, regions: tuple[str, ...], context: ChatContext, level: Level) -> str:

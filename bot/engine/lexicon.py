@@ -184,7 +184,8 @@ ASKS_ADEQUACY = pattern(("cukup*", "layak*", "dilaporkan", "dikutip", "resmi", "
 ASKS_GAP = pattern(("kurang berapa", "berapa lagi", "naik kategori", "biar naik", "agar naik", "supaya naik",
                     "jarak ke", "selisih ke", "menuju harmoni", "butuh naik", "poin lagi", "gap", "sisa berapa",
                     "next category", "distance to", "how far", "to the next", "tinggal berapa", "selisihnya", "dekat batas", "mendekati batas",
-                    "lebih dekat ke", "paling dekat ke"))  # fmt: skip
+                    "lebih dekat ke", "paling dekat ke", "pindah kategori", "kategori berikutnya",
+                    "kategori di atasnya"))  # fmt: skip
 ASKS_WEAKNESS = pattern(("terlemah*", "paling lemah", "kelemahan*", "titik lemah", "paling kurang", "dibenahi",
                          "paling rendah dimensi", "dimensi terendah*", "variabel terendah*", "weakest", "bottleneck*",
                          "kendala*", "masalahnya"))  # fmt: skip
@@ -259,6 +260,8 @@ ASKS_RANGE_VALUES = pattern(("min max", "minimum maksimum", "terendah dan tertin
                              "di angka berapa", "di angka brp", "rentang*", "dari berapa sampai berapa"))  # fmt: skip
 # A region's own figure asked by its name alone, pointing at the region talked about ("kategorinya?", "dan
 # skornya", "peringkat nasionalnya?").
+# The parts of the region pointed at: "gimana dimensinya", "variabelnya".
+ITS_PARTS = pattern(("dimensinya", "variabelnya", "aspeknya", "rinciannya"))
 OWN_FIGURE = pattern(("kategorinya", "skornya", "nilainya", "ihainya", "angkanya", "indeksnya", "peringkatnya",
                       "rankingnya", "posisinya", "urutannya", "peringkat nasionalnya", "peringkat provinsinya",
                       "selang kepercayaannya", "intervalnya"))  # fmt: skip

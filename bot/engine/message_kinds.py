@@ -8,6 +8,7 @@ from bot.engine.context import ChatContext
 from bot.engine.intents import Intent, spec
 from bot.engine.named_regions import KINDS
 from bot.engine.understand import Understanding
+from core.constants import PROVINSI
 from core.vocabulary import is_common_word
 
 _FIGURE_WORDS = frozenset({"skor", "nilai", "ihai", "kategori", "peringkat", "indeks", "angka", "ci"})
@@ -60,13 +61,23 @@ def named_values(u: Understanding) -> bool:
 def unknown_region_asked(u: Understanding) -> bool:
     """A name we do not know, typed as a region ("kab. sukamakmur jaya") or close to one, with nothing known
     named beside it: the question is about that region, whatever else it asks."""
-    if not u.scan.unknown or u.regions or u.intent in (Intent.SAPAAN, Intent.BANTUAN):
+    if not u.scan.unknown or u.intent in (Intent.SAPAAN, Intent.BANTUAN):
         return False
+    if u.regions:
+        return unknown_beside_province(u)
     # Otherwise an unknown word is a region only when the message more likely asks about a region than not:
     # "skor persib semalam brp?" is football, "anggota FKUB kabupaten maksimal brp orang" a rule.
     named = any(unknown.qualified and not all(map(is_common_word, unknown.surface.split())) for unknown in u.scan.unknown)
     regional = sum(probability for intent, probability in u.scores if spec(intent).needs_region)
     return named or regional >= 0.5
+
+
+def unknown_beside_province(u: Understanding) -> bool:
+    """A kab/kota name we do not know beside the province it is said to be in ("kota Bukitharapan di Jabar"):
+    the question is about that kab/kota, not the province."""
+    return bool(u.scan.unknown and u.regions) and set(u.levels) == {PROVINSI} and any(
+        unknown.qualified for unknown in u.scan.unknown
+    )
 
 
 def first_regional(u: Understanding) -> Intent:

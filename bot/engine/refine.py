@@ -12,8 +12,8 @@ import re
 from bot.engine import lexicon
 from bot.engine.context import ChatContext
 from bot.engine.intents import Intent
-from bot.engine.message_kinds import named_values
-from bot.engine.slots import BOTH
+from bot.engine.message_kinds import named_values, own_figure
+from bot.engine.slots import BOTH, Slots
 from bot.engine.understand import Understanding
 from core.constants import KABKOTA, PROVINSI
 
@@ -47,6 +47,8 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
     compared = lexicon.COMPARATIVE.search(u.query) or (slots.both_listed and lexicon.COMPARE_WORDS.search(u.query))
     if intent != Intent.BANDINGKAN and compared and not slots.asks_gap and _two_regions(u, context):
         return Intent.BANDINGKAN  # "yg respondennya lebih banyak yg mana?", "coba jejerin dua2nya" after two regions
+    if intent == Intent.PERINGKAT and set(u.levels) == {KABKOTA} and len(set(u.regions)) == 1 and ranks_no_list(slots):
+        return Intent.PROFIL  # "skor sama peringkat nasional Kota Surabaya": its rank, which its profile shows
     if intent == Intent.KATEGORI and set(u.levels) == {KABKOTA} and not slots.ranking_subject:
         return Intent.PROFIL  # "Kab Bulukumba harmoni sedang atau tinggi?": its category
     if intent == Intent.CAKUPAN and _measured_count(u):
@@ -74,6 +76,8 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.BANTUAN  # "aplikasi ini fungsinya untuk apa …", "bisa bantu apa saja untuk Kesbangpol?"
     if intent == Intent.TERLEMAH and named_values(u):
         return Intent.PROFIL  # "dimensi sosialnya brp, sm V3 nya": their values, not the weakest part
+    if intent in (Intent.METODOLOGI, Intent.PERINGKAT) and _listed_item(u, context) and _its_figures(u):
+        return Intent.PROFIL  # "nomor dua V1 sama V2-nya berapa", "urutan ke-4 itu gimana dimensinya": that item's
     if intent in _FIGURES | {Intent.SARAN} and lexicon.REPORT_FILE.search(u.query):
         return Intent.LAPORAN  # "dokumen laporan … mau saya forward ke grup WA FKUB": the file
     if intent in _FIGURES | _LISTS_AND_PLANS and _unplaced(u, context) and lexicon.ASKS_METHOD_HOW.search(u.query):
@@ -158,9 +162,14 @@ def _general(intent: Intent, u: Understanding, context: ChatContext) -> bool:
     return Intent.METODOLOGI in [reading for reading, _ in u.scores[:_READINGS]]
 
 
+def ranks_no_list(slots: Slots) -> bool:
+    """A rank asked with no list of regions, provinces or count in it: one region's rank."""
+    return not (slots.ranking_subject or slots.provinces) and slots.n is None
+
+
 def _which_part_lowest(u: Understanding) -> bool:
     """Which part of one region is lowest, not which regions are ("kab/kota mana yang dimensi sosialnya terendah")."""
-    return bool(lexicon.WHICH_PART_LOWEST.search(u.question or u.query)) and not u.slots.ranking_subject
+    return bool(lexicon.WHICH_PART_LOWEST.search(u.query)) and (bool(u.regions) or not u.slots.ranking_subject)
 
 
 def _asks_schedule(u: Understanding) -> bool:
@@ -178,6 +187,15 @@ def _measured_count(u: Understanding) -> bool:
         return False
     figure = lexicon.FIGURE_ASKED.search(query) or re.search(r"\bihai\b", lexicon.RESPONDENT_PHRASE.sub(" ", query))
     return bool(figure or (lexicon.MEASURED.search(query) and not lexicon.ASKS_TARGET.search(query)))
+
+
+def _listed_item(u: Understanding, context: ChatContext) -> bool:
+    return u.slots.list_position is not None and bool(context.listed) and not u.regions
+
+
+def _its_figures(u: Understanding) -> bool:
+    """Figures of the item pointed at: values of named parts, or its parts or figures as its own."""
+    return named_values(u) or bool(lexicon.ITS_PARTS.search(u.query)) or own_figure(u)
 
 
 def _two_regions(u: Understanding, context: ChatContext) -> bool:

@@ -125,8 +125,9 @@ class Resolver:
             fuzzy, unknown = self._fuzzy(tokens, [i for i in residual if i not in settled])
             if mentions:
                 # A region named exactly settles what the message is about: near-misses among its other
-                # words are taken only when very close, never offered as "maksud Anda …?".
-                unknown = []
+                # words are taken only when very close, never offered as "maksud Anda …?" - unless typed as
+                # a region of their own ("kota Bukitharapan di Jabar"): a name, not a stray word.
+                unknown = [found for found in unknown if found.qualified and not _ordinary(found.surface)]
                 fuzzy = [mention for mention in fuzzy if mention.score >= ACCEPT_BESIDE_EXACT]
             taken = {i for mention in fuzzy for i in range(mention.start, mention.end)}
             residual = [i for i in residual if i not in taken]
@@ -363,3 +364,8 @@ def _province_of(mention: Mention, gazetteer: Gazetteer) -> str | None:
 def _is_kabkota_in(code: str, province: str, gazetteer: Gazetteer) -> bool:
     region = gazetteer.get(code)
     return region is not None and region.level == KABKOTA and region.province_code == province
+
+
+def _ordinary(surface: str) -> bool:
+    """Every word of `surface` is an ordinary word ("kota samudra biru" may be a description)."""
+    return all(map(is_common_word, surface.split()))

@@ -31,7 +31,9 @@ _RISEN = re.compile(r"\byang (?:\w+(?: ?nya)? )?(?:naik|meningkat|membaik)\b(?! 
 _FALLEN = re.compile(r"\byang (?:\w+(?: ?nya)? )?(?:turun|menurun|memburuk)\b(?! kategori| ke )")
 _N_BESAR = re.compile(r"\b(\d{1,2})\s+besar\b")
 # "5 provinsi", "bottom 5 provinsi", "top provinsi": the provinces are ranked.
-_N_PROVINCES = re.compile(r"\b(?:\d{1,2}|top|bottom|lima|tiga|sepuluh)\s+provinsi\b")
+_N_PROVINCES = re.compile(
+    r"\b(?:\d{1,2}|top|bottom|lima|tiga|sepuluh)\s+provinsi\b|\bprovinsi\s+(?:\d{1,2}|lima|tiga|sepuluh)\s+(?:ter\w+|paling)\b"
+)
 # The classifier's view of a slot: one token that is no word ("_" keeps the spelling corrector and the
 # word "kabkota" of "kab/kota" away from it), so it generalises across names.
 MASKS = {

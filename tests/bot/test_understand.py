@@ -483,3 +483,36 @@ def test_a_refined_reading_is_refined_already(dialogue: Dialogue, text: str) -> 
     for intent in Intent:
         settled = refine(intent, understanding, NO_CONTEXT)
         assert refine(settled, understanding, NO_CONTEXT) == settled, (intent, settled)
+
+
+@pytest.mark.parametrize("text", ["ihai kota bukitsejahtera di jateng", "Kabupaten Sukamakmur Raya Sumut skornya berapa"])
+def test_an_unknown_kabkota_beside_its_province_is_unknown(dialogue: Dialogue, text: str) -> None:
+    decision = decide(dialogue, text)
+    assert decision.intent == Intent.TIDAK_DIKENAL and decision.regions == ()
+
+
+def test_a_misspelt_kabkota_beside_its_province_is_still_found(dialogue: Dialogue) -> None:
+    assert decide(dialogue, "kota banjarbarv di kalsel skornya").regions == ("63.72",)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "check"),
+    [
+        ("provinsi 3 teratas", Intent.PERINGKAT, lambda d: d.scope == "provinsi"),
+        ("apa yg harus dikejar kab tapin supaya pindah kategori", Intent.SELISIH_KATEGORI, lambda d: True),
+        ("kab banjar: paling lemah di sisi apa? ekonomi, sosial atau budaya?", Intent.TERLEMAH, lambda d: True),
+        ("skor dan peringkat nasional kab tapin", Intent.PROFIL, lambda d: d.regions == ("63.05",)),
+    ],
+)
+def test_more_ways_of_asking(dialogue: Dialogue, text: str, intent: Intent, check) -> None:
+    decision = decide(dialogue, text)
+    assert decision.intent == intent and check(decision)
+
+
+@pytest.mark.parametrize("text", ["nomor 2 itu v3 sama v4 nya brp", "urutan ketiga gimana dimensinya",
+                                  "yg pertama dimensi sosialnya brp"])
+def test_parts_of_a_listed_item_are_its_profile(dialogue: Dialogue, text: str) -> None:
+    listed = ChatContext(regions=("63",), intent="peringkat", listed=("63.05", "63.03", "63.72"),
+                         slots={"order": "top", "n": 3, "scope": "63"})  # fmt: skip
+    decision = decide(dialogue, text, listed)
+    assert decision.intent == Intent.PROFIL and len(decision.regions) == 1
