@@ -285,6 +285,11 @@ class SearchIndex:
         # Each section is scored once: its document's score and its place within the document both use it.
         section = {position: section_score(position) for positions in documents.values() for position in positions}
 
+        # The most of the question's subject any title covers: a document that names what is asked leans
+        # the question its way only if no other title covers more of it ("laporan FKDM isinya apa" is about
+        # "Alur Laporan FKDM …", not "FKDM: Dasar Hukum, Susunan, dan Tugas").
+        widest = max((len(subject & self._titles[positions[0]]) for positions in documents.values()), default=0)
+
         def document_score(positions: list[int]) -> float:
             title = self._titles[positions[0]]
             kind = sum(weight for looks, weight in cues if looks & title)
@@ -292,7 +297,7 @@ class SearchIndex:
             headed = defining and any(self._defines[p] and subject <= self._headings[p] for p in positions if subject)
             # "IKN itu apa": the document whose title defines IKN, not the one comparing IKN with others; a
             # question that names it ("IKN dimensinya apa") leans that way too, by how much the name says.
-            names = self._names[positions[0]]
+            names = self._names[positions[0]] if len(subject & title) >= widest else frozenset()
             if defining:
                 own = 2.0 * (bool(subject) and subject <= names)
             else:

@@ -115,6 +115,9 @@ def test_a_title_defines_its_acronym(title: str, names: list[str]) -> None:
         ("FPK itu lembaga apa ya", "fpk-mandat#pengantar"),
         # "apa yang harus dilakukan" looks for what to do.
         ("kalau daerah kami belum terukur, apa yang harus dilakukan", "daerah-belum-terukur#yang-sebaiknya-dilakukan"),
+        # The document naming what is asked leans the question its way only when no other title covers more
+        # of it: penghayat and FKUB is the penghayat page's section on FKUB, not FKUB's membership rules.
+        ("penghayat kepercayaan boleh duduk sebagai anggota FKUB?", "penghayat-kepercayaan#penghayat-dan-fkub"),
         # A document's topics say what it answers beyond its title: "LKjIP" is a topic of the performance
         # report guidance, not of the page on when official results arrive.
         ("hasil resmi IHaI belum turun, apa yang kami tulis di LKjIP tahun ini",
