@@ -41,8 +41,9 @@ QUESTION_CUES: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {
     ("bagaimana",): (("langkah", "cara", "tahap", "disarankan"), 0.5),
     ("harus dilakukan", "perlu dilakukan", "sebaiknya dilakukan", "apa yang harus", "harus bagaimana",
      "tindak lanjut", "langkah apa"): (("dilakukan", "disarankan", "tindak lanjut"), 1.0),
+    # The relation of two things is answered by the section on it, over a heading naming one of them.
     ("beda", "bedanya", "perbedaan", "membedakan", "hubungan", "hubungannya", "kaitan", "kaitannya", "keterkaitan"):
-        (("hubungan", "kaitan", "perbedaan"), 1.0),
+        (("hubungan", "kaitan", "perbedaan"), 2.0),
     ("apa saja", "apa aja", "ada apa", "sebutkan", "terdiri", "daftar", "komponen", "unsur"):
         (("dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "susunan"), 1.0),
     ("anggota", "keanggotaan", "struktur", "pengurus"): (("susunan", "anggota"), 1.5),

@@ -118,6 +118,9 @@ def test_a_title_defines_its_acronym(title: str, names: list[str]) -> None:
         # The document naming what is asked leans the question its way only when no other title covers more
         # of it: penghayat and FKUB is the penghayat page's section on FKUB, not FKUB's membership rules.
         ("penghayat kepercayaan boleh duduk sebagai anggota FKUB?", "penghayat-kepercayaan#penghayat-dan-fkub"),
+        # How two things relate or differ: the section on their relation, not the one naming one of them.
+        ("tim kewaspadaan dini dan FKDM hubungannya bagaimana", "tim-kewaspadaan-dini-daerah#hubungan-dengan-fkdm"),
+        ("apa yang membedakan tim kewaspadaan dini daerah dari FKDM", "tim-kewaspadaan-dini-daerah#hubungan-dengan-fkdm"),
         # A document's topics say what it answers beyond its title: "LKjIP" is a topic of the performance
         # report guidance, not of the page on when official results arrive.
         ("hasil resmi IHaI belum turun, apa yang kami tulis di LKjIP tahun ini",
