@@ -48,7 +48,7 @@ QUESTION_CUES: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {
         (("dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "susunan"), 1.0),
     ("anggota", "keanggotaan", "struktur", "pengurus"): (("susunan", "anggota"), 1.5),
     ("dasar", "hukum", "aturan", "regulasi", "landasan", "peraturan", "permendagri", "perpres", "undang",
-     "berdasarkan", "nomor"): (("dasar", "hukum", "aturan"), 0.5),
+     "berdasarkan", "nomor"): (("dasar", "hukum", "aturan", "ketentuan"), 0.5),
     ("kapan",): (("kapan", "linimasa", "fakta", "jadwal"), 1.0),
     # How it began is its history, not this round's facts.
     ("sejak", "sejarah", "linimasa", "mulai", "pertama kali", "awal mula", "pertama"): (("linimasa", "sejarah",
@@ -57,6 +57,8 @@ QUESTION_CUES: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {
                                                                                           "manfaat"), 1.0),
     ("hindari", "dihindari", "jangan", "larangan", "kesalahan"): (("hindari", "dihindari", "jaga"), 1.0),
     ("contoh", "misalnya", "ilustrasi"): (("contoh",), 1.0),
+    ("dampak", "dampaknya", "akibat", "akibatnya", "konsekuensi", "konsekuensinya", "efek", "efeknya",
+     "pengaruhnya"): (("akibat", "dampak"), 1.0),
     ("syarat", "kriteria", "ketentuan", "minimal"): (("aturan", "ketentuan", "syarat"), 1.0),
     # "boleh didanai APBD?", "bisakah …": whether something is allowed is what the rule says.
     ("boleh", "bolehkah", "bisakah", "dapatkah", "diperbolehkan", "dilarang", "dibebankan", "wajibkah"):
@@ -65,7 +67,8 @@ QUESTION_CUES: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {
     ("tanda", "arti", "artinya", "rendah"): (("arti",), 1.0),
     ("baca", "membaca", "menafsirkan", "tafsir", "memaknai", "bacanya"): (("baca", "membaca"), 1.0),
     ("dibuka", "jadwal", "dilaksanakan", "berlangsung"): (("fakta", "jadwal", "linimasa"), 1.0),
-    ("siapa", "direktorat", "instansi", "lembaga", "penyelenggara", "pelaksana"): (("siapa", "penyelenggara",
+    ("siapa", "direktorat", "instansi", "lembaga", "penyelenggara", "pelaksana", "kementerian", "pegang",
+     "memegang", "mengelola", "dikelola", "diselenggarakan", "penanggung jawab"): (("siapa", "penyelenggara",
                                                                                    "pusat", "tingkat"), 1.0),
 }
 # The kind of fact a question wants, and how a section's text shows it: a date for "kapan", a length of time
@@ -91,6 +94,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\b(?:pasal \d+|nomor \d+ tahun \d{4}|\d+ tahun \d{4}|\d+/\d{4})\b", re.I),
     ),
 }
+# Cue words are matched on words alone: "undang-undang" asks "undang".
+_WORDS_ONLY = re.compile(r"[^\w]+")
 # A heading that is itself a question ("Siapa menetapkan", "Kapan berlaku bagi IHaI") answers that question
 # word; "kenapa" is asked as "mengapa".
 _QUESTION_HEADS = {"siapa": "siapa", "kapan": "kapan", "mengapa": "mengapa", "kenapa": "mengapa"}
@@ -243,7 +248,7 @@ class SearchIndex:
         scores = self._fused(self.rankings(query, filters), fusion)
         terms = set(self.stored.lexical.analyzer.tokens(query))
         normalised = normalise(query)
-        asked = f" {normalised} "
+        asked = f" {_WORDS_ONLY.sub(' ', normalised)} "
         # A cue counts only when the question does not already name what it looks for ("tahapan penanganan").
         fired = [(ask_terms, looks, weight) for asks, ask_terms, looks, weight in self._cues
                  if any(f" {ask} " in asked for ask in asks) and not looks & (terms - ask_terms)]  # fmt: skip

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from core.informal import CHAT_WORDS
+from core.text import join_thousands
 
 # Chat spellings shared with the engine, plus abbreviations the guidance spells out. Multi-word
 # phrases are matched before single words.
@@ -119,7 +120,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # "1.250" is one number, not two; "kota2" is the chat spelling of "kota-kota".
-_THOUSANDS = re.compile(r"(?<=\d)\.(?=\d{3}\b)")
 _REDUPLICATION = re.compile(r"\b([a-z]{3,})2\b")
 
 
@@ -135,7 +135,7 @@ _NAMES_PATTERN = [(re.compile(rf"\b{re.escape(name)}\b"), acronym) for name, acr
 def normalise(text: str) -> str:
     """Lower case, compatibility forms folded, chat spellings replaced by formal words."""
     text = unicodedata.normalize("NFKC", text).lower()
-    text = _THOUSANDS.sub("", text)
+    text = join_thousands(text)
     text = _REDUPLICATION.sub(r"\1-\1", text)
     return _INFORMAL_PATTERN.sub(lambda m: INFORMAL[m.group(1)], text)
 

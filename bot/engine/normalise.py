@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from core.informal import CHAT_WORDS
-from core.text import fold
+from core.text import fold, join_thousands
 
 # Chat spellings -> the standard word. Applied token by token after folding.
 SLANG = {
@@ -50,7 +50,7 @@ _WORD = re.compile(r"\d{2}\.\d{2}(?!\d)|[^\W_]+")
 
 def normalise(text: str) -> str:
     """Canonical form of a chat message: "Brp IHaI Kab./Kota Banjar?" -> "berapa ihai kabkota banjar"."""
-    folded = _REDUPLICATION.sub(r"\1 \1\2", _KABKOTA.sub(" kabkota ", fold(text)))
+    folded = _REDUPLICATION.sub(r"\1 \1\2", _KABKOTA.sub(" kabkota ", join_thousands(fold(text))))
     joined = " ".join(SLANG.get(token, token) for token in _WORD.findall(folded))
     for pattern, token in _PHRASES:
         joined = pattern.sub(token, joined)

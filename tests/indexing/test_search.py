@@ -121,6 +121,13 @@ def test_a_title_defines_its_acronym(title: str, names: list[str]) -> None:
         # How two things relate or differ: the section on their relation, not the one naming one of them.
         ("tim kewaspadaan dini dan FKDM hubungannya bagaimana", "tim-kewaspadaan-dini-daerah#hubungan-dengan-fkdm"),
         ("apa yang membedakan tim kewaspadaan dini daerah dari FKDM", "tim-kewaspadaan-dini-daerah#hubungan-dengan-fkdm"),
+        # "1.250" is one number, not a "1" that a numbered heading ("1. Tentukan baseline") would match.
+        ("cara agar responden kami tembus 1.250 tahun depan", "meningkatkan-cakupan-survei#langkah-yang-disarankan"),
+        # Which law applies: the section with the provisions.
+        ("data responden e-survey dilindungi undang-undang apa", "pelindungan-data-responden#ketentuan-yang-paling-relevan"),
+        # What follows from something: its consequences.
+        ("apa efeknya kalau pengisian survei sukarela", "survei-daring-bukan-sampel-probabilitas#akibatnya"),
+        ("pengisian e-survey sukarela, dampaknya ke angka apa", "survei-daring-bukan-sampel-probabilitas#akibatnya"),
         # A document's topics say what it answers beyond its title: "LKjIP" is a topic of the performance
         # report guidance, not of the page on when official results arrive.
         ("hasil resmi IHaI belum turun, apa yang kami tulis di LKjIP tahun ini",
