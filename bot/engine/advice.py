@@ -21,6 +21,7 @@ from scoring.methodology import Methodology
 _ACTIONS_PER_FORUM = 3
 _EXCERPT_CHARS = 1200
 # Sections ranked for a guidance question, and how many of the best document's are shown.
+_DIMENSION_CANDIDATES = 60
 _SECTION_CANDIDATES = 8
 _SECTIONS_SHOWN = 1
 
@@ -160,6 +161,16 @@ class Advisor:
             found = self.index.sections(query, k=_SECTION_CANDIDATES, filters={"level": "guidance", "variable": key})
             seen = {hit.chunk_id for hit in hits}
             hits += [hit for hit in found if self._about_only(hit.doc_id, {key}) and hit.chunk_id not in seen]
+        dimensions = [key for key in self.methodology.dimension_keys if re.search(rf"\bdimensi {key}\b", query)]
+        if len(dimensions) == 1 and not named:
+            # "dimensi budaya terdiri dari variabel apa": the page on that dimension before the framework's list
+            # of all eight variables, which names the dimension too.
+            key = dimensions[0]
+            # Pages on all four dimensions pass the filter too and come first: look far enough to reach its own.
+            found = self.index.sections(query, k=_DIMENSION_CANDIDATES, filters={"level": "guidance", "dimension": key})
+            seen = {hit.chunk_id for hit in hits}
+            hits += [hit for hit in found if self._about_dimension(hit.doc_id, key) and hit.chunk_id not in seen]
+            hits.sort(key=lambda hit: not self._about_dimension(hit.doc_id, key))
         if not self.names_other_framework(query):
             # "moderasi beragama" means V7 while the results are 2025, not X10: the other framework's
             # variable pages go after the rest (a stable sort keeps the search order otherwise).
@@ -217,6 +228,12 @@ class Advisor:
     def _about_only(self, doc_id: str, keys: set[str]) -> bool:
         doc = self.docs.get(doc_id)
         return doc is not None and len(doc.variables) == 1 and doc.variables[0] in keys
+
+    def _about_dimension(self, doc_id: str, key: str) -> bool:
+        """The page on one dimension: about it alone, and about every variable of it."""
+        doc = self.docs.get(doc_id)
+        own = {variable.key for variable in self.methodology.variables_of(key)}
+        return doc is not None and tuple(doc.dimensions) == (key,) and own <= set(doc.variables)
 
     def about_other_framework(self, doc_id: str) -> bool:
         doc = self.docs.get(doc_id)

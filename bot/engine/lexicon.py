@@ -239,6 +239,10 @@ WHICH_PART_LOWEST = re.compile(
 ASKS_METHOD_HOW = pattern(("cara*", "rumus*", "dihitung*", "menghitung*", "boleh bilang", "boleh dibilang",
                            "boleh disebut", "boleh dikatakan", "dibandingkan langsung", "dibandingin langsung",
                            "bisa dibandingkan"))  # fmt: skip
+# What something is made of: "variabel di dimensi keberagamaan apa saja", "dimensi ekonomi mencakup apa".
+ASKS_COMPOSITION = pattern(("apa saja", "apa aja", "terdiri*", "mencakup", "meliputi", "isinya", "komponen*",
+                            "ada apa"))  # fmt: skip
+PARTS_WORDS = pattern(("dimensi*", "variabel*", "aspek*", "indikator*"))
 # When the e-survey runs: the measurement's facts.
 SURVEY_SCHEDULE = pattern(("dibuka", "ditutup", "tanggal berapa", "tgl berapa", "jadwal*", "kapan dimulai",
                            "kapan dibuka", "periode survei", "masa survei"))  # fmt: skip

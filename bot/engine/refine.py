@@ -82,6 +82,8 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.LAPORAN  # "dokumen laporan … mau saya forward ke grup WA FKUB": the file
     if intent in _FIGURES | _LISTS_AND_PLANS and _unplaced(u, context) and lexicon.ASKS_METHOD_HOW.search(u.query):
         return Intent.METODOLOGI  # "skor provinsi dihitungnya gimana?", "selangnya tumpang tindih, boleh bilang …?"
+    if intent in _FIGURES | _LISTS_AND_PLANS and _unplaced(u, context) and _asks_composition(u):
+        return Intent.METODOLOGI  # "variabel di dimensi keberagamaan apa saja": what the index is made of
     if intent in _FIGURES | {Intent.DI_LUAR_CAKUPAN} and not u.regions and _asks_schedule(u):
         return Intent.METODOLOGI  # "e-survey 2025 dibuka tanggal berapa, berapa kab/kota yg ikut?": its facts
     if _general(intent, u, context):
@@ -170,6 +172,10 @@ def ranks_no_list(slots: Slots) -> bool:
 def _which_part_lowest(u: Understanding) -> bool:
     """Which part of one region is lowest, not which regions are ("kab/kota mana yang dimensi sosialnya terendah")."""
     return bool(lexicon.WHICH_PART_LOWEST.search(u.query)) and (bool(u.regions) or not u.slots.ranking_subject)
+
+
+def _asks_composition(u: Understanding) -> bool:
+    return bool(lexicon.ASKS_COMPOSITION.search(u.query) and lexicon.PARTS_WORDS.search(u.query))
 
 
 def _asks_schedule(u: Understanding) -> bool:

@@ -66,6 +66,9 @@ def test_guidance_answer_leads_with_the_section_that_answers_and_cites_its_sourc
         # One variable named: its own page, even where general pages outrank it in the search.
         ("V3 itu sebenarnya ngukur apa", "variabel-v3#apa-yang-ditangkap"),
         ("variabel v6 tentang apa sih", "variabel-v6#apa-yang-ditangkap"),
+        # One dimension named: its page, not the framework's list of all eight variables that names it too.
+        ("variabel di dimensi keberagamaan apa saja", "dimensi-keberagamaan#variabel"),
+        ("dimensi ekonomi mencakup variabel apa", "dimensi-ekonomi#variabel"),
     ],
 )
 def test_a_named_variable_is_answered_from_its_own_page(

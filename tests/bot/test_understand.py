@@ -410,6 +410,9 @@ def test_a_band_asked_of_one_kabkota_is_its_category(dialogue: Dialogue, text: s
         "batas bawah dan atas selang itu rumusnya gimana",
         "kalau selang dua kabupaten bertumpuk, boleh bilang yang satu lebih harmonis?",
         "angka 2024 bisa dibandingkan langsung dengan 2025?",
+        # What the index is made of.
+        "variabel di dimensi keberagamaan apa saja",
+        "aspek ihai terdiri dari apa",
         # When the e-survey runs.
         "e-survey tahun ini ditutup kapan dan berapa responden se-indonesia",
         "jadwal e-survey 2025 dari tgl brp",
