@@ -88,6 +88,12 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\b(?:batas\w*|rentang\w*|ambang|kisaran\w*|dari berapa|sampai berapa)\b"),
         re.compile(r"\b\d+(?:,\d+)? (?:sampai|hingga|ke atas)\b|\b(?:di bawah|di atas) \d", re.I),
     ),
+    # "harmoni tinggi minimal skornya berapa": the section that gives each band with its limit.
+    "band": (
+        re.compile(r"\b(?:harmoni|kategori\w*)\b(?:\s+\w+)*?\s+(?:berapa|minimal|minimum|batas\w*|rentang\w*|dari berapa)\b"
+                   r"|\b(?:batas\w*|rentang\w*|minimal|minimum)\b(?:\s+\w+)*?\s+(?:harmoni|kategori\w*)\b"),
+        re.compile(r"harmoni (?:rendah|sedang|tinggi)\W{0,6}(?:di bawah |di atas |dari )?\d", re.I),
+    ),
     "law": (
         re.compile(r"\b(?:pasal|ayat|dasar hukum\w*|dasarnya|peraturan apa|aturan apa|regulasi apa|berdasarkan apa"
                    r"|berdasarkan peraturan|permendagri nomor|nomor berapa)\b"),

@@ -139,7 +139,8 @@ def test_a_title_defines_its_acronym(title: str, names: list[str]) -> None:
         ("bisakah kegiatan FKUB dibiayai APBD provinsi", "fkub-pendanaan-apbd#ketentuannya"),
         # What to check is the checklist.
         ("sebelum inspektorat mereviu Renstra, apa yang harus dicek", "reviu-apip-rpjmd-renstra#daftar-periksa-sebelum-reviu"),
-        # A band's limits are in the section whose text gives the ranges.
+        # A band's limits are in the section whose text gives each band with its limit.
+        ("harmoni sedang mulai dari skor berapa", "kategori-harmoni#kategori-yang-dipakai-aplikasi-ini-sementara"),
         ("kisaran skor harmoni rendah", "kategori-harmoni#kategori-yang-dipakai-aplikasi-ini-sementara"),
         ("skor berapa sampai berapa yang masuk sedang", "kategori-harmoni#kategori-yang-dipakai-aplikasi-ini-sementara"),
         # "ada" (there is) is a grammatical word, and "keadaan" (a state of affairs) is not "ada".
