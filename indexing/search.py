@@ -33,6 +33,8 @@ _DEFINITION = re.compile(
     r"|itu (?:forum|lembaga|indeks|program|badan|organisasi|tim|dokumen|istilah|aturan) apa"
     r"|tentang apa|soal apa|(?:me)?ngukur apa|isinya apa|(?:tuh|tu) apa|^apa (?:sih |ya )?\S+(?: \S+)? itu$)\b"
 )
+RELATION_ASKS = ("beda", "bedanya", "perbedaan", "membedakan", "hubungan", "hubungannya", "kaitan", "kaitannya",
+                 "keterkaitan")  # fmt: skip
 # What a kind of question looks for in a heading, and how much a heading that has it counts (in heading
 # matches): "bagaimana caranya" looks for steps, "apa saja" for a list ("Delapan variabel …", "Susunan").
 QUESTION_CUES: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {
@@ -42,8 +44,7 @@ QUESTION_CUES: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {
     ("harus dilakukan", "perlu dilakukan", "sebaiknya dilakukan", "apa yang harus", "harus bagaimana",
      "tindak lanjut", "langkah apa"): (("dilakukan", "disarankan", "tindak lanjut"), 1.0),
     # The relation of two things is answered by the section on it, over a heading naming one of them.
-    ("beda", "bedanya", "perbedaan", "membedakan", "hubungan", "hubungannya", "kaitan", "kaitannya", "keterkaitan"):
-        (("hubungan", "kaitan", "perbedaan"), 2.0),
+    RELATION_ASKS: (("hubungan", "kaitan", "perbedaan"), 2.0),
     ("apa saja", "apa aja", "ada apa", "sebutkan", "terdiri", "daftar", "komponen", "unsur"):
         (("dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "susunan"), 1.0),
     ("anggota", "keanggotaan", "struktur", "pengurus"): (("susunan", "anggota"), 1.5),
@@ -168,6 +169,7 @@ class SearchIndex:
             frozenset(kind for kind, (_, shown) in ANSWER_TYPES.items() if shown.search(c.text)) for c in stored.chunks
         ]
         # Question words are matched as typed (most are stopwords to the analyzer), headings as indexed.
+        self._relation = frozenset(analyzer.tokens(" ".join(QUESTION_CUES[RELATION_ASKS][0])))
         self._cues = [
             (asks, frozenset(analyzer.tokens(" ".join(asks))), frozenset(analyzer.tokens(" ".join(looks))), weight)
             for asks, (looks, weight) in QUESTION_CUES.items()
@@ -282,10 +284,15 @@ class SearchIndex:
                 return not self.chunks[position].heading
             return self._defines[position]
 
+        def answers_kind(looks: frozenset[str], heading: frozenset[str]) -> bool:
+            """The heading has what the kind of question looks for; a relation heading ("Hubungan dengan
+            Kesbangpol") answers only a relation between things the question names."""
+            return bool(looks & heading) and (looks != self._relation or heading - looks <= subject)
+
         def section_score(position: int) -> float:
             """Within a document, also what the kind of question looks for, once per kind, and the definition."""
             heading = self._headings[position]
-            bonus = HEADING_WEIGHT * sum(weight for looks, weight in cues if looks & heading)
+            bonus = HEADING_WEIGHT * sum(weight for looks, weight in cues if answers_kind(looks, heading))
             if defining and defines(position):
                 bonus += HEADING_WEIGHT
             if self._heads[position] in heads:

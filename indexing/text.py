@@ -73,7 +73,7 @@ STOPWORDS: frozenset[str] = frozenset(
 
 # Domain words the stemmers get wrong, with the form to index. Sastrawi reduces both
 # "keberagaman" (diversity) and "keberagamaan" (religiosity, a dimension) towards "agam(a)",
-# "kesetaraan" to "tara" and "keadaan" to "ada"; Snowball strips "ter-" from "terendah" to "endah".
+# "kesetaraan" to "tara", "keadaan" to "ada" and "susunan" to "susun"; Snowball strips "ter-" from "terendah" to "endah".
 PROTECTED: dict[str, str] = {
     "keberagamaan": "keberagamaan",
     "keberagaman": "ragam",
@@ -81,6 +81,7 @@ PROTECTED: dict[str, str] = {
     "keragaman": "ragam",
     "kesetaraan": "setara",
     "keadaan": "keadaan",  # a state of affairs, not "ada" (there is)
+    "susunan": "susunan",  # a body's composition, not "disusun" (drawn up)
     "setara": "setara",
     "kebhinekaan": "bineka",
     "kebinekaan": "bineka",

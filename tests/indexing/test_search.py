@@ -128,6 +128,10 @@ def test_a_title_defines_its_acronym(title: str, names: list[str]) -> None:
         # What follows from something: its consequences.
         ("apa efeknya kalau pengisian survei sukarela", "survei-daring-bukan-sampel-probabilitas#akibatnya"),
         ("pengisian e-survey sukarela, dampaknya ke angka apa", "survei-daring-bukan-sampel-probabilitas#akibatnya"),
+        # A relation heading answers only the relation it names: FKDM and IHaI, not "Hubungan dengan Kesbangpol".
+        ("apa kaitan FKDM dengan IHaI", "fkdm-mandat#kaitan-dengan-ihai"),
+        # "disusun" (drawn up) is not "Susunan" (a body's composition).
+        ("rencana anggaran FKUB sebaiknya disusun seperti apa", "fkub-pendanaan-apbd#saran-penganggaran"),
         # A document's topics say what it answers beyond its title: "LKjIP" is a topic of the performance
         # report guidance, not of the page on when official results arrive.
         ("hasil resmi IHaI belum turun, apa yang kami tulis di LKjIP tahun ini",
