@@ -33,8 +33,8 @@ _DEFINITION = re.compile(
     r"|itu (?:forum|lembaga|indeks|program|badan|organisasi|tim|dokumen|istilah|aturan) apa"
     r"|tentang apa|soal apa|(?:me)?ngukur apa|isinya apa|(?:tuh|tu) apa|^apa (?:sih |ya )?\S+(?: \S+)? itu$)\b"
 )
-RELATION_ASKS = ("beda", "bedanya", "perbedaan", "membedakan", "hubungan", "hubungannya", "kaitan", "kaitannya",
-                 "keterkaitan")  # fmt: skip
+RELATION_ASKS = ("hubungan", "hubungannya", "kaitan", "kaitannya", "keterkaitan")
+DIFFERENCE_ASKS = ("beda", "bedanya", "perbedaan", "membedakan")
 # What a kind of question looks for in a heading, and how much a heading that has it counts (in heading
 # matches): "bagaimana caranya" looks for steps, "apa saja" for a list ("Delapan variabel …", "Susunan").
 QUESTION_CUES: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {
@@ -43,8 +43,10 @@ QUESTION_CUES: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {
     ("bagaimana",): (("langkah", "cara", "tahap", "disarankan"), 0.5),
     ("harus dilakukan", "perlu dilakukan", "sebaiknya dilakukan", "apa yang harus", "harus bagaimana",
      "tindak lanjut", "langkah apa"): (("dilakukan", "disarankan", "tindak lanjut"), 1.0),
-    # The relation of two things is answered by the section on it, over a heading naming one of them.
+    # How two things relate or differ is answered by the section on it (their difference also by a comparison
+    # page's summary), over a heading naming one of them.
     RELATION_ASKS: (("hubungan", "kaitan", "perbedaan"), 2.0),
+    DIFFERENCE_ASKS: (("hubungan", "kaitan", "perbedaan", "ringkasan"), 2.0),
     ("apa saja", "apa aja", "ada apa", "sebutkan", "terdiri", "daftar", "komponen", "unsur"):
         (("dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "susunan"), 1.0),
     ("anggota", "keanggotaan", "struktur", "pengurus"): (("susunan", "anggota"), 1.5),
@@ -169,7 +171,9 @@ class SearchIndex:
             frozenset(kind for kind, (_, shown) in ANSWER_TYPES.items() if shown.search(c.text)) for c in stored.chunks
         ]
         # Question words are matched as typed (most are stopwords to the analyzer), headings as indexed.
-        self._relation = frozenset(analyzer.tokens(" ".join(QUESTION_CUES[RELATION_ASKS][0])))
+        self._relations = {
+            frozenset(analyzer.tokens(" ".join(QUESTION_CUES[asks][0]))) for asks in (RELATION_ASKS, DIFFERENCE_ASKS)
+        }
         self._cues = [
             (asks, frozenset(analyzer.tokens(" ".join(asks))), frozenset(analyzer.tokens(" ".join(looks))), weight)
             for asks, (looks, weight) in QUESTION_CUES.items()
@@ -287,7 +291,7 @@ class SearchIndex:
         def answers_kind(looks: frozenset[str], heading: frozenset[str]) -> bool:
             """The heading has what the kind of question looks for; a relation heading ("Hubungan dengan
             Kesbangpol") answers only a relation between things the question names."""
-            return bool(looks & heading) and (looks != self._relation or heading - looks <= subject)
+            return bool(looks & heading) and (looks not in self._relations or heading - looks <= subject)
 
         def section_score(position: int) -> float:
             """Within a document, also what the kind of question looks for, once per kind, and the definition."""

@@ -128,6 +128,9 @@ def test_a_title_defines_its_acronym(title: str, names: list[str]) -> None:
         # What follows from something: its consequences.
         ("apa efeknya kalau pengisian survei sukarela", "survei-daring-bukan-sampel-probabilitas#akibatnya"),
         ("pengisian e-survey sukarela, dampaknya ke angka apa", "survei-daring-bukan-sampel-probabilitas#akibatnya"),
+        # How indices differ: the comparison page's summary.
+        ("perbedaan IHaI dengan IKO apa", "perbandingan-ihai-ikn-ikub#ringkasan"),
+        ("IHaI dan IKN bedanya di mana", "perbandingan-ihai-ikn-ikub#ringkasan"),
         # A relation heading answers only the relation it names: FKDM and IHaI, not "Hubungan dengan Kesbangpol".
         ("apa kaitan FKDM dengan IHaI", "fkdm-mandat#kaitan-dengan-ihai"),
         # "disusun" (drawn up) is not "Susunan" (a body's composition).
