@@ -103,6 +103,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\b(?:pasal \d+|nomor \d+ tahun \d{4}|\d+ tahun \d{4}|\d+/\d{4})\b", re.I),
     ),
 }
+# The words before "… itu apa" that name the term asked about.
+_DEFINED_WORDS = 3
 # Cue words are matched on words alone: "undang-undang" asks "undang".
 _WORDS_ONLY = re.compile(r"[^\w]+")
 # A heading that is itself a question ("Siapa menetapkan", "Kapan berlaku bagi IHaI") answers that question
@@ -271,8 +273,13 @@ class SearchIndex:
         heads = {_QUESTION_HEADS[word] for word in asked.split() if word in _QUESTION_HEADS}
         definition = _DEFINITION.search(normalised)
         defining = definition is not None
+        defined = subject
         if definition is not None:
             subject -= set(self.stored.lexical.analyzer.tokens(definition.group(0)))  # "maksud", "artinya"
+            # "IKN itu apa ya, kok sering disebut bareng IHaI": the term is what the definition is asked of.
+            before = normalised[: definition.start()].split()[-_DEFINED_WORDS:]
+            term = frozenset(self.stored.lexical.analyzer.tokens(" ".join(before))) & subject
+            defined = term or subject
         documents: dict[str, list[int]] = {}
         for position in np.flatnonzero(scores > 0):
             documents.setdefault(self.chunks[position].doc_id, []).append(int(position))
@@ -284,7 +291,7 @@ class SearchIndex:
         def defines(position: int) -> bool:
             """The section that gives the definition asked for. In the document whose title defines the name
             ("FPK: Dasar Hukum, …" for "FPK itu apa"), its introduction, not a section defining another term."""
-            if subject and subject <= self._names[position]:
+            if defined and defined <= self._names[position]:
                 return not self.chunks[position].heading
             return self._defines[position]
 
@@ -311,18 +318,18 @@ class SearchIndex:
         # The most of the question's subject any title covers: a document that names what is asked leans
         # the question its way only if no other title covers more of it ("laporan FKDM isinya apa" is about
         # "Alur Laporan FKDM …", not "FKDM: Dasar Hukum, Susunan, dan Tugas").
-        widest = max((len(subject & self._titles[positions[0]]) for positions in documents.values()), default=0)
+        widest = max((len(defined & self._titles[positions[0]]) for positions in documents.values()), default=0)
 
         def document_score(positions: list[int]) -> float:
             title = self._titles[positions[0]]
             kind = sum(weight for looks, weight in cues if looks & title)
             # "pembauran kebangsaan itu apa": a section headed "Apa itu pembauran kebangsaan" is the definition.
-            headed = defining and any(self._defines[p] and subject <= self._headings[p] for p in positions if subject)
+            headed = defining and any(self._defines[p] and defined <= self._headings[p] for p in positions if defined)
             # "IKN itu apa": the document whose title defines IKN, not the one comparing IKN with others; a
             # question that names it ("IKN dimensinya apa") leans that way too, by how much the name says.
-            names = self._names[positions[0]] if len(subject & title) >= widest else frozenset()
+            names = self._names[positions[0]] if len(defined & title) >= widest else frozenset()
             if defining:
-                own = 2.0 * (bool(subject) and subject <= names)
+                own = 2.0 * (bool(defined) and defined <= names)
             else:
                 own = max((self._weights.get(term, 1.0) for term in subject & names), default=0.0)
             topical = self._weight(subject & self._topics[positions[0]])

@@ -131,6 +131,9 @@ def test_a_title_defines_its_acronym(title: str, names: list[str]) -> None:
         # How indices differ: the comparison page's summary.
         ("perbedaan IHaI dengan IKO apa", "perbandingan-ihai-ikn-ikub#ringkasan"),
         ("IHaI dan IKN bedanya di mana", "perbandingan-ihai-ikn-ikub#ringkasan"),
+        # The term defined is the one before "itu apa", whatever context follows it.
+        ("IKO itu apa ya, katanya mirip IHaI", "indeks-kinerja-ormas#pengantar"),
+        ("FPK itu apa ya, kok sering disebut di rapat", "fpk-mandat#pengantar"),
         # A relation heading answers only the relation it names: FKDM and IHaI, not "Hubungan dengan Kesbangpol".
         ("apa kaitan FKDM dengan IHaI", "fkdm-mandat#kaitan-dengan-ihai"),
         # "disusun" (drawn up) is not "Susunan" (a body's composition).
