@@ -12,7 +12,7 @@ import re
 from bot.engine import lexicon
 from bot.engine.context import ChatContext
 from bot.engine.intents import Intent
-from bot.engine.message_kinds import named_values, own_figure
+from bot.engine.message_kinds import named_values
 from bot.engine.slots import BOTH, Slots
 from bot.engine.understand import Understanding
 from core.constants import KABKOTA, PROVINSI
@@ -201,7 +201,7 @@ def _listed_item(u: Understanding, context: ChatContext) -> bool:
 
 def _its_figures(u: Understanding) -> bool:
     """Figures of the item pointed at: values of named parts, or its parts or figures as its own."""
-    return named_values(u) or bool(lexicon.ITS_PARTS.search(u.query)) or own_figure(u)
+    return named_values(u) or bool(lexicon.ITS_PARTS.search(u.query) or lexicon.OWN_FIGURE.search(u.query))
 
 
 def _two_regions(u: Understanding, context: ChatContext) -> bool:

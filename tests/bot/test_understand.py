@@ -512,7 +512,7 @@ def test_more_ways_of_asking(dialogue: Dialogue, text: str, intent: Intent, chec
     assert decision.intent == intent and check(decision)
 
 
-@pytest.mark.parametrize("text", ["nomor 2 itu v3 sama v4 nya brp", "urutan ketiga gimana dimensinya",
+@pytest.mark.parametrize("text", ["nomor 2 itu v3 sama v4 nya brp", "urutan ketiga gimana dimensinya", "no 3 kategorinya apa dan peringkatnya",
                                   "yg pertama dimensi sosialnya brp"])
 def test_parts_of_a_listed_item_are_its_profile(dialogue: Dialogue, text: str) -> None:
     listed = ChatContext(regions=("63",), intent="peringkat", listed=("63.05", "63.03", "63.72"),
