@@ -111,7 +111,8 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
     defining_band = slots.category and not (slots.asks_gap or slots.nation or regions or context.regions)
     if intent in (Intent.PROFIL, Intent.SELISIH_KATEGORI) and defining_band:
         intent = Intent.METODOLOGI  # "harmoni tinggi minimal skornya berapa": the band itself, no region in sight
-    if intent == Intent.TERLEMAH and slots.ranking_subject and not any(level(c) == KABKOTA for c in regions):
+    lists_regions = slots.ranking_subject and not lexicon.WHICH_PART_LOWEST.search(u.query)
+    if intent == Intent.TERLEMAH and lists_regions and not any(level(c) == KABKOTA for c in regions):
         intent = Intent.PERINGKAT  # "kab/kota mana di Sumut yang dimensi itu paling rendah": a ranking
     if intent in (Intent.PERINGKAT, Intent.KATEGORI):
         if intent == Intent.PERINGKAT and _one_region_ranked(u, regions, level):

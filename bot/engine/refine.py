@@ -224,9 +224,12 @@ def _ranks_changes(u: Understanding) -> bool:
 
 
 def _asks_range_values(u: Understanding) -> bool:
-    """The two ends' values asked ("… terendah dan tertinggi berapa", "min max"), not which regions rank."""
+    """The two ends' values asked ("… terendah dan tertinggi berapa", "min max"), not which regions rank
+    ("kab/kota dengan skor tertinggi dan terendah itu mana saja")."""
     if lexicon.ASKS_RANGE_VALUES.search(u.query):
         return True
+    if re.search(r"\bmana\b", u.query):
+        return False
     return u.slots.order == BOTH and bool(re.search(r"\b(?:berapa|skor|angka|nilai)\b", u.residual))
 
 

@@ -385,6 +385,8 @@ def test_which_part_is_lowest_is_the_weakest_part(dialogue: Dialogue, text: str)
 
 def test_which_regions_are_lowest_in_a_part_is_still_a_ranking(dialogue: Dialogue) -> None:
     assert decide(dialogue, "kab/kota mana di kalsel yang dimensi sosialnya paling rendah").intent == Intent.PERINGKAT
+    assert decide(dialogue, "di jateng kab/kota dgn skor tertinggi dan terendah mana aja").intent == Intent.PERINGKAT
+    assert decide(dialogue, "kalsel secara provinsi paling lemah di dimensi apa").intent == Intent.TERLEMAH
 
 
 @pytest.mark.parametrize("text", ["yg skornya lebih tinggi yg mana", "mana yang lebih banyak respondennya?",
