@@ -36,6 +36,7 @@ HELDOUT_5_FILE = Path(__file__).with_name("conversations_heldout_5.yaml")
 HELDOUT_6_FILE = Path(__file__).with_name("conversations_heldout_6.yaml")
 HELDOUT_7_FILE = Path(__file__).with_name("conversations_heldout_7.yaml")
 HELDOUT_8_FILE = Path(__file__).with_name("conversations_heldout_8.yaml")
+HELDOUT_9_FILE = Path(__file__).with_name("conversations_heldout_9.yaml")
 SYNTHETIC_LINE = "<i>Data sampel sintetis, bukan hasil resmi.</i>"
 FIGURE_INTENTS = {
     "profil", "provinsi", "terlemah", "saran", "cakupan", "selisih_kategori", "bandingkan", "peringkat", "kategori",
