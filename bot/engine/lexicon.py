@@ -32,16 +32,19 @@ ASKS_ACTIONS = pattern(("kegiatan*", "program*", "aksi*", "langkah*", "saran*", 
 # How to use the assistant itself: its help, not the guidance.
 ASKS_USE = pattern(("cara bertanya*", "cara tanya*", "cara pakai*", "cara memakai*", "cara menggunakan*",
                     "fungsinya untuk apa", "gunanya apa", "fitur*", "perintah*", "menu", "bisa bantu apa",
-                    "bisa membantu apa", "bisa dibantu apa"))  # fmt: skip
+                    "bisa membantu apa", "bisa dibantu apa", "what can you do", "what kind of questions",
+                    "what can i ask", "how do i use", "how to use"))  # fmt: skip
+# Whether anyone is there: a greeting ("halo bot, ada orang?").
+PRESENCE = pattern(("ada orang", "ada yang jaga", "ada admin", "anybody there", "anyone there"))
 
 BOTTOM_WORDS = ("terendah*", "terburuk*", "terjelek*", "paling rendah", "paling buruk", "paling jelek", "paling tidak harmonis",
      "terbawah", "paling bawah", "rendah", "lemah*", "terlemah*", "lowest", "worst", "bottom", "buncit", "jeblok",
      "bawahnya", "ujung bawah", "yang bawah",
-     "dari bawah", "tersedikit", "paling sedikit")  # fmt: skip
+     "dari bawah", "tersedikit", "paling sedikit", "paling kecil", "terkecil")  # fmt: skip
 BOTTOM = pattern(BOTTOM_WORDS)
 TOP_WORDS = ("tertinggi*", "terbaik*", "teratas", "paling tinggi", "paling baik", "paling harmonis", "terharmonis*",
      "paling bagus", "terbagus", "juara", "top", "unggul*", "tinggi", "highest", "best", "paling atas", "atasnya",
-     "ujung atas", "yang atas", "dari atas", "terbanyak", "paling banyak")  # fmt: skip
+     "ujung atas", "yang atas", "dari atas", "terbanyak", "paling banyak", "paling besar")  # fmt: skip
 TOP = pattern(TOP_WORDS)
 # "kabupaten mana", "daerah apa yang paling …": the message asks for a list of regions, not about one.
 RANKING_SUBJECT_WORDS = ("kabupaten mana", "kota mana", "kabkota mana", "daerah mana", "wilayah mana", "provinsi mana",
@@ -268,7 +271,8 @@ ASKS_RANGE_VALUES = pattern(("min max", "minimum maksimum", "terendah dan tertin
 ITS_PARTS = pattern(("dimensinya", "variabelnya", "aspeknya", "rinciannya"))
 OWN_FIGURE = pattern(("kategorinya", "skornya", "nilainya", "ihainya", "angkanya", "indeksnya", "peringkatnya",
                       "rankingnya", "posisinya", "urutannya", "peringkat nasionalnya", "peringkat provinsinya",
-                      "selang kepercayaannya", "intervalnya"))  # fmt: skip
+                      "selang kepercayaannya", "intervalnya", "posisi se indonesia", "posisi nasional",
+                      "peringkat se indonesia", "urutan se indonesia"))  # fmt: skip
 # "tugas FKDM", "anggota FKUB": what a forum is and does, which the guidance answers.
 ASKS_MANDATE = pattern(("tugas*", "fungsi*", "wewenang*", "kewenangan*", "mandat*", "dasar hukum", "anggota*",
                         "susunan", "dibentuk", "pembentukan", "kepanjangan*", "singkatan"))  # fmt: skip

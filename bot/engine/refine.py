@@ -68,8 +68,10 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.SARAN  # "FKDM Kutim harus fokus ke mana berdasarkan kelemahan": the forum's actions there
     if intent == Intent.BANTUAN and slots.method:
         return Intent.METODOLOGI  # "ada contoh hitungannya?": the method, not the assistant
+    if intent == Intent.BANTUAN and lexicon.PRESENCE.search(u.query) and not (u.regions or lexicon.ASKS_USE.search(u.query)):
+        return Intent.SAPAAN  # "halo bot, ada orang?": a greeting, answered with one
     if (
-        intent in (Intent.METODOLOGI, Intent.SARAN_UMUM)
+        intent in (Intent.METODOLOGI, Intent.SARAN_UMUM, Intent.DI_LUAR_CAKUPAN)
         and lexicon.ASKS_USE.search(u.query)
         and not (slots.method or slots.forums)
     ):

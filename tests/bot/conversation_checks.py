@@ -37,6 +37,7 @@ HELDOUT_6_FILE = Path(__file__).with_name("conversations_heldout_6.yaml")
 HELDOUT_7_FILE = Path(__file__).with_name("conversations_heldout_7.yaml")
 HELDOUT_8_FILE = Path(__file__).with_name("conversations_heldout_8.yaml")
 HELDOUT_9_FILE = Path(__file__).with_name("conversations_heldout_9.yaml")
+HELDOUT_10_FILE = Path(__file__).with_name("conversations_heldout_10.yaml")
 SYNTHETIC_LINE = "<i>Data sampel sintetis, bukan hasil resmi.</i>"
 FIGURE_INTENTS = {
     "profil", "provinsi", "terlemah", "saran", "cakupan", "selisih_kategori", "bandingkan", "peringkat", "kategori",

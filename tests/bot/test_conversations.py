@@ -35,6 +35,7 @@ from tests.bot.conversation_checks import (
     HELDOUT_7_FILE,
     HELDOUT_8_FILE,
     HELDOUT_9_FILE,
+    HELDOUT_10_FILE,
     HELDOUT_FILE,
     TRAINING_FILE,
     Checker,
@@ -52,16 +53,18 @@ HELDOUT_6 = load_cases(HELDOUT_6_FILE)
 HELDOUT_7 = load_cases(HELDOUT_7_FILE)
 HELDOUT_8 = load_cases(HELDOUT_8_FILE)
 HELDOUT_9 = load_cases(HELDOUT_9_FILE)
+HELDOUT_10 = load_cases(HELDOUT_10_FILE)
 HELDOUT_SETS = {
     "heldout": HELDOUT, "heldout-2": HELDOUT_2, "heldout-3": HELDOUT_3, "heldout-4": HELDOUT_4, "heldout-5": HELDOUT_5,
     "heldout-6": HELDOUT_6, "heldout-7": HELDOUT_7, "heldout-8": HELDOUT_8, "heldout-9": HELDOUT_9,
+    "heldout-10": HELDOUT_10,
 }  # fmt: skip
 # Full-answer accuracy below which CI fails: 95% at least (the floor) on the first set; on every set,
 # about a point under its measured figure (README), so that a regression fails. The goal for every set is
-# 97%; set 9, the one nobody tuned on, is short of it (README).
+# 97%; sets 9 and 10, the latest unseen ones, are short of it (README).
 FULL_ANSWER_FLOORS = {
     "heldout": 0.96, "heldout-2": 0.97, "heldout-3": 0.945, "heldout-4": 0.97, "heldout-5": 0.97,
-    "heldout-6": 0.935, "heldout-7": 0.95, "heldout-8": 0.96, "heldout-9": 0.90,
+    "heldout-6": 0.935, "heldout-7": 0.95, "heldout-8": 0.96, "heldout-9": 0.905, "heldout-10": 0.885,
 }  # fmt: skip
 # The share of the training part's guidance questions whose named section leads the answer, just under the
 # measured 0.80 (README); below it, section ranking has regressed.
@@ -121,8 +124,9 @@ def run_case(engine: Engine, checker: Checker, turns: list[dict], session: str) 
 def test_the_sets_are_large_enough_and_cover_every_failure_class() -> None:
     training, first = _questions(TRAINING), _questions(HELDOUT)
     later = [_questions(HELDOUT_2), _questions(HELDOUT_3), _questions(HELDOUT_4), _questions(HELDOUT_6)]
-    # Written in less time: 217, 251, 220 and 311 questions, >= 10 per failure class.
-    shorter_sets = [_questions(HELDOUT_5), _questions(HELDOUT_7), _questions(HELDOUT_8), _questions(HELDOUT_9)]
+    # Written in less time: 217, 251, 220, 311 and 326 questions, >= 10 per failure class.
+    shorter_sets = [_questions(HELDOUT_5), _questions(HELDOUT_7), _questions(HELDOUT_8), _questions(HELDOUT_9),
+                    _questions(HELDOUT_10)]
     assert len(training) + len(first) >= 1000
     for heldout in (first, *later):
         assert len(heldout) >= 300

@@ -521,3 +521,28 @@ def test_parts_of_a_listed_item_are_its_profile(dialogue: Dialogue, text: str) -
                          slots={"order": "top", "n": 3, "scope": "63"})  # fmt: skip
     decision = decide(dialogue, text, listed)
     assert decision.intent == Intent.PROFIL and len(decision.regions) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "order", "scope"),
+    [("5 kab/kota dengan skor paling kecil di jatim", BOTTOM, "35"), ("3 provinsi dengan skor terkecil", BOTTOM, "provinsi"),
+     ("kab/kota dgn nilai paling besar di kalsel", TOP, "63")],
+)  # fmt: skip
+def test_smallest_and_largest_are_the_ends_of_a_ranking(dialogue: Dialogue, text: str, order: str, scope: str) -> None:
+    decision = decide(dialogue, text)
+    assert (decision.intent, decision.slots.order, decision.scope) == (Intent.PERINGKAT, order, scope)
+
+
+def test_the_national_position_of_the_region_talked_about_is_its_profile(dialogue: Dialogue) -> None:
+    talked = ChatContext(regions=("63.05",), intent="profil")
+    decision = decide(dialogue, "posisi se-Indonesia nomor berapa?", talked)
+    assert (decision.intent, decision.regions) == (Intent.PROFIL, ("63.05",))
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("what can you do here?", Intent.BANTUAN), ("hello, what kind of questions can I send?", Intent.BANTUAN),
+     ("pagi min, ada orang?", Intent.SAPAAN)],
+)  # fmt: skip
+def test_help_in_english_and_a_presence_check(dialogue: Dialogue, text: str, intent: Intent) -> None:
+    assert decide(dialogue, text).intent == intent
