@@ -63,12 +63,17 @@ class Decision:
     confidence: float = 1.0
 
 
+# The answers a message's readings lead to, likeliest first, with their summed probabilities.
+Answers = list[tuple[Intent, float]]
+
+
 def decide(u: Understanding, context: ChatContext, world: Understander) -> Decision:
     """The intent of a message (not a button) in the light of the conversation; `world` knows the regions."""
     level = world.level
     if not u.query and not u.extra:
         return Decision(Intent.BANTUAN)
-    intent = _best(u, context, level)
+    answers = _answers(u, context, level)  # once per message: each reading refined is the costly part
+    intent = _best(u, answers, context, level)
     if u.only_regions:
         intent = _followed(u, context, level)  # a region alone is a follow-up whatever the classifier leans to
     elif context.regions and namesake_only(u):
@@ -85,11 +90,11 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
         intent = first_regional(u)  # "kota cendrawasih berapa?": a region we do not know, whatever else is asked
     elif u.slots.forums and u.slots.asks_mandate and not u.regions:
         intent = Intent.METODOLOGI  # "tugas FKDM", "anggota FKUB ada berapa": what the forum is and does
-    elif _asked_alone(u, context, level):
+    elif (alone := _asked_alone(u, answers, context, level)) is not None:
         # A greeting and a paragraph of context, then the question: read the question alone.
-        intent = _best(replace(u, scores=u.question_scores), context, level)
-    elif not _sure(u, context, level):
-        if (asked := _asked_in_words(u, context, level)) is None:
+        intent = alone[0][0]
+    elif not _sure(u, answers):
+        if (asked := _asked_in_words(u, answers)) is None:
             return _readings(u)
         intent = asked  # unsure, but the message names what it asks: "mohon info jumlah responden …"
     intent = refine(intent, u, context)
@@ -228,7 +233,7 @@ def _carried(u: Understanding, intent: Intent, context: ChatContext) -> Slots:
     return replace(slots, **kept) if kept else slots
 
 
-def _answers(u: Understanding, context: ChatContext, level: Level) -> list[tuple[Intent, float]]:
+def _answers(u: Understanding, context: ChatContext, level: Level) -> Answers:
     """The answers the readings lead to, likeliest first, counting readings that lead to the same answer
     together (a region alone read as a profile or as a follow-up of a profile is one answer; "kalau sampai
     2030?" after a target is that target's follow-up more than a trend). A report or a target the message
@@ -241,30 +246,31 @@ def _answers(u: Understanding, context: ChatContext, level: Level) -> list[tuple
     return sorted(totals.items(), key=lambda item: item[1], reverse=True)
 
 
-def _best(u: Understanding, context: ChatContext, level: Level) -> Intent:
-    answers = _answers(u, context, level)
+def _best(u: Understanding, answers: Answers, context: ChatContext, level: Level) -> Intent:
     return answers[0][0] if answers else _effective(u.intent or Intent.DI_LUAR_CAKUPAN, u, context, level)
 
 
-def _sure(u: Understanding, context: ChatContext, level: Level) -> bool:
-    """Whether the likeliest answer stands out (see `_answers`)."""
+def _sure(u: Understanding, answers: Answers) -> bool:
+    """Whether the likeliest of `answers` (the message's, see `_answers`) stands out."""
     if len(u.scores) < 2:
         return True
-    ranked = [probability for _, probability in _answers(u, context, level)] or [0.0]
+    ranked = [probability for _, probability in answers] or [0.0]
     first, second = ranked[0], (ranked[1] if len(ranked) > 1 else 0.0)
     return first >= CONFIDENT or first - second >= CLEAR_LEAD
 
 
-def _asked_alone(u: Understanding, context: ChatContext, level: Level) -> bool:
-    """Whether the question sentence of a long message, read alone, is a surer reading than the whole
-    message ("Terima kasih atas bantuannya selama ini. … jumlah responden IHaI Kota Batam": not a trend)."""
+def _asked_alone(u: Understanding, answers: Answers, context: ChatContext, level: Level) -> Answers | None:
+    """The answers to the question sentence of a long message read alone, if that is a surer reading than
+    the whole message ("Terima kasih atas bantuannya selama ini. … jumlah responden IHaI Kota Batam": not a
+    trend); None otherwise."""
     if not u.question_scores:
-        return False
+        return None
     alone = replace(u, scores=u.question_scores)
-    if not _sure(alone, context, level):
-        return False
-    if not _sure(u, context, level):
-        return True
+    alone_answers = _answers(alone, context, level)
+    if not alone_answers or not _sure(alone, alone_answers):
+        return None
+    if not _sure(u, answers):
+        return alone_answers
     # Over a sure reading of the whole, only a sentence that names its region stands alone ("… sisa brp?"
     # after "kab. ponorogo udah deket tinggi belum?" does not), or one after the asker's introduction as a
     # forum's member ("Saya anggota FKUB Kab. Lumajang. … variabel apa yang paling kecil?"): the forum
@@ -273,10 +279,11 @@ def _asked_alone(u: Understanding, context: ChatContext, level: Level) -> bool:
     introduced = bool(u.slots.forums) and not (
         lexicon.FORUM_MENTION.search(u.question) or lexicon.ASKS_ACTIONS.search(u.question)
     )
-    return introduced or (names and _top(alone, context, level) > _top(u, context, level))
+    stands = introduced or (names and _top(alone_answers) > _top(answers))
+    return alone_answers if stands else None
 
 
-def _asked_in_words(u: Understanding, context: ChatContext, level: Level) -> Intent | None:
+def _asked_in_words(u: Understanding, answers: Answers) -> Intent | None:
     """The one reading among the likeliest that the message asks for in so many words, if there is one."""
     slots = u.slots
     ranks = slots.order is not None and slots.ranking_subject
@@ -286,14 +293,13 @@ def _asked_in_words(u: Understanding, context: ChatContext, level: Level) -> Int
              (Intent.PERINGKAT, ranks),
              (Intent.TERLEMAH, slots.asks_weakness), (Intent.LAPORAN, slots.asks_document),
              (Intent.TARGET, slots.asks_target), (Intent.PROFIL, named_values(u) or counted)) if said}  # fmt: skip
-    likely = [intent for intent, _ in _answers(u, context, level)[:READINGS]]
+    likely = [intent for intent, _ in answers[:READINGS]]
     if Intent.SARAN in likely and lexicon.FORUM_MENTION.search(u.query) and lexicon.ASKS_ACTIONS.search(u.query):
         return Intent.SARAN  # "perlu kegiatan apa dr forum2 biar harmoninya naik": the forums' work, whatever the goal
     return named.pop() if len(named) == 1 and next(iter(named)) in likely else None
 
 
-def _top(u: Understanding, context: ChatContext, level: Level) -> float:
-    answers = _answers(u, context, level)
+def _top(answers: Answers) -> float:
     return answers[0][1] if answers else 0.0
 
 
