@@ -86,3 +86,8 @@ def _standard_word(token: str) -> bool:
     if bare in roots or bare in EXTRA_WORDS:
         return True
     return _stemmer().stem(token) in roots and len(token) > 3
+
+
+def is_ordinary_phrase(text: str) -> bool:
+    """Every word of `text` is an ordinary word: "kota samudra biru" may be a description, not a name."""
+    return all(map(is_common_word, text.split()))

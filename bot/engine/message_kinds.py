@@ -9,7 +9,7 @@ from bot.engine.intents import Intent, spec
 from bot.engine.named_regions import KINDS
 from bot.engine.understand import Understanding
 from core.constants import PROVINSI
-from core.vocabulary import is_common_word
+from core.vocabulary import is_ordinary_phrase
 
 _FIGURE_WORDS = frozenset({"skor", "nilai", "ihai", "kategori", "peringkat", "indeks", "angka", "ci"})
 _QUESTION_WORDS = frozenset({"berapa", "brp", "gimana", "bagaimana", "sih", "kak", "kalau", "kalo", "juga", "nya"})
@@ -67,7 +67,7 @@ def unknown_region_asked(u: Understanding) -> bool:
         return unknown_beside_province(u)
     # Otherwise an unknown word is a region only when the message more likely asks about a region than not:
     # "skor persib semalam brp?" is football, "anggota FKUB kabupaten maksimal brp orang" a rule.
-    named = any(unknown.qualified and not all(map(is_common_word, unknown.surface.split())) for unknown in u.scan.unknown)
+    named = any(unknown.qualified and not is_ordinary_phrase(unknown.surface) for unknown in u.scan.unknown)
     regional = sum(probability for intent, probability in u.scores if spec(intent).needs_region)
     return named or regional >= 0.5
 

@@ -28,10 +28,11 @@ def refine(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
 
 
 def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Intent:
-    """Two asks in one message get the answer that covers both: a region's score with its respondents' count is
-    its profile (which shows the count), with whether they suffice coverage (which shows the score), with the gap to the next category the gap, with its weak spots the
-    weakest parts; advice for all three forums at once is advice, not a choice between them. A report or a
-    target is only what the message asks for in its own words."""
+    """Two asks in one message get the answer that covers both: a region's score with its respondents' count
+    is its profile (which shows the count), with whether they suffice coverage (which shows the score), with
+    the gap to the next category the gap, with its weak spots the weakest parts; advice for all three forums
+    at once is advice, not a choice between them. A report or a target is only what the message asks for in
+    its own words."""
     slots = u.slots
     if intent == Intent.BANDINGKAN and len(set(u.regions)) == 1 and len(u.scan.mentions) >= 2:
         # "IHaI kab. wajo dan responden kab. wajo": one region named twice is no comparison.

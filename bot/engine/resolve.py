@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 
 from core.gazetteer import KABKOTA, PROVINSI, Gazetteer, Region
-from core.vocabulary import is_common_word
+from core.vocabulary import is_common_word, is_ordinary_phrase
 
 # rapidfuzz ratio (0–100): at or above, a misspelt name is taken as the region; from SUGGEST_SCORE up
 # it is offered as a suggestion. "banjarmsin" -> "banjarmasin" scores 95, "tapinn" -> "tapin" 91.
@@ -127,7 +127,7 @@ class Resolver:
                 # A region named exactly settles what the message is about: near-misses among its other
                 # words are taken only when very close, never offered as "maksud Anda …?" - unless typed as
                 # a region of their own ("kota Bukitharapan di Jabar"): a name, not a stray word.
-                unknown = [found for found in unknown if found.qualified and not _ordinary(found.surface)]
+                unknown = [found for found in unknown if found.qualified and not is_ordinary_phrase(found.surface)]
                 fuzzy = [mention for mention in fuzzy if mention.score >= ACCEPT_BESIDE_EXACT]
             taken = {i for mention in fuzzy for i in range(mention.start, mention.end)}
             residual = [i for i in residual if i not in taken]
@@ -364,8 +364,3 @@ def _province_of(mention: Mention, gazetteer: Gazetteer) -> str | None:
 def _is_kabkota_in(code: str, province: str, gazetteer: Gazetteer) -> bool:
     region = gazetteer.get(code)
     return region is not None and region.level == KABKOTA and region.province_code == province
-
-
-def _ordinary(surface: str) -> bool:
-    """Every word of `surface` is an ordinary word ("kota samudra biru" may be a description)."""
-    return all(map(is_common_word, surface.split()))
