@@ -5,8 +5,9 @@ methodology in words, and the sources behind each. Figures are not worded here (
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 from bot.engine import render
@@ -154,30 +155,28 @@ class Advisor:
         document's sources; returns the document's id (None when nothing answers)."""
         assert self.index is not None
         hits = list(self.index.sections(query, k=_SECTION_CANDIDATES, filters={"level": "guidance"}))
+        # One variable or dimension named: the page about exactly it may rank below the general pages that
+        # name it; its own sections join the candidates, then come first (below).
         named = set(re.findall(r"\b([vx]\d{1,2})\b", query))
-        for key in named & set(VARIABLES) if len(named) == 1 else ():
-            # "V4 itu ngukur apa": the page about that variable may rank below the general pages that name it;
-            # its own sections join the candidates, then come first (below). "V1 sampai V8" asks about the list.
-            found = self.index.sections(query, k=_SECTION_CANDIDATES, filters={"level": "guidance", "variable": key})
-            seen = {hit.chunk_id for hit in hits}
-            hits += [hit for hit in found if self._about_only(hit.doc_id, {key}) and hit.chunk_id not in seen]
         dimensions = [key for key in self.methodology.dimension_keys if re.search(rf"\bdimensi {key}\b", query)]
-        if len(dimensions) == 1 and not named:
-            # "dimensi budaya terdiri dari variabel apa": the page on that dimension before the framework's list
-            # of all eight variables, which names the dimension too.
-            key = dimensions[0]
-            # Pages on all four dimensions pass the filter too and come first: look far enough to reach its own.
-            found = self.index.sections(query, k=_DIMENSION_CANDIDATES, filters={"level": "guidance", "dimension": key})
-            seen = {hit.chunk_id for hit in hits}
-            hits += [hit for hit in found if self._about_dimension(hit.doc_id, key) and hit.chunk_id not in seen]
-            hits.sort(key=lambda hit: not self._about_dimension(hit.doc_id, key))
+        own: Callable[[str], bool] | None = None
+        if len(named) == 1:
+            # "V4 itu ngukur apa", "apa itu x10 …"; "V1 sampai V8" asks about the list.
+            own = partial(self._about_only, keys=named)
+            for key in named & set(VARIABLES):
+                hits = self._joined(hits, query, {"variable": key}, own, _SECTION_CANDIDATES)
+        elif len(dimensions) == 1:
+            # "dimensi budaya terdiri dari variabel apa": not the framework's list of all eight variables, which
+            # names the dimension too. Pages on all four dimensions pass the filter as well and come first: look
+            # far enough to reach its own.
+            own = partial(self._about_dimension, key=dimensions[0])
+            hits = self._joined(hits, query, {"dimension": dimensions[0]}, own, _DIMENSION_CANDIDATES)
         if not self.names_other_framework(query):
             # "moderasi beragama" means V7 while the results are 2025, not X10: the other framework's
             # variable pages go after the rest (a stable sort keeps the search order otherwise).
             hits.sort(key=lambda hit: self.about_other_framework(hit.doc_id))
-        if len(named) == 1:
-            # "apa itu x10 …": the page about exactly that variable first.
-            hits.sort(key=lambda hit: not self._about_only(hit.doc_id, named))
+        if own is not None:
+            hits.sort(key=lambda hit: not own(hit.doc_id))
         draft.facts["index_ready"] = True
         if not hits:
             if not draft.lines:
@@ -224,6 +223,15 @@ class Advisor:
         years = {int(year) for year in re.findall(r"\b(20\d\d)\b", query)}
         keys = set(re.findall(r"\b([a-z]\d{1,2})\b", query))
         return bool(years - set(self.methodology.years)) or bool(keys - set(self.methodology.variable_keys))
+
+    def _joined(
+        self, hits: list[Any], query: str, filters: dict[str, str], own: Callable[[str], bool], k: int
+    ) -> list[Any]:
+        """`hits` and, after them, the sections of the pages `own` accepts that the search under `filters` finds."""
+        assert self.index is not None
+        found = self.index.sections(query, k=k, filters={"level": "guidance", **filters})
+        seen = {hit.chunk_id for hit in hits}
+        return hits + [hit for hit in found if own(hit.doc_id) and hit.chunk_id not in seen]
 
     def _about_only(self, doc_id: str, keys: set[str]) -> bool:
         doc = self.docs.get(doc_id)
