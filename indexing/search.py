@@ -252,10 +252,10 @@ class SearchIndex:
         leads with "Tugas", not the introduction), for the definition when one is asked ("… itu apa",
         "kepanjangan": the introduction, or a "what is it" heading), for a heading that is the question's
         own question ("Siapa menetapkan"), and for text showing the kind of fact asked (a date, a length of
-        time, an article). A document scores its best section plus a bonus per query term in its title, per
-        kind of question its title answers ("Sejarah …" for "sejak kapan"), and for defining the name asked
-        ("IKN itu apa" is about the IKN document, not the comparison). Documents come best first, each with
-        its sections in order.
+        time, an article). A document scores its best section plus a bonus per query term in its title or
+        its topics, per kind of question its title answers ("Sejarah …" for "sejak kapan"), and for defining
+        the name asked ("IKN itu apa" is about the IKN document, not the comparison) unless another title
+        covers more of the question. Documents come best first, each with its sections in order.
         """
         if not query.strip():
             return []

@@ -73,7 +73,8 @@ STOPWORDS: frozenset[str] = frozenset(
 
 # Domain words the stemmers get wrong, with the form to index. Sastrawi reduces both
 # "keberagaman" (diversity) and "keberagamaan" (religiosity, a dimension) towards "agam(a)",
-# "kesetaraan" to "tara", "keadaan" to "ada" and "susunan" to "susun"; Snowball strips "ter-" from "terendah" to "endah".
+# "kesetaraan" to "tara", "keadaan" to "ada" and "susunan" to "susun"; Snowball strips "ter-" from
+# "terendah" to "endah".
 PROTECTED: dict[str, str] = {
     "keberagamaan": "keberagamaan",
     "keberagaman": "ragam",
@@ -120,7 +121,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-# "1.250" is one number, not two; "kota2" is the chat spelling of "kota-kota".
+# "kota2" is the chat spelling of "kota-kota".
 _REDUPLICATION = re.compile(r"\b([a-z]{3,})2\b")
 
 

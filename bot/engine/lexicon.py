@@ -180,15 +180,26 @@ FIGURE_ASKED = pattern(("skor*", "nilai*", "kategori*", "selang*", "interval*", 
 RESPONDENT_PHRASE = re.compile(
     r"\b(?:jumlah |total |banyak\w* )?(?:responden\w*|pengisi\w*|sampel\w*)(?: (?:e ?survey|e ?survei|survei|survey|ihai))*\b"
 )
+
+
+def figure_besides_respondents(text: str) -> bool:
+    """A figure of the region asked besides its respondents: a figure word, or "IHaI" where it is not the
+    survey's name beside "responden" ("jumlah responden IHaI Kab. X")."""
+    rest = RESPONDENT_PHRASE.sub(" ", text)
+    return bool(FIGURE_ASKED.search(rest) or re.search(r"\bihai\b", rest))
+
+
 # How many kab/kota of a province are measured: a line of its summary ("Kab/kota terukur: 13 dari 13").
-KABKOTA_COUNT = re.compile(r"\b(?:berapa|jumlah|banyaknya)\s+(?:kabkota|kabupaten|kota|daerah)\b|\b(?:kabkota|kabupaten)\w*\b[^?.]{0,40}\bberapa\b")
+KABKOTA_COUNT = re.compile(
+    r"\b(?:berapa|jumlah|banyaknya)\s+(?:kabkota|kabupaten|kota|daerah)\b|\b(?:kabkota|kabupaten)\w*\b[^?.]{0,40}\bberapa\b"
+)
 MEASURED = pattern(("terukur", "diukur", "ada datanya", "ada data", "ikut survei", "ikut terukur", "sudah ada hasil"))
 ASKS_ADEQUACY = pattern(("cukup*", "layak*", "dilaporkan", "dikutip", "resmi", "sah", "cakupan"))
 ASKS_GAP = pattern(("kurang berapa", "berapa lagi", "naik kategori", "biar naik", "agar naik", "supaya naik",
                     "jarak ke", "selisih ke", "menuju harmoni", "butuh naik", "poin lagi", "gap", "sisa berapa",
-                    "next category", "distance to", "how far", "to the next", "tinggal berapa", "selisihnya", "dekat batas", "mendekati batas",
-                    "lebih dekat ke", "paling dekat ke", "pindah kategori", "kategori berikutnya",
-                    "kategori di atasnya"))  # fmt: skip
+                    "next category", "distance to", "how far", "to the next", "tinggal berapa", "selisihnya",
+                    "dekat batas", "mendekati batas", "lebih dekat ke", "paling dekat ke", "pindah kategori",
+                    "kategori berikutnya", "kategori di atasnya"))  # fmt: skip
 ASKS_WEAKNESS = pattern(("terlemah*", "paling lemah", "kelemahan*", "titik lemah", "paling kurang", "dibenahi",
                          "paling rendah dimensi", "dimensi terendah*", "variabel terendah*", "weakest", "bottleneck*",
                          "kendala*", "masalahnya"))  # fmt: skip
@@ -231,7 +242,6 @@ ASKS_HOW = pattern(("cara*", "bagaimana*", "gimana", "langkah*", "tahapan*", "pe
 ASKS_FIT = pattern(("cocok*", "pas", "tepat", "relevan*", "mana", "siapa", "atau", "berperan", "berwenang", "menangani",
                     "turun tangan", "bertanggung jawab", "dilibatkan", "ranah*", "urusan", "kah", "who", "which",
                     "lead", "handle"))  # fmt: skip
-# "kenapa …", "mengapa …": an explanation, which the guidance gives when no region is in sight.
 # Which part of one region is lowest: "paling rendah di bidang apa", "dimensi apa yang nilainya paling bawah".
 _PART = r"(?:dimensi|bidang|variabel|aspek|sektor|sisi)"
 _LOWEST = r"(?:paling\s+(?:rendah|lemah|bawah|jelek|buruk|kecil)|terendah|terlemah|terbawah)"
@@ -258,6 +268,7 @@ COMPARATIVE = re.compile(
     r"\blebih\s+(?:tinggi|rendah|banyak|sedikit|baik|bagus|harmonis|unggul|besar|kecil)\b(?:\s+\w+){0,3}?\s+(?:yang\s+)?mana\b"
     r"|\bmana\s+yang\s+lebih\b"
 )
+# "kenapa …", "mengapa …": an explanation, which the guidance gives when no region is in sight.
 ASKS_WHY = pattern(("kenapa", "mengapa", "knp", "why"))
 # "forum apa yang jadi motor", "FKUB, FPK atau FKDM?": which forum, a choice (see `ASKS_FIT`).
 ASKS_WHICH_FORUM = re.compile(r"(?<!itu )\bforum (?:apa|mana|yang mana)\b(?! saja| aja)|\b(?:fkub|fpk|fkdm)\b[^.?!]*\batau\b[^.?!]*\b(?:fkub|fpk|fkdm)\b")
@@ -265,10 +276,10 @@ ASKS_WHICH_FORUM = re.compile(r"(?<!itu )\bforum (?:apa|mana|yang mana)\b(?! saj
 # "rentangnya" — a province's summary gives both ends with their names.
 ASKS_RANGE_VALUES = pattern(("min max", "minimum maksimum", "terendah dan tertinggi berapa", "tertinggi dan terendah berapa",
                              "di angka berapa", "di angka brp", "rentang*", "dari berapa sampai berapa"))  # fmt: skip
-# A region's own figure asked by its name alone, pointing at the region talked about ("kategorinya?", "dan
-# skornya", "peringkat nasionalnya?").
 # The parts of the region pointed at: "gimana dimensinya", "variabelnya".
 ITS_PARTS = pattern(("dimensinya", "variabelnya", "aspeknya", "rinciannya"))
+# A region's own figure asked by its name alone, pointing at the region talked about ("kategorinya?", "dan
+# skornya", "peringkat nasionalnya?").
 OWN_FIGURE = pattern(("kategorinya", "skornya", "nilainya", "ihainya", "angkanya", "indeksnya", "peringkatnya",
                       "rankingnya", "posisinya", "urutannya", "peringkat nasionalnya", "peringkat provinsinya",
                       "selang kepercayaannya", "intervalnya", "posisi se indonesia", "posisi nasional",

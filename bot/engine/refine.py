@@ -194,8 +194,9 @@ def _measured_count(u: Understanding) -> bool:
         return False
     if re.search(r"\b(?:mana|apa saja|siapa)\b", query):
         return False
-    figure = lexicon.FIGURE_ASKED.search(query) or re.search(r"\bihai\b", lexicon.RESPONDENT_PHRASE.sub(" ", query))
-    return bool(figure or (lexicon.MEASURED.search(query) and not lexicon.ASKS_TARGET.search(query)))
+    if lexicon.figure_besides_respondents(query):
+        return True
+    return bool(lexicon.MEASURED.search(query) and not lexicon.ASKS_TARGET.search(query))
 
 
 def _listed_item(u: Understanding, context: ChatContext) -> bool:
@@ -214,9 +215,7 @@ def _two_regions(u: Understanding, context: ChatContext) -> bool:
 
 def _unplaced(u: Understanding, context: ChatContext) -> bool:
     """No region named, talked about or pointed at in a list: a question about regions in general."""
-    slots = u.slots
-    pointed = slots.list_position is not None and bool(context.listed)
-    return not (u.regions or u.scan.mentions or context.regions or slots.nation or pointed)
+    return not (u.regions or u.scan.mentions or context.regions or u.slots.nation or _listed_item(u, context))
 
 
 def _ranks_changes(u: Understanding) -> bool:

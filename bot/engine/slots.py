@@ -202,8 +202,7 @@ def _respondents_beside_figure(text: str) -> bool:
     the survey ("jumlah responden IHaI Kab. X"); elsewhere it is the score asked."""
     if not lexicon.ASKS_COVERAGE.search(text) or lexicon.ASKS_ADEQUACY.search(text) or lexicon.RANKING_SUBJECT.search(text):
         return False
-    rest = lexicon.RESPONDENT_PHRASE.sub(" ", text)
-    return bool(lexicon.FIGURE_ASKED.search(rest) or re.search(r"\bihai\b", rest))
+    return lexicon.figure_besides_respondents(text)
 
 
 def _change_order(text: str) -> str | None:
