@@ -363,9 +363,17 @@ def test_an_unsure_reading_named_in_so_many_words_is_answered(dialogue: Dialogue
         ("angka kab tapin sudah boleh dilaporkan? respondennya cukup?", Intent.CAKUPAN),
         ("jumlah responden ihai kab sleman", Intent.CAKUPAN),
         ("kota banjarbaru respondennya berapa", Intent.CAKUPAN),
+        # A province's count of measured kab/kota, or its score with how many reached the target: its summary.
+        ("jateng brp kab/kota yg sudah diukur", Intent.PROVINSI),
+        ("skor kalsel berapa dan berapa kab/kota yg sudah capai target", Intent.PROVINSI),
+        ("jumlah kabupaten di papua tengah yang ada datanya", Intent.PROVINSI),
+        # Which ones, or whether they suffice: coverage.
+        ("kab/kota mana di kalsel yang belum capai target", Intent.CAKUPAN),
+        ("berapa kab/kota di jatim yang sudah tembus 1250 responden", Intent.CAKUPAN),
+        ("kalsel: berapa kab/kota yang respondennya cukup untuk laporan", Intent.CAKUPAN),
     ],
 )
-def test_respondents_beside_a_figure_get_the_profile(dialogue: Dialogue, text: str, intent: Intent) -> None:
+def test_counts_beside_a_figure_get_the_figures_answer(dialogue: Dialogue, text: str, intent: Intent) -> None:
     assert decide(dialogue, text).intent == intent
 
 
@@ -458,22 +466,6 @@ def test_chat_words_and_everyday_troubles_pick_a_forum(dialogue: Dialogue, text:
     assert decision.intent == Intent.FORUM_COCOK
     assert set(forums) <= set(decision.slots.topic_forums)
 
-
-@pytest.mark.parametrize(
-    ("text", "intent"),
-    [
-        # A province's count of measured kab/kota, or its score with how many reached the target: its summary.
-        ("jateng brp kab/kota yg sudah diukur", Intent.PROVINSI),
-        ("skor kalsel berapa dan berapa kab/kota yg sudah capai target", Intent.PROVINSI),
-        ("jumlah kabupaten di papua tengah yang ada datanya", Intent.PROVINSI),
-        # Which ones, or whether they suffice: coverage.
-        ("kab/kota mana di kalsel yang belum capai target", Intent.CAKUPAN),
-        ("berapa kab/kota di jatim yang sudah tembus 1250 responden", Intent.CAKUPAN),
-        ("kalsel: berapa kab/kota yang respondennya cukup untuk laporan", Intent.CAKUPAN),
-    ],
-)
-def test_a_province_count_of_measured_kabkota_is_its_summary(dialogue: Dialogue, text: str, intent: Intent) -> None:
-    assert decide(dialogue, text).intent == intent
 
 
 @pytest.mark.parametrize(
