@@ -19,6 +19,7 @@ from bot.engine.intents import Intent, spec
 from bot.engine.message_kinds import (
     earlier_year_of_this_round,
     first_regional,
+    headline_asked,
     list_reference_only,
     named_values,
     namesake_only,
@@ -293,6 +294,8 @@ def _asked_in_words(u: Understanding, answers: Answers) -> Intent | None:
              (Intent.PERINGKAT, ranks),
              (Intent.TERLEMAH, slots.asks_weakness), (Intent.LAPORAN, slots.asks_document),
              (Intent.TARGET, slots.asks_target), (Intent.PROFIL, named_values(u) or counted)) if said}  # fmt: skip
+    if not named and headline_asked(u):
+        named = {Intent.PROFIL}
     likely = [intent for intent, _ in answers[:READINGS]]
     if Intent.SARAN in likely and lexicon.FORUM_MENTION.search(u.query) and lexicon.ASKS_ACTIONS.search(u.query):
         return Intent.SARAN  # "perlu kegiatan apa dr forum2 biar harmoninya naik": the forums' work, whatever the goal

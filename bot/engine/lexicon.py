@@ -29,6 +29,11 @@ FORUM_MENTION = pattern(("fkub", "fpk", "fkdm", "forum*"))
 ASKS_ACTIONS = pattern(("kegiatan*", "program*", "aksi*", "langkah*", "saran*", "rekomendasi*", "dilakukan",
                         "kerjakan", "dikerjakan", "berbuat", "peran*", "kontribusi*", "fokus*", "prioritas*",
                         "sebaiknya"))  # fmt: skip
+# What the asker should do, asked of nobody's region in particular: "terus sebaiknya ngapain?".
+ASKS_WHAT_TO_DO = pattern(("sebaiknya", "ngapain", "harus apa", "apa yang harus", "harus bagaimana", "harus gimana",
+                           "mesti apa", "mesti ngapain", "what should"))  # fmt: skip
+# A meaning asked, not a value: "kategori sedang itu artinya apa".
+ASKS_MEANING = pattern(("artinya", "arti", "maksudnya", "itu apa", "apa itu", "definisi*", "pengertian*", "makna*"))
 # How to use the assistant itself: its help, not the guidance.
 ASKS_USE = pattern(("cara bertanya*", "cara tanya*", "cara pakai*", "cara memakai*", "cara menggunakan*",
                     "fungsinya untuk apa", "gunanya apa", "fitur*", "perintah*", "menu", "bisa bantu apa",

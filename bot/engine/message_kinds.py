@@ -8,7 +8,7 @@ from bot.engine.context import ChatContext
 from bot.engine.intents import Intent, spec
 from bot.engine.named_regions import KINDS
 from bot.engine.understand import Understanding
-from core.constants import PROVINSI
+from core.constants import KABKOTA, PROVINSI
 from core.vocabulary import is_ordinary_phrase
 
 _FIGURE_WORDS = frozenset({"skor", "nilai", "ihai", "kategori", "peringkat", "indeks", "angka", "ci"})
@@ -56,6 +56,15 @@ def named_values(u: Understanding) -> bool:
     named = slots.dimensions or slots.variables or slots.aspects
     weakness = lexicon.ASKS_WEAKNESS.search(u.query) or lexicon.BOTTOM.search(u.query)
     return bool(named) and bool(lexicon.ASKS_VALUE.search(u.query)) and not weakness
+
+
+def headline_asked(u: Understanding) -> bool:
+    """ "butuh angka IHaI sama kategorinya" of a kab/kota named: its own score or category asked in words,
+    not a list of regions."""
+    levels = set(u.levels)
+    if levels != {KABKOTA} or u.slots.order is not None or lexicon.RANKING_SUBJECT.search(u.query):
+        return False
+    return bool(lexicon.FIGURE_ASKED.search(u.query))
 
 
 def unknown_region_asked(u: Understanding) -> bool:

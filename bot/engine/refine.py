@@ -12,7 +12,7 @@ import re
 from bot.engine import lexicon
 from bot.engine.context import ChatContext
 from bot.engine.intents import Intent
-from bot.engine.message_kinds import named_values
+from bot.engine.message_kinds import headline_asked, named_values
 from bot.engine.slots import BOTH, Slots
 from bot.engine.understand import Understanding
 from core.constants import KABKOTA, PROVINSI
@@ -67,9 +67,13 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.SELISIH_KATEGORI  # "butuh tambahan berapa, variabel mana yg didongkrak": the plan starts there
     if intent == Intent.TERLEMAH and slots.forums and lexicon.ASKS_ACTIONS.search(u.question or u.query):
         return Intent.SARAN  # "FKDM Kutim harus fokus ke mana berdasarkan kelemahan": the forum's actions there
+    if intent == Intent.METODOLOGI and headline_asked(u) and not _asks_about_method(u):
+        return Intent.PROFIL  # "aku lg nyusun laporan soal kerukunan di Kab Luwu, perlu angka IHaI sama kategorinya"
+    if intent == Intent.SELISIH_KATEGORI and not slots.asks_gap and _forums_work_asked(u):
+        return Intent.SARAN  # "perlu kegiatan apa dr forum2 biar harmoninya naik": the forums' work, no distance asked
     if intent == Intent.BANTUAN and slots.method:
         return Intent.METODOLOGI  # "ada contoh hitungannya?": the method, not the assistant
-    if intent == Intent.BANTUAN and lexicon.PRESENCE.search(u.query) and not (u.regions or lexicon.ASKS_USE.search(u.query)):
+    if intent != Intent.SAPAAN and _presence_only(u):
         return Intent.SAPAAN  # "halo bot, ada orang?": a greeting, answered with one
     if (
         intent in (Intent.METODOLOGI, Intent.SARAN_UMUM, Intent.DI_LUAR_CAKUPAN)
@@ -157,12 +161,17 @@ def _asks_fit(u: Understanding) -> bool:
 
 
 def _general(intent: Intent, u: Understanding, context: ChatContext) -> bool:
-    """A question about the survey or the method in general, read as a region's figure or a ranking while no
-    region is named or talked about: the guidance's, when the classifier holds that reading likely too."""
+    """A question about the survey or the method in general, or what to do, read as a region's figure or a
+    ranking while no region is named or talked about: the guidance's, when the classifier holds that reading
+    likely too."""
     slots = u.slots
     if intent not in _FIGURES | {Intent.PERINGKAT, Intent.TARGET} or u.regions or context.regions:
         return False
-    if slots.nation or slots.list_position is not None or not lexicon.GENERAL_QUESTION.search(u.query):
+    if slots.nation or slots.list_position is not None:
+        return False
+    # "daerah kami gak dapet hasil tahun ini, sebaiknya ngapain?": what to do, the guidance's, if no forum's
+    what_to_do = lexicon.ASKS_WHAT_TO_DO.search(u.query) and not lexicon.FORUM_MENTION.search(u.query)
+    if not (lexicon.GENERAL_QUESTION.search(u.query) or what_to_do):
         return False
     return Intent.METODOLOGI in [reading for reading, _ in u.scores[:_READINGS]]
 
@@ -246,3 +255,23 @@ def unasked(intent: Intent, u: Understanding, context: ChatContext) -> bool:
     return (intent == Intent.LAPORAN and not u.slots.asks_document) or (
         intent == Intent.TARGET and not u.slots.asks_target
     )
+
+
+def _forums_work_asked(u: Understanding) -> bool:
+    """A forum (named or "forum") and its work asked: "kegiatan apa dari forum", "program FKUB apa"."""
+    return bool(lexicon.FORUM_MENTION.search(u.query) and lexicon.ASKS_ACTIONS.search(u.question or u.query))
+
+
+def _asks_about_method(u: Understanding) -> bool:
+    """How a figure is made, why, or what a word means: the guidance's even beside a region's figure."""
+    query = u.query
+    return bool(u.slots.method or lexicon.ASKS_METHOD_HOW.search(query) or lexicon.ASKS_WHY.search(query)
+                or lexicon.ASKS_MEANING.search(query))  # fmt: skip
+
+
+def _presence_only(u: Understanding) -> bool:
+    """ "pagi min, ada orang?": whether someone is there, and nothing of the index asked."""
+    query = u.query
+    asked = (lexicon.ASKS_USE, lexicon.FIGURE_ASKED, lexicon.ASKS_COVERAGE, lexicon.SURVEY_NAMED)
+    return bool(lexicon.PRESENCE.search(query)) and not (u.regions or any(p.search(query) for p in asked))
+

@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 
+from rapidfuzz import fuzz, process
+
 from core.gazetteer import KABKOTA, PROVINSI, Gazetteer, Region
 from core.vocabulary import is_common_word, is_ordinary_phrase
 
@@ -31,14 +33,19 @@ _MAX_FUZZY_RUNS = 3
 # A clipped name ("tasik", "banjarbar") must keep at least this many letters and this share of the name.
 _MIN_PREFIX_LENGTH, _MIN_PREFIX_SHARE = 5, 0.45
 _MAX_RUN_WORDS = 6
+# A slip in the word that ends a longer name ("luwu timr", "tapanuli utra"): the typed word is mended to
+# the name's next word when this close (one letter missing from a four-letter word scores 89) and no
+# other next word ties it.
+_SLIP_SCORE = 80.0
+_MIN_SLIP_LENGTH = 3
 SUGGESTION_LIMIT = 3
 
 QUALIFIERS = {"kabupaten": "kabupaten", "kota": "kota", "provinsi": PROVINSI}
 # Region names that are also everyday words ("batu" = stone, "padang" = field, "buru" = hurry): taken
 # as a region only with a qualifier ("kota batu") or when the message asks about regions at all.
 COMMON_WORD_NAMES = frozenset({"batu", "padang", "batang", "buru", "landak", "kuningan", "metro", "bone", "sabang"})
-# Words before "kabupaten"/"kota" that make it a common noun: "tingkat kabupaten", "setiap kota".
-_NOUN_BEFORE = frozenset({"tingkat", "level", "setiap", "tiap", "semua", "seluruh", "antar", "per", "para", "se",
+# Words before "kabupaten"/"kota" that make it a common noun: "tingkat kabupaten", "setiap kota", "wali kota".
+_NOUN_BEFORE = frozenset({"tingkat", "level", "setiap", "tiap", "semua", "seluruh", "antar", "per", "para", "se", "wali",
                           "dua", "tiga", "empat", "lima", "beberapa", "banyak", "sejumlah", "kedua", "ketiga"})  # fmt: skip
 # Words that take back what came before: "maaf, maksud saya …", "ralat", "eh salah, …".
 _CORRECTION = re.compile(r"\b(?:maksud (?:saya|kami|aku)|ralat|salah ketik|eh salah|maaf salah|bukan itu|koreksi)\b")
@@ -100,6 +107,7 @@ class Resolver:
         self._index = gazetteer.name_index()
         self._max_words = max(len(key.split()) for key in self._index)
         self._one_word_keys = [key for key in self._index if " " not in key]
+        self._next_words = _next_words(self._index)
         self._is_known_word = is_known_word
         self._everyday = COMMON_WORD_NAMES | gazetteer.everyday_names()
 
@@ -114,7 +122,7 @@ class Resolver:
         """Regions in `text`. `expects_region`: the message asks about regions, so everyday-word names
         and typos count; `overrides` maps an ambiguous name to the code the user picked; `hint_provinces`
         are the provinces of the chat's previous regions."""
-        tokens = text.split()
+        tokens = self._mend_slips(text.split())
         mentions, residual = self._exact(tokens, expects_region)
         mentions, settled = _settled(mentions, tokens)
         residual = sorted(residual + settled)
@@ -136,6 +144,26 @@ class Resolver:
         mentions, siblings = self._unknown_siblings(mentions, tokens)
         residual = [i for i in residual if not any(sibling.start <= i < sibling.end for sibling in siblings)]
         return Scan(tuple(mentions), tuple(unknown + siblings), " ".join(tokens[index] for index in residual))
+
+    def _mend_slips(self, tokens: list[str]) -> list[str]:
+        """The message's words with a slip mended where it ends a longer name: "luwu timr" -> "luwu timur",
+        "sumba bart daya" -> "sumba barat daya". Only a word that is neither a question word nor an
+        ordinary one is mended, so "Tapanuli Timur" (no such region) stays as typed."""
+        mended = list(tokens)
+        for index, typed in enumerate(tokens):
+            if index == 0 or len(typed) < _MIN_SLIP_LENGTH or not typed.isalpha():
+                continue
+            if self._is_known_word(typed) or is_common_word(typed):
+                continue
+            for width in range(min(index, self._max_words - 1), 0, -1):
+                choices = self._next_words.get(" ".join(mended[index - width : index]))
+                if not choices:
+                    continue
+                best = process.extract(typed, choices, scorer=fuzz.ratio, limit=2)
+                if best and best[0][1] >= _SLIP_SCORE and (len(best) == 1 or best[1][1] < best[0][1]):
+                    mended[index] = best[0][0]
+                break
+        return mended
 
     def _unknown_siblings(self, mentions: list[Mention], tokens: list[str]) -> tuple[list[Mention], list[Unknown]]:
         """ "Kabupaten Tapanuli Timur": a shared name with a direction none of its regions has is a region
@@ -215,7 +243,9 @@ class Resolver:
         a name whatever they mean otherwise."""
         mentions: list[Mention] = []
         unknown: list[Unknown] = []
-        runs = _runs(residual, lambda i: self._is_candidate(tokens[i])) + self._qualified_runs(tokens, residual)
+        candidates = _runs(residual, lambda i: self._is_candidate(tokens[i]))
+        runs = [self._with_leading_word(tokens, run, residual) for run in candidates]
+        runs += self._qualified_runs(tokens, residual)
         # The last runs first: a long message (greeting, context, question) names its region at the end.
         for run in sorted({tuple(run[:_MAX_RUN_WORDS]) for run in runs}, reverse=True)[:_MAX_FUZZY_RUNS]:
             if any(mention.start <= run[0] < mention.end for mention in mentions):
@@ -227,6 +257,14 @@ class Resolver:
             elif match is not None:
                 unknown.append(match)
         return mentions, unknown
+
+    def _with_leading_word(self, tokens: list[str], run: list[int], residual: list[int]) -> list[int]:
+        """The run with the ordinary word before it when that word begins names: "tanah toraja" is a slip of
+        Tana Toraja, not "toraja" clipped from Toraja Utara."""
+        before = run[0] - 1
+        if before in residual and tokens[before] in self._next_words and not self._is_known_word(tokens[before]):
+            return [before, *run]
+        return run
 
     def _qualified_runs(self, tokens: list[str], residual: list[int]) -> list[list[int]]:
         runs = []
@@ -263,13 +301,6 @@ class Resolver:
         return codes if len(codes) <= SUGGESTION_LIMIT else ()
 
     def _best_fuzzy(self, tokens: list[str], run: list[int], qualifier: str | None) -> Mention | Unknown | None:
-        for index in run:
-            if not self._is_candidate(tokens[index]):
-                continue  # "gunung", "tanah": ordinary words begin many names; they clip none of them
-            codes = tuple(code for code in self._prefix(tokens[index]) if not qualifier or self._fits(code, qualifier))
-            if codes:
-                start = index - 1 if qualifier and index == run[0] else index
-                return Mention(tokens[index], codes, start, index + 1, fuzzy=True, score=ACCEPT_BESIDE_EXACT)
         best: tuple[float, int, int, list[tuple[Region, float]]] | None = None
         for length in range(min(_MAX_FUZZY_WORDS, len(run)), 0, -1):
             for offset in range(len(run) - length + 1):
@@ -279,28 +310,67 @@ class Resolver:
                     found = [(region, score) for region, score in found if qualifier in (region.level, region.kind)]
                 if found and (best is None or found[0][1] > best[0]):
                     best = (found[0][1], start, start + length, found)
+        accepted = self._accepted(tokens, best, qualifier, run[0])
+        # A close match over several typed words outranks a name clipped from one of them.
+        if accepted is not None and accepted.end - accepted.start > 1:
+            return accepted
+        for index in run:
+            if not self._is_candidate(tokens[index]):
+                continue  # "gunung", "tanah": ordinary words begin many names; they clip none of them
+            codes = tuple(code for code in self._prefix(tokens[index]) if not qualifier or self._fits(code, qualifier))
+            if codes:
+                start = index - 1 if qualifier and index == run[0] else index
+                return Mention(tokens[index], codes, start, index + 1, fuzzy=True, score=ACCEPT_BESIDE_EXACT)
+        if accepted is not None:
+            return accepted
         # The user's words as typed, not only the part that came closest: "antah berantah".
         words = " ".join(tokens[i] for i in run)
         span = (run[0] - 1 if qualifier else run[0], run[-1] + 1)
         if best is None:
             return Unknown(words, (), *span, qualified=True) if qualifier else None
-        score, start, end, found = best
-        surface = " ".join(tokens[start:end])
-        codes = tuple(region.code for region, value in found if value == score)
-        # Ordinary words only ("kota bukit indah") are a name we do not know, not a slip of a known one.
-        if score >= ACCEPT_SCORE and self._one_name(codes) and any(self._is_candidate(t) for t in tokens[start:end]):
-            # The qualifier word belongs to the name only when it sits right before the matched words.
-            start = start - 1 if qualifier and start == run[0] else start
-            return Mention(surface, codes, start, end, fuzzy=True, score=score)
-        if score >= SUGGEST_SCORE or qualifier:
-            suggestions = tuple(region.code for region, _ in found[:SUGGESTION_LIMIT])
+        if best[0] >= SUGGEST_SCORE or qualifier:
+            suggestions = tuple(region.code for region, _ in best[3][:SUGGESTION_LIMIT])
             return Unknown(words, suggestions, *span, qualified=qualifier is not None)
         return None
+
+    def _accepted(
+        self,
+        tokens: list[str],
+        best: tuple[float, int, int, list[tuple[Region, float]]] | None,
+        qualifier: str | None,
+        run_start: int,
+    ) -> Mention | None:
+        """The closest name taken as the region meant, or None when it is not close enough or not one name."""
+        if best is None:
+            return None
+        score, start, end, found = best
+        codes = tuple(region.code for region, value in found if value == score)
+        # Ordinary words only ("kota bukit indah") are a name we do not know, not a slip of a known one.
+        if score < ACCEPT_SCORE or not self._one_name(codes) or not any(map(self._is_candidate, tokens[start:end])):
+            return None
+        # "tapanuli barat" is no slip of Tapanuli Utara: a direction typed in full tells siblings apart.
+        region = self._gazetteer.get(codes[0])
+        if region is None or set(tokens[start:end]) & _DIRECTIONS - set(region.short_name.lower().split()):
+            return None
+        surface = " ".join(tokens[start:end])
+        # The qualifier word belongs to the name only when it sits right before the matched words.
+        start = start - 1 if qualifier and start == run_start else start
+        return Mention(surface, codes, start, end, fuzzy=True, score=score)
 
     def _one_name(self, codes: tuple[str, ...]) -> bool:
         """Tied candidates are one name ("bandng": Kabupaten and Kota Bandung), not a guess among several."""
         names = {region.short_name for code in codes if (region := self._gazetteer.get(code)) is not None}
         return len(names) == 1
+
+
+def _next_words(index: Mapping[str, tuple[str, ...]]) -> dict[str, list[str]]:
+    """For each leading part of a multi-word name, the words that continue it: "luwu" -> [utara, timur]."""
+    following: dict[str, set[str]] = {}
+    for key in index:
+        words = key.split()
+        for length in range(1, len(words)):
+            following.setdefault(" ".join(words[:length]), set()).add(words[length])
+    return {prefix: sorted(words) for prefix, words in following.items()}
 
 
 def _settled(mentions: list[Mention], tokens: list[str]) -> tuple[list[Mention], list[int]]:

@@ -538,3 +538,40 @@ def test_the_national_position_of_the_region_talked_about_is_its_profile(dialogu
 )  # fmt: skip
 def test_help_in_english_and_a_presence_check(dialogue: Dialogue, text: str, intent: Intent) -> None:
     assert decide(dialogue, text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "regions"),
+    [("skor ihai kab luwu timr", ("73.24",)), ("tapanuli utra kategorinya apa", ("12.02",)),
+     ("skor sumba bart daya", ("53.18",)), ("jawa tngh skornya brp", ("33",)), ("skor kab kotawaringin timr", ("62.02",)),
+     ("ihai tanah toraja brp", ("73.18",)), ("skor gunung kidl", ("34.03",))],
+)  # fmt: skip
+def test_a_slip_in_the_last_word_of_a_name_is_mended(dialogue: Dialogue, text: str, regions: tuple) -> None:
+    """ "luwu timr" is Luwu Timur, not Luwu; "tanah toraja" is Tana Toraja, not Toraja Utara clipped."""
+    assert decide(dialogue, text).regions == regions
+
+
+def test_only_a_slip_is_mended_never_a_real_word() -> None:
+    gazetteer = get_gazetteer()
+    slots = SlotReader(load_methodology("ihai-2025"))
+    resolver = Resolver(gazetteer, slots.is_known_word)
+    # "timur" is a word: Kabupaten Tapanuli Timur does not exist and stays what was typed.
+    assert [u.surface for u in resolver.scan("skor kabupaten tapanuli timur", expects_region=True).unknown] == [
+        "tapanuli timur"
+    ]
+    # "wali kota" is the mayor: the words after it are no region's name.
+    scan = resolver.scan("wali kota wajib memutus permohonan paling lambat berapa hari", expects_region=True)
+    assert (scan.mentions, scan.unknown) == ((), ())
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Min, aku lg nyusun laporan soal kerukunan di Kab Luwu, perlu angka IHaI sama kategorinya", Intent.PROFIL),
+        ("kab sleman butuh program apa dari forum2 supaya harmoninya naik", Intent.SARAN),
+        ("kabupaten kami tidak dapat hasil tahun ini, sebaiknya ngapain?", Intent.METODOLOGI),
+        ("pagi min, ada orang?", Intent.SAPAAN),
+    ],
+)
+def test_what_a_message_asks_in_so_many_words(dialogue: Dialogue, text: str, intent: Intent) -> None:
+    assert decide(dialogue, text).intent == intent

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from bot.engine.intents import Intent, asked_intents
-from core.gazetteer import get_gazetteer
+from core.gazetteer import Gazetteer, get_gazetteer
 from scoring.methodology import load_methodology
 
 TEMPLATES = Path(__file__).with_name("templates.yaml")
@@ -60,6 +60,13 @@ PREAMBLES = (
     "Mohon maaf baru sempat tanya, seharian rapat di kantor bupati. ",
     "Bapak/Ibu yth, kami sedang rapat koordinasi FKUB-FPK-FKDM dan peserta minta data. ",
 )
+# Syllables for names of places that do not exist: a kab/kota slot sometimes gets one ("kota Ranupaka"), so
+# that the classifier learns a question about a region we do not know as the same question (the engine then
+# says the name is unknown), whatever the name.
+_SYLLABLES = ("ra", "nu", "pa", "ka", "li", "to", "me", "sa", "wi", "ga", "lo", "ti", "ba", "ru", "de", "mo")
+_UNKNOWN_SHARE = 0.05
+# rapidfuzz ratio: a made-up name must be farther than this from every real one (not a typo of a real one).
+_FAR_FROM_REAL = 70.0
 NUMBERS = ("3", "5", "10", "tiga", "lima", "sepuluh", "7", "20")
 KATEGORI = ("rendah", "sedang", "tinggi")
 FORUM_FORMS = {
@@ -90,13 +97,17 @@ class Fillers:
             for form in (region.name, f"provinsi {region.name}", f"prov {region.name.lower()}")
         ]
         self.aliases = [alias for alias, _ in _aliases()]
+        self.unknown = _unknown_names(random.Random(SEED), gazetteer)
         variables = [*load_methodology("ihai-2025").variables, *load_methodology("ihai-2023").variables]
         self.variables = [name for v in variables for name in (v.name.lower(), *v.keywords, v.key, v.key.upper())]
 
     def fill(self, slot: str) -> str:
         pick = self.rng.choice
         if slot in ("kab", "kab2"):
-            return pick(self.aliases) if self.rng.random() < 0.25 else pick(self.kabkota)
+            draw = self.rng.random()
+            if draw < _UNKNOWN_SHARE:
+                return pick(self.unknown)
+            return pick(self.aliases) if draw < 0.25 else pick(self.kabkota)
         if slot == "prov":
             return pick(self.provinces + self.aliases[:40])
         if slot in ("region", "region2"):
@@ -118,6 +129,20 @@ class Fillers:
         if slot == "band":
             return pick(("harmoni ", "kategori ", "")) + pick(KATEGORI)
         raise KeyError(slot)
+
+
+def _unknown_names(rng: random.Random, gazetteer: Gazetteer, count: int = 200) -> list[str]:
+    """Kab/kota names made of syllables, typed with their kind, none of them near a real region's name."""
+    names: list[str] = []
+    while len(names) < count:
+        words = [
+            "".join(rng.choice(_SYLLABLES) for _ in range(rng.choice((2, 3)))) for _ in range(rng.choice((1, 1, 2)))
+        ]
+        name = " ".join(words)
+        suggestions = gazetteer.suggest(name, limit=1)
+        if not gazetteer.lookup(name) and (not suggestions or suggestions[0][1] < _FAR_FROM_REAL):
+            names.append(f"{rng.choice(('kab', 'kabupaten', 'kota', 'Kota', 'Kabupaten'))} {name.title()}")
+    return names
 
 
 def _aliases() -> list[tuple[str, str]]:
