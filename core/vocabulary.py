@@ -23,6 +23,8 @@ EXTRA_WORDS = frozenset(
     ikub kemenag kemendagri kesbangpol bakesbangpol bappeda polpum ditjen bps bpk ipm ikn iko fkub fpk fkdm
     rpjmd rpjmn renstra rkpd renja sakip iku dprd pemda pemkab pemkot pemprov asn ormas jdih perpres permendagri
     pbm uu pp tni polri pilkada pilkades pemilu hoaks sara likert kuesioner esurvei asta cita wellbeing apbd
+    which where there their these those could would should about after before every other being doing while
+    whose since round years improve explain between really right going first second third still
     """.split()
 )
 _SUFFIXES = ("nya", "kah", "lah", "pun", "ku", "mu")

@@ -28,6 +28,27 @@ SLANG = {
     "masukin": "memasukkan", "masukkin": "memasukkan", "kirimin": "kirimkan", "kirimkn": "kirimkan", "tampilin": "tampilkan", "tunjukin": "tunjukkan", "cariin": "carikan",
     "sandingkan": "bandingkan", "disandingkan": "dibandingkan", "bandingin": "bandingkan", "dibandingin": "dibandingkan", "bandingkn": "bandingkan", "compare": "bandingkan",
 }  # fmt: skip
+# English words of questions about the index, read as the Indonesian words the rules and the classifier
+# (trained mostly on Indonesian) know: "which regencies have the highest scores nationally".
+ENGLISH = {
+    "regency": "kabupaten", "regencies": "kabupaten", "district": "kabupaten", "districts": "kabupaten",
+    "province": "provinsi", "provinces": "provinsi", "region": "daerah", "regions": "daerah", "areas": "daerah",
+    "nationally": "nasional", "nationwide": "nasional", "national": "nasional",
+    "highest": "tertinggi", "lowest": "terendah", "weakest": "terlemah", "worst": "terburuk",
+    "improved": "naik", "improving": "naik", "increased": "naik", "declined": "turun", "dropped": "turun",
+    "decreased": "turun", "activities": "kegiatan", "activity": "kegiatan", "programs": "program",
+    "programmes": "program", "actions": "aksi", "score": "skor", "scores": "skor", "category": "kategori",
+    "categories": "kategori", "high": "tinggi", "medium": "sedang", "low": "rendah",
+    "acceptability": "akseptabilitas", "participation": "partisipasi", "perception": "persepsi",
+    "dimension": "dimensi", "dimensions": "dimensi", "variable": "variabel", "variables": "variabel",
+    "respondents": "responden", "respondent": "responden", "support": "mendukung", "strengthen": "memperkuat",
+}  # fmt: skip
+_ENGLISH_PHRASES = [
+    (re.compile(r"\bwhich (kabupaten|kota|daerah|provinsi)\b"), r"\1 mana"),
+    (re.compile(r"\blist (?:of )?(?:the )?(kabupaten|kota|daerah|provinsi)\b"), r"\1 mana saja"),
+    (re.compile(r"\b(tinggi|sedang|rendah) kategori\b"), r"kategori \1"),
+    (re.compile(r"\bsince (?:the )?(?:last|previous) (?:survey )?(?:round|year|period|survey)\b"), "dibanding putaran sebelumnya"),
+]
 
 # Multi-word forms folded into one token.
 PHRASES = (
@@ -51,8 +72,8 @@ _WORD = re.compile(r"\d{2}\.\d{2}(?!\d)|[^\W_]+")
 def normalise(text: str) -> str:
     """Canonical form of a chat message: "Brp IHaI Kab./Kota Banjar?" -> "berapa ihai kabkota banjar"."""
     folded = _REDUPLICATION.sub(r"\1 \1\2", _KABKOTA.sub(" kabkota ", join_thousands(fold(text))))
-    joined = " ".join(SLANG.get(token, token) for token in _WORD.findall(folded))
-    for pattern, token in _PHRASES:
+    joined = " ".join(SLANG.get(token) or ENGLISH.get(token, token) for token in _WORD.findall(folded))
+    for pattern, token in (*_PHRASES, *_ENGLISH_PHRASES):
         joined = pattern.sub(token, joined)
     # Single letters carry nothing here (stray markup "<b>", "a.", initials) and would only confuse.
     return " ".join(token for token in joined.split() if len(token) > 1 or token.isdigit())

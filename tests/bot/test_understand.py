@@ -575,3 +575,14 @@ def test_only_a_slip_is_mended_never_a_real_word() -> None:
 )
 def test_what_a_message_asks_in_so_many_words(dialogue: Dialogue, text: str, intent: Intent) -> None:
     assert decide(dialogue, text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "regions"),
+    [("list of regencies in the low category in Jawa Barat", Intent.KATEGORI, ("32",)),
+     ("has Kabupaten Sleman improved since the previous round?", Intent.TREN, ("34.04",)),
+     ("which provinces score highest nationally?", Intent.PERINGKAT, ("00",))],
+)  # fmt: skip
+def test_questions_in_english(dialogue: Dialogue, text: str, intent: Intent, regions: tuple) -> None:
+    decision = decide(dialogue, text)
+    assert (decision.intent, decision.regions) == (intent, regions)
