@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from knowledge.cards import RegionCard
-from knowledge.guidance import GuidanceDoc
+from knowledge.guidance import GuidanceDoc, GuidanceError
 
 Kind = Literal["guidance", "region"]
 
@@ -48,7 +48,8 @@ class Chunk:
         if self.kind == "region":
             return self.title
         topics = ", ".join(self.metadata.get("topics", ()))
-        return "\n".join(part for part in (self.title, self.heading, topics, self.text) if part)
+        questions = "\n".join(self.metadata.get("questions", ()))
+        return "\n".join(part for part in (self.title, self.heading, topics, questions, self.text) if part)
 
     @property
     def dense_text(self) -> str:
@@ -110,21 +111,25 @@ def guidance_metadata(doc: GuidanceDoc) -> dict[str, Any]:
 
 
 def chunk_guidance(doc: GuidanceDoc) -> list[Chunk]:
-    """One chunk per section; chunk id = document id + "#" + heading slug."""
+    """One chunk per section; chunk id = document id + "#" + heading slug. A section's chunk carries the
+    questions the document lists for it; a question listed for no section is an error naming the file."""
     seen: set[str] = set()
     metadata = guidance_metadata(doc)
+    sections = [(_unique_slug(heading, seen), heading, text) for heading, text in split_sections(doc.body)]
+    if unknown := sorted(set(doc.questions) - {slug for slug, _, _ in sections}):
+        raise GuidanceError(f"{doc.path}: 'questions' menyebut bagian yang tidak ada: {unknown}")
     return [
         Chunk(
-            id=f"{doc.id}#{_unique_slug(heading, seen)}",
+            id=f"{doc.id}#{slug}",
             doc_id=doc.id,
             kind="guidance",
             title=doc.title,
             heading=heading,
             text=text,
-            metadata=metadata,
+            metadata={**metadata, "questions": list(doc.questions.get(slug, ()))} if slug in doc.questions else metadata,
             sources=doc.sources,
         )
-        for heading, text in split_sections(doc.body)
+        for slug, heading, text in sections
         if heading.lower() not in SOURCE_HEADINGS
     ]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,9 @@ class GuidanceDoc:
     path: Path
     actions: tuple[ForumAction, ...] = ()
     citations: tuple[Citation, ...] = ()
+    # Questions a section answers, as users type them, by the section's slug ("yang-sebaiknya-dilakukan"):
+    # indexed with the section so that a question finds it in the asker's words, never shown.
+    questions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def regulations(self) -> tuple[str, ...]:
@@ -228,7 +231,15 @@ def parse_guidance(path: Path) -> GuidanceDoc:
         path=path,
         actions=_actions(meta, meta["id"], forums, citations, path),
         citations=citations,
+        questions=_questions(meta, path),
     )
+
+
+def _questions(meta: dict[str, Any], path: Path) -> dict[str, tuple[str, ...]]:
+    raw = meta.get("questions", {})
+    if not isinstance(raw, dict) or not all(isinstance(slug, str) and _ID.match(slug) for slug in raw):
+        raise GuidanceError(f"{path}: 'questions' harus berupa pemetaan slug bagian -> daftar pertanyaan")
+    return {slug: _strings(raw, slug, path) for slug in raw}
 
 
 def load_guidance(directory: Path | None = None) -> list[GuidanceDoc]:

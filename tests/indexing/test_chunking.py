@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from indexing.chunking import chunk_guidance, split_sections
-from knowledge.guidance import GUIDANCE_DIR, load_guidance, parse_guidance
+from knowledge.guidance import GUIDANCE_DIR, GuidanceError, load_guidance, parse_guidance
 
 DOC = """---
 id: contoh-dokumen
@@ -63,3 +65,21 @@ def test_every_real_document_yields_uniquely_named_chunks() -> None:
     ids = [c.id for c in chunks]
     assert len(ids) == len(set(ids))
     assert {c.doc_id for c in chunks} == {doc.id for doc in load_guidance(GUIDANCE_DIR)}
+
+
+def test_a_sections_questions_are_indexed_with_it_and_never_shown(tmp_path: Path) -> None:
+    path = tmp_path / "contoh-dokumen.md"
+    asked = DOC.replace("basis: rekomendasi_proyek", 'basis: rekomendasi_proyek\nquestions: {tugas-2: ["forum ini kerjanya apa aja"]}')
+    path.write_text(asked, encoding="utf-8")
+    chunks = {c.id: c for c in chunk_guidance(parse_guidance(path))}
+    second = chunks["contoh-dokumen#tugas-2"]
+    assert "forum ini kerjanya apa aja" in second.lexical_text and "forum ini kerjanya apa aja" in second.dense_text
+    assert "kerjanya" not in second.text  # the answer shows the section, not the questions
+    assert not any("kerjanya" in c.lexical_text for c in chunks.values() if c is not second)
+
+
+def test_questions_for_a_section_that_does_not_exist_name_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "contoh-dokumen.md"
+    path.write_text(DOC.replace("basis: rekomendasi_proyek", 'basis: rekomendasi_proyek\nquestions: {tugas-9: ["apa"]}'))
+    with pytest.raises(GuidanceError, match=r"contoh-dokumen\.md.*tugas-9"):
+        chunk_guidance(parse_guidance(path))

@@ -224,6 +224,9 @@ def test_malformed_front_matter_raises_naming_the_file(tmp_path: Path) -> None:
         GOOD_DOC.replace("id: baik", "id: rusak").replace(
             '{kind: berita, title: "Media — judul", url: "https://media.example/a"}', "{kind: regulasi, ref: uu-99-2099}"
         ),
+        # questions must map a section's slug to a list of texts
+        GOOD_DOC.replace("id: baik", "id: rusak").replace("basis: berita", "basis: berita\nquestions: [apa itu]"),
+        GOOD_DOC.replace("id: baik", "id: rusak").replace("basis: berita", "basis: berita\nquestions: {pengantar: apa}"),
     ]
     for text in bad_docs:
         (tmp_path / "rusak.md").write_text(text, encoding="utf-8")
