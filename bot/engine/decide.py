@@ -24,6 +24,7 @@ from bot.engine.message_kinds import (
     named_values,
     namesake_only,
     own_figure,
+    score_in_band,
     unknown_beside_province,
     unknown_region_asked,
     year_only,
@@ -114,8 +115,10 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
         unknown = u.scan.unknown[0]
         return Decision(Intent.TIDAK_DIKENAL, slots=slots, choices=unknown.suggestions, surface=unknown.surface,
                         pending_text=u.text, query=u.query, asked=intent)  # fmt: skip
-    defining_band = slots.category and not (slots.asks_gap or slots.nation or regions or context.regions)
-    if intent in (Intent.PROFIL, Intent.SELISIH_KATEGORI) and defining_band:
+    # A band named (not of a list: "kab/kota kategori tinggi") or a score asked of one, with no region in sight.
+    band_itself = score_in_band(u) or (slots.category and intent != Intent.KATEGORI)
+    defining_band = band_itself and not (slots.asks_gap or slots.nation or regions or context.regions)
+    if intent in (Intent.PROFIL, Intent.SELISIH_KATEGORI, Intent.KATEGORI) and defining_band:
         intent = Intent.METODOLOGI  # "harmoni tinggi minimal skornya berapa": the band itself, no region in sight
     lists_regions = slots.ranking_subject and not lexicon.WHICH_PART_LOWEST.search(u.query)
     if intent == Intent.TERLEMAH and lists_regions and not any(level(c) == KABKOTA for c in regions):

@@ -3,6 +3,8 @@ region's own figure ("dan kategorinya"), a region we do not know asked about."""
 
 from __future__ import annotations
 
+import re
+
 from bot.engine import lexicon
 from bot.engine.context import ChatContext
 from bot.engine.intents import Intent, spec
@@ -11,6 +13,9 @@ from bot.engine.understand import Understanding
 from core.constants import KABKOTA, PROVINSI
 from core.vocabulary import is_ordinary_phrase
 
+_SCALE_TOP = 10  # IHaI scores run from 1 to 10
+_COUNTED = re.compile(r"\b\d+ (?:provinsi|kabupaten|kota|kabkota|daerah|wilayah)\b")  # "3 provinsi": a count
+_BAND_ASKED = re.compile(r"\b(?:masuk|termasuk)\b|\b(?:rendah|sedang|tinggi) atau (?:rendah|sedang|tinggi)\b")
 _FIGURE_WORDS = frozenset({"skor", "nilai", "ihai", "kategori", "peringkat", "indeks", "angka", "ci"})
 _QUESTION_WORDS = frozenset({"berapa", "brp", "gimana", "bagaimana", "sih", "kak", "kalau", "kalo", "juga", "nya"})
 _YEAR_WORDS = frozenset({"tahun", "thn", "th", "putaran", "periode", "nya", "gimana", "bagaimana", "berapa", "brp"})
@@ -65,6 +70,14 @@ def headline_asked(u: Understanding) -> bool:
     if levels != {KABKOTA} or u.slots.order is not None or lexicon.RANKING_SUBJECT.search(u.query):
         return False
     return bool(lexicon.FIGURE_ASKED.search(u.query))
+
+
+def score_in_band(u: Understanding) -> bool:
+    """ "skor pas 8,00 itu masuk sedang atau tinggi?", "nilai 7,5 termasuk kategori apa": a score on the scale
+    asked of a band, not a region's figure or a list of regions."""
+    if u.slots.ranking_subject or _COUNTED.search(u.residual) or not _BAND_ASKED.search(u.residual):
+        return False
+    return any(token.isdigit() and int(token) <= _SCALE_TOP for token in u.residual.split())
 
 
 def unknown_region_asked(u: Understanding) -> bool:

@@ -270,8 +270,9 @@ class Resolver:
         runs = []
         kept = set(residual)
         for index in residual:
-            # "tingkat kabupaten", "setiap kota": the word as a noun, not introducing a name.
-            if tokens[index] in QUALIFIERS and (index == 0 or tokens[index - 1] not in _NOUN_BEFORE):
+            # "tingkat kabupaten", "setiap kota", "3 provinsi": the word as a noun, not introducing a name.
+            before = tokens[index - 1] if index else ""
+            if tokens[index] in QUALIFIERS and not (before in _NOUN_BEFORE or before.isdigit()):
                 run = []
                 for following in range(index + 1, min(index + 1 + _MAX_FUZZY_WORDS, len(tokens))):
                     if following not in kept or self._is_known_word(tokens[following]) or tokens[following].isdigit():

@@ -586,3 +586,18 @@ def test_what_a_message_asks_in_so_many_words(dialogue: Dialogue, text: str, int
 def test_questions_in_english(dialogue: Dialogue, text: str, intent: Intent, regions: tuple) -> None:
     decision = decide(dialogue, text)
     assert (decision.intent, decision.regions) == (intent, regions)
+
+
+@pytest.mark.parametrize(
+    "text", ["nilai 7,25 itu termasuk kategori apa ya?", "kalau skornya pas 6 masuk rendah atau sedang", "skor 8 pas tinggi atau sedang?"]
+)
+def test_a_score_asked_of_a_band_is_the_bands_definition(dialogue: Dialogue, text: str) -> None:
+    assert decide(dialogue, text).intent == Intent.METODOLOGI
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("3 provinsi masuk kategori tinggi?", Intent.KATEGORI), ("kab tapin masuk kategori apa", Intent.PROFIL)],
+)
+def test_a_count_of_regions_or_a_region_beside_a_band_is_no_definition(dialogue: Dialogue, text: str, intent: Intent) -> None:
+    assert decide(dialogue, text).intent == intent
