@@ -16,7 +16,7 @@ from core.informal import CHAT_WORDS
 EXTRA_WORDS = frozenset(
     """
     admin responden survei survey online daring link data info update ok oke sip mantap thanks please
-    target rating ranking skor score index indeks provinsi kabupaten kota forum dimensi variabel aspek
+    target rating ranking skor score index indeks ihai provinsi kabupaten kota forum dimensi variabel aspek
     persepsi partisipasi akseptabilitas harmoni harmonis moderasi toleransi kategori interval rekomendasi
     weakest lowest highest best worst compare versus average please help hello pak bu mas mbak kak bang
     min gan sis bro dear tim staf staff operator rapat meeting zoom grup group wa whatsapp telegram bot

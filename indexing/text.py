@@ -67,7 +67,7 @@ STOPWORDS: frozenset[str] = frozenset(
     saja pun sih dong deh kah lah ya nya si sang para akan sudah telah apa apakah bagaimana bagaimanakah
     tolong mohon halo hai kak pak bu bapak ibu min saya aku kami kita anda kamu tentang mengenai soal
     secara agar supaya bisa dapat mau ingin jelaskan sebutkan tahu begini begitu sedangkan namun tetapi
-    serta bahwa yaitu berapa seberapa sebenarnya sebenernya sebetulnya ada
+    serta bahwa yaitu berapa seberapa sebenarnya sebenernya sebetulnya ada per
     """.split()
 )
 

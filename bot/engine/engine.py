@@ -80,7 +80,7 @@ class Engine:
         self.kit = self.kits[view.year]
         self.store = store if store is not None else ContextStore(":memory:")
         slots = SlotReader(self.methodology, {key for v in self.rounds.views.values() for key in v.methodology.variable_keys})
-        resolver = Resolver(gazetteer, slots.is_known_word)
+        resolver = Resolver(gazetteer, slots.is_known_word, slots.is_slip)
         self.understander = Understander(slots, resolver, gazetteer, classifier)
         self.dialogue = Dialogue(self.understander, gazetteer)
         self._composers = composers()

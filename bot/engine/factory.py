@@ -65,7 +65,7 @@ def build_understander(settings: Settings) -> Understander:
     gazetteer = get_gazetteer()
     slots = SlotReader(methodology)
     classifier = load_or_build(settings.model_dir, methodology, gazetteer, settings.data_dir)
-    return Understander(slots, Resolver(gazetteer, slots.is_known_word), gazetteer, classifier)
+    return Understander(slots, Resolver(gazetteer, slots.is_known_word, slots.is_slip), gazetteer, classifier)
 
 
 def build_intent_model(settings: Settings) -> None:

@@ -12,6 +12,7 @@ from bot.engine.context import ChatContext
 from bot.engine.intents import Intent
 from bot.engine.understand import Understander, Understanding
 from core.constants import KABKOTA, PROVINSI
+from core.vocabulary import is_standard_word
 
 Level = Callable[[str], str]  # region code -> "kabkota" | "provinsi" | "nasional"
 # "kota", "kabupaten" (or "kotanya") in a reply that picks between regions sharing a name.
@@ -19,6 +20,8 @@ KINDS = {"kota": "kota", "kabupaten": "kabupaten", "provinsi": PROVINSI, "prov":
 # A mention starting with one of these names its region on purpose ("kab. klaten", "kota malang").
 QUALIFIED = frozenset({"kabupaten", "kota", "provinsi", "kabkota", "wilayah"})
 _CODE = re.compile(r"\d{2}(?:\.\d{2})?")
+_MIN_STEM = 4  # "tanya", "hanya", "punya" end in "nya" without pointing at anything
+_WITHIN = frozenset({"di", "se", "dalam", "tingkat", "level", "lingkup", "seluruh"})
 
 
 def focused(u: Understanding, intent: Intent, world: Understander) -> Understanding:
@@ -42,12 +45,23 @@ def focused(u: Understanding, intent: Intent, world: Understander) -> Understand
 def its_region(regions: tuple[str, ...], u: Understanding, context: ChatContext, level: Level) -> tuple[str, ...]:
     """ "peringkatnya di Sumbar": "-nya" is the chat's kab/kota, placed in the province the message names;
     "yg kedua peringkatnya di Sumut": the second of the last list."""
-    if len(regions) != 1 or level(regions[0]) != PROVINSI or not re.search(r"\w*nya\b", u.residual):
+    if len(regions) != 1 or level(regions[0]) != PROVINSI or not any(map(_possessive, u.residual.split())):
+        return regions
+    # "-nya di Sumbar" places the chat's region in the province; "ihainya Sumbar" asks the province's own.
+    tokens = u.query.split()
+    named = [mention for mention in u.scan.mentions if mention.codes == (regions[0],)]
+    if named and not any(mention.start and tokens[mention.start - 1] in _WITHIN for mention in named):
         return regions
     item = context.listed_at(u.slots.list_position)
     candidates = (item,) if item is not None else context.regions
     inside = [code for code in candidates if level(code) == KABKOTA and code.split(".")[0] == regions[0]]
     return tuple(inside[:1]) or regions
+
+
+def _possessive(word: str) -> bool:
+    """ "peringkatnya", "skornya": a word with "-nya" pointing at something, not "tanya" or "hanya"."""
+    stem = word.removesuffix("nya")
+    return word == "nya" or (stem != word and len(stem) >= _MIN_STEM and is_standard_word(stem))
 
 
 def sibling(u: Understanding, regions: tuple[str, ...], context: ChatContext, world: Understander) -> tuple[str, ...]:

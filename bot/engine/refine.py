@@ -165,13 +165,15 @@ def _general(intent: Intent, u: Understanding, context: ChatContext) -> bool:
     ranking while no region is named or talked about: the guidance's, when the classifier holds that reading
     likely too."""
     slots = u.slots
-    if intent not in _FIGURES | {Intent.PERINGKAT, Intent.TARGET} or u.regions or context.regions:
+    # "responden minimal per kabupaten berapa": of every region, whichever the chat talked about.
+    every_region = bool(lexicon.EVERY_REGION.search(u.query))
+    if intent not in _FIGURES | {Intent.PERINGKAT, Intent.TARGET} or u.regions or (context.regions and not every_region):
         return False
-    if slots.nation or slots.list_position is not None:
+    if slots.nation or slots.list_position is not None or slots.ranking_subject:
         return False
     # "daerah kami gak dapet hasil tahun ini, sebaiknya ngapain?": what to do, the guidance's, if no forum's
     what_to_do = lexicon.ASKS_WHAT_TO_DO.search(u.query) and not lexicon.FORUM_MENTION.search(u.query)
-    if not (lexicon.GENERAL_QUESTION.search(u.query) or what_to_do):
+    if not (lexicon.GENERAL_QUESTION.search(u.query) or what_to_do or every_region):
         return False
     return Intent.METODOLOGI in [reading for reading, _ in u.scores[:_READINGS]]
 

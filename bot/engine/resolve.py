@@ -100,15 +100,22 @@ class Scan:
 
 
 class Resolver:
-    """Finds regions in normalised text; `is_known_word` tells which words belong to the question itself."""
+    """Finds regions in normalised text; `is_known_word` tells which words belong to the question itself,
+    `is_slip` which are question words typed with a slip ("diitung")."""
 
-    def __init__(self, gazetteer: Gazetteer, is_known_word: Callable[[str], bool]) -> None:
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        is_known_word: Callable[[str], bool],
+        is_slip: Callable[[str], bool] = lambda _: False,
+    ) -> None:
         self._gazetteer = gazetteer
         self._index = gazetteer.name_index()
         self._max_words = max(len(key.split()) for key in self._index)
         self._one_word_keys = [key for key in self._index if " " not in key]
         self._next_words = _next_words(self._index)
         self._is_known_word = is_known_word
+        self._is_slip = is_slip
         self._everyday = COMMON_WORD_NAMES | gazetteer.everyday_names()
 
     def scan(
@@ -289,7 +296,16 @@ class Resolver:
             and not token.isdigit()
             and not self._is_known_word(token)
             and not is_common_word(token)
+            and not self._slip_of_question_word(token)
         )
+
+    def _slip_of_question_word(self, token: str) -> bool:
+        """ "diitung": a question word typed with a slip - unless a region's name is as close ("bandng" is
+        Bandung as much as "banding"), which a message naming regions more likely means."""
+        if not self._is_slip(token):
+            return False
+        found = self._gazetteer.suggest(token, limit=1)
+        return not found or found[0][1] < ACCEPT_SCORE
 
     def _prefix(self, token: str) -> tuple[str, ...]:
         """Regions whose one-word name starts with a clipped form: "tasik" -> Tasikmalaya (kab and kota)."""

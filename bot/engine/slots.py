@@ -119,6 +119,10 @@ class SlotReader:
         stem = re.sub(r"(nya|kah|lah|pun)$", "", token)
         return token in self.vocabulary or stem in self.vocabulary or token in lexicon.FILLER
 
+    def is_slip(self, token: str) -> bool:
+        """A question word typed with a slip ("diitung" for "dihitung")."""
+        return self._corrected(token) != token
+
     def correct(self, text: str) -> str:
         """The question words spelt right when typed with a slip ("terlmah", "peringat", "moderas")."""
         return " ".join(self._corrected(word) for word in text.split())

@@ -103,6 +103,7 @@ class Understander:
         scan = self.resolver.scan(
             query, expects_region=bool(extra) or _expects_region(query), overrides=overrides, hint_provinces=hints
         )
+        query = self._corrected(query, scan)
         regions = tuple(dict.fromkeys(scan.codes + extra))
         levels = tuple(self.level(m.codes[0]) for m in scan.mentions) + tuple(map(self.level, extra))
         residual = self.slots.correct(scan.residual)
@@ -147,6 +148,13 @@ class Understander:
             return ()
         scan = self.resolver.scan(sentence, expects_region=_expects_region(sentence))
         return tuple(self.classifier.scores(self.masked(sentence, scan, self.slots.correct(scan.residual))))
+
+    def _corrected(self, query: str, scan: Scan) -> str:
+        """The query with its question words spelt right ("diitung" -> "dihitung"), so that the rules read what
+        the classifier reads; region names stay as typed (a slip of "bandung" is no "banding")."""
+        tokens = query.split()
+        named = {i for found in (*scan.mentions, *scan.unknown) for i in range(found.start, found.end)}
+        return " ".join(token if i in named else self.slots.correct(token) for i, token in enumerate(tokens))
 
     def _nothing_asked(self, residual: str) -> bool:
         words = [w for w in residual.split() if w not in lexicon.FILLER and not lexicon.FOLLOWUP.fullmatch(w)]

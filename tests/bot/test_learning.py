@@ -28,7 +28,7 @@ from scoring.methodology import load_methodology
 def understander(intent_classifier: IntentClassifier) -> Understander:
     gazetteer = get_gazetteer()
     slots = SlotReader(load_methodology("ihai-2025"))
-    return Understander(slots, Resolver(gazetteer, slots.is_known_word), gazetteer, intent_classifier)
+    return Understander(slots, Resolver(gazetteer, slots.is_known_word, slots.is_slip), gazetteer, intent_classifier)
 
 
 def _log(tmp_path: Path) -> QueryLog:

@@ -27,7 +27,7 @@ NO_CONTEXT = ChatContext()
 def dialogue(intent_classifier: IntentClassifier) -> Dialogue:
     gazetteer = get_gazetteer()
     slots = SlotReader(load_methodology("ihai-2025"))
-    return Dialogue(Understander(slots, Resolver(gazetteer, slots.is_known_word), gazetteer, intent_classifier), gazetteer)
+    return Dialogue(Understander(slots, Resolver(gazetteer, slots.is_known_word, slots.is_slip), gazetteer, intent_classifier), gazetteer)
 
 
 def decide(dialogue: Dialogue, text: str, context: ChatContext = NO_CONTEXT) -> Decision:
@@ -554,7 +554,7 @@ def test_a_slip_in_the_last_word_of_a_name_is_mended(dialogue: Dialogue, text: s
 def test_only_a_slip_is_mended_never_a_real_word() -> None:
     gazetteer = get_gazetteer()
     slots = SlotReader(load_methodology("ihai-2025"))
-    resolver = Resolver(gazetteer, slots.is_known_word)
+    resolver = Resolver(gazetteer, slots.is_known_word, slots.is_slip)
     # "timur" is a word: Kabupaten Tapanuli Timur does not exist and stays what was typed.
     assert [u.surface for u in resolver.scan("skor kabupaten tapanuli timur", expects_region=True).unknown] == [
         "tapanuli timur"
@@ -601,3 +601,31 @@ def test_a_score_asked_of_a_band_is_the_bands_definition(dialogue: Dialogue, tex
 )
 def test_a_count_of_regions_or_a_region_beside_a_band_is_no_definition(dialogue: Dialogue, text: str, intent: Intent) -> None:
     assert decide(dialogue, text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "regions"),
+    [("izin min, mau tanya, IHaI Kalbar secara keseluruhan gimana?", Intent.PROVINSI, ("61",)),
+     ("ihainya kalbar brp", Intent.PROVINSI, ("61",)),
+     ("peringkatnya di kalbar?", Intent.PROFIL, ("61.01",))],
+)  # fmt: skip
+def test_a_province_named_after_its_kabkota_is_itself_unless_it_places_it(
+    dialogue: Dialogue, text: str, intent: Intent, regions: tuple
+) -> None:
+    """ "tanya" ends in "-nya" without pointing anywhere; "-nya di Kalbar" places Sambas in its province."""
+    talked = ChatContext(regions=("61.01",), intent="profil")
+    decision = decide(dialogue, text, talked)
+    assert (decision.intent, decision.regions) == (intent, regions)
+
+
+def test_a_rule_asked_of_every_kabkota_is_guidance_even_after_a_region(dialogue: Dialogue) -> None:
+    talked = ChatContext(regions=("52.02",), intent="profil")
+    assert decide(dialogue, "berapa jumlah responden minimal per kabupaten", talked).intent == Intent.METODOLOGI
+    assert decide(dialogue, "berapa jumlah respondennya", talked).intent == Intent.CAKUPAN
+
+
+def test_a_question_word_typed_with_a_slip_is_no_region(dialogue: Dialogue) -> None:
+    decision = decide(dialogue, "skor provinsi itu diitung dari apa? rata2 kab/kota?")
+    assert decision.intent == Intent.METODOLOGI
+    # As close to a region as to a question word: the region ("bandng" is Bandung, not "banding").
+    assert set(decide(dialogue, "ihai bandng").choices) == {"32.04", "32.73"}

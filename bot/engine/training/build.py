@@ -114,7 +114,7 @@ def masked_examples(
 
 def _understander(methodology: Methodology, gazetteer: Gazetteer) -> Understander:
     slots = SlotReader(methodology)
-    return Understander(slots, Resolver(gazetteer, slots.is_known_word), gazetteer, classifier=None)
+    return Understander(slots, Resolver(gazetteer, slots.is_known_word, slots.is_slip), gazetteer, classifier=None)
 
 
 def build_classifier(methodology: Methodology, gazetteer: Gazetteer, data_dir: Path | None = None) -> IntentClassifier:
