@@ -27,7 +27,8 @@ EXTRA_WORDS = frozenset(
     whose since round years improve explain between really right going first second third still
     """.split()
 )
-_SUFFIXES = ("nya", "kah", "lah", "pun", "ku", "mu")
+# "-wan" and "-wati" make a person of a root: wartawan, relawan, karyawati.
+_SUFFIXES = ("nya", "kah", "lah", "pun", "ku", "mu", "wan", "wati")
 # Jakarta-style chat affixes the stemmer does not know: "ngangkat" (angkat), "ngumpulin" (kumpul), "nyari"
 # (cari), "ngecek" (cek), "duluan" (dulu), "naikin" (naik). A prefix "ng-" or "ny-" may stand for a dropped
 # first consonant.

@@ -13,6 +13,7 @@ from bot.engine.understand import Understanding
 from core.constants import KABKOTA, PROVINSI
 from core.vocabulary import is_ordinary_phrase
 
+_PICKING = frozenset({"maksud", "maksudnya", "maksudku", "ralat", "eh"})
 _SCALE_TOP = 10  # IHaI scores run from 1 to 10
 _COUNTED = re.compile(r"\b\d+ (?:provinsi|kabupaten|kota|kabkota|daerah|wilayah)\b")  # "3 provinsi": a count
 _BAND_ASKED = re.compile(r"\b(?:masuk|termasuk)\b|\b(?:rendah|sedang|tinggi) atau (?:rendah|sedang|tinggi)\b")
@@ -28,9 +29,12 @@ def list_reference_only(u: Understanding) -> bool:
 
 
 def namesake_only(u: Understanding) -> bool:
-    """ "kabupatennya?", "kalau kotanya": the chat's region of another kind, nothing else asked."""
-    words = [w for w in u.residual.split() if w not in lexicon.FILLER and not lexicon.FOLLOWUP.fullmatch(w)]
-    return bool(words) and all(w.removesuffix("nya") in KINDS and w.endswith("nya") for w in words)
+    """ "kabupatennya?", "kalau kotanya", "yg kota?", "maksud saya yang kotamadya": the chat's region of
+    another kind, nothing else asked."""
+    kinds = [word for word in u.residual.split() if word.removesuffix("nya") in KINDS]
+    rest = [w for w in u.residual.split() if w not in kinds and w not in lexicon.FILLER and w not in _PICKING
+            and not lexicon.FOLLOWUP.fullmatch(w)]  # fmt: skip
+    return bool(kinds) and not rest
 
 
 def year_only(u: Understanding) -> bool:

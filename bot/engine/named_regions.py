@@ -16,7 +16,8 @@ from core.vocabulary import is_standard_word
 
 Level = Callable[[str], str]  # region code -> "kabkota" | "provinsi" | "nasional"
 # "kota", "kabupaten" (or "kotanya") in a reply that picks between regions sharing a name.
-KINDS = {"kota": "kota", "kabupaten": "kabupaten", "provinsi": PROVINSI, "prov": PROVINSI}
+# "kotamadya" is the old name of a kota, still typed.
+KINDS = {"kota": "kota", "kotamadya": "kota", "kabupaten": "kabupaten", "provinsi": PROVINSI, "prov": PROVINSI}
 # A mention starting with one of these names its region on purpose ("kab. klaten", "kota malang").
 QUALIFIED = frozenset({"kabupaten", "kota", "provinsi", "kabkota", "wilayah"})
 _CODE = re.compile(r"\d{2}(?:\.\d{2})?")

@@ -69,6 +69,8 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.SARAN  # "FKDM Kutim harus fokus ke mana berdasarkan kelemahan": the forum's actions there
     if intent == Intent.METODOLOGI and headline_asked(u) and not _asks_about_method(u):
         return Intent.PROFIL  # "aku lg nyusun laporan soal kerukunan di Kab Luwu, perlu angka IHaI sama kategorinya"
+    if intent in (Intent.SARAN, Intent.SARAN_UMUM) and _forum_procedure(u):
+        return Intent.METODOLOGI  # "bagaimana cara FKUB memberi rekomendasi pendirian rumah ibadah": the rule's steps
     if intent == Intent.SELISIH_KATEGORI and not slots.asks_gap and _forums_work_asked(u):
         return Intent.SARAN  # "perlu kegiatan apa dr forum2 biar harmoninya naik": the forums' work, no distance asked
     if intent == Intent.BANTUAN and slots.method:
@@ -277,3 +279,11 @@ def _presence_only(u: Understanding) -> bool:
     asked = (lexicon.ASKS_USE, lexicon.FIGURE_ASKED, lexicon.ASKS_COVERAGE, lexicon.SURVEY_NAMED)
     return bool(lexicon.PRESENCE.search(query)) and not (u.regions or any(p.search(query) for p in asked))
 
+
+def _forum_procedure(u: Understanding) -> bool:
+    """How a forum does a task of its mandate (a permit, a dispute), with no region, index part or rise in
+    sight: the regulation's procedure, not actions to strengthen the index."""
+    slots = u.slots
+    if u.regions or slots.dimensions or slots.variables or not (slots.asks_how and slots.topic_forums):
+        return False
+    return not lexicon.RAISE.search(u.query)

@@ -629,3 +629,26 @@ def test_a_question_word_typed_with_a_slip_is_no_region(dialogue: Dialogue) -> N
     assert decision.intent == Intent.METODOLOGI
     # As close to a region as to a question word: the region ("bandng" is Bandung, not "banding").
     assert set(decide(dialogue, "ihai bandng").choices) == {"32.04", "32.73"}
+
+
+@pytest.mark.parametrize(("text", "regions"), [("yg kota?", ("35.71",)), ("kalau kotamadya?", ("35.71",))])
+def test_a_kind_alone_picks_the_namesake_of_the_region_talked_about(dialogue: Dialogue, text: str, regions: tuple) -> None:
+    talked = ChatContext(regions=("35.06",), intent="profil")  # Kabupaten Kediri
+    decision = decide(dialogue, text, talked)
+    assert (decision.intent, decision.regions) == (Intent.PROFIL, regions)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("bagaimana cara FKUB memberi rekomendasi pendirian rumah ibadah", Intent.METODOLOGI),
+     ("bagaimana cara FKUB meningkatkan moderasi beragama", Intent.SARAN_UMUM)],
+)  # fmt: skip
+def test_a_forums_procedure_is_the_rule_and_its_work_for_the_index_is_advice(
+    dialogue: Dialogue, text: str, intent: Intent
+) -> None:
+    assert decide(dialogue, text).intent == intent
+
+
+def test_who_the_asker_is_is_no_region_guess(dialogue: Dialogue) -> None:
+    decision = decide(dialogue, "Halo, saya wartawan. Benarkah IHaI nasional 2025 turun dibanding 2024?")
+    assert (decision.intent, decision.regions) == (Intent.TREN, ("00",))
