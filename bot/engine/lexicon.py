@@ -200,6 +200,10 @@ KABKOTA_COUNT = re.compile(
 )
 MEASURED = pattern(("terukur", "diukur", "ada datanya", "ada data", "ikut survei", "ikut terukur", "sudah ada hasil"))
 ASKS_ADEQUACY = pattern(("cukup*", "layak*", "dilaporkan", "dikutip", "resmi", "sah", "cakupan"))
+# Whether a result may be used at all: "hasilnya sudah boleh dipakai di RPJMD?", "sah gak?".
+ASKS_USABLE = pattern(("boleh dipakai", "bisa dipakai", "boleh digunakan", "bisa digunakan", "layak dipakai",
+                       "boleh dikutip", "bisa dikutip", "boleh dilaporkan", "bisa dilaporkan", "sah", "valid",
+                       "diakui"))  # fmt: skip
 ASKS_GAP = pattern(("kurang berapa", "berapa lagi", "naik kategori", "biar naik", "agar naik", "supaya naik",
                     "jarak ke", "selisih ke", "menuju harmoni", "butuh naik", "poin lagi", "gap", "sisa berapa",
                     "next category", "distance to", "how far", "to the next", "tinggal berapa", "selisihnya",

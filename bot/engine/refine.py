@@ -71,6 +71,10 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.PROFIL  # "aku lg nyusun laporan soal kerukunan di Kab Luwu, perlu angka IHaI sama kategorinya"
     if intent in (Intent.SARAN, Intent.SARAN_UMUM) and _forum_procedure(u):
         return Intent.METODOLOGI  # "bagaimana cara FKUB memberi rekomendasi pendirian rumah ibadah": the rule's steps
+    if intent != Intent.CAKUPAN and _usable_asked(u) and u.regions and not (slots.asks_weakness or slots.asks_gap):
+        return Intent.CAKUPAN  # "kab Ngawi hasilnya sudah boleh dipakai di RPJMD?": whether its figure may be reported
+    if intent == Intent.CAKUPAN and _usable_asked(u) and not (u.regions or context.regions):
+        return Intent.METODOLOGI  # "kalau respondennya cuma 800, hasilnya sah gak?": the rule, of no region
     if intent == Intent.SELISIH_KATEGORI and not slots.asks_gap and _forums_work_asked(u):
         return Intent.SARAN  # "perlu kegiatan apa dr forum2 biar harmoninya naik": the forums' work, no distance asked
     if intent == Intent.BANTUAN and slots.method:
@@ -287,3 +291,7 @@ def _forum_procedure(u: Understanding) -> bool:
     if u.regions or slots.dimensions or slots.variables or not (slots.asks_how and slots.topic_forums):
         return False
     return not lexicon.RAISE.search(u.query)
+
+
+def _usable_asked(u: Understanding) -> bool:
+    return bool(lexicon.ASKS_USABLE.search(u.query))

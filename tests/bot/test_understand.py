@@ -652,3 +652,13 @@ def test_a_forums_procedure_is_the_rule_and_its_work_for_the_index_is_advice(
 def test_who_the_asker_is_is_no_region_guess(dialogue: Dialogue) -> None:
     decision = decide(dialogue, "Halo, saya wartawan. Benarkah IHaI nasional 2025 turun dibanding 2024?")
     assert (decision.intent, decision.regions) == (Intent.TREN, ("00",))
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("untuk kab Ngawi apakah hasilnya sudah boleh dipakai di dokumen RPJMD?", Intent.CAKUPAN),
+     ("hasil ihai kota bogor sah gak dipakai", Intent.CAKUPAN),
+     ("kalau respondennya cuma 800, hasilnya sah gak?", Intent.METODOLOGI)],
+)  # fmt: skip
+def test_whether_a_result_may_be_used_is_its_coverage_or_the_rule(dialogue: Dialogue, text: str, intent: Intent) -> None:
+    assert decide(dialogue, text).intent == intent
