@@ -153,6 +153,8 @@ def _decided(
         # "dibanding rata-rata provinsinya?": the chat's kab/kota beside its own province.
         kabkota = [code for code in (*regions, *context.regions) if level(code) == KABKOTA][:1]
         regions = tuple(dict.fromkeys((*regions, *kabkota, *(code.split(".")[0] for code in kabkota))))
+    if intent == Intent.BANDINGKAN and context.regions and lexicon.COMPARED_WITH.search(u.query):
+        regions = tuple(dict.fromkeys((context.regions[0], *regions)))  # "bandingin sama kab sleman dan kota yogya"
     if intent == Intent.BANDINGKAN and len(regions) < 2:
         regions = tuple(dict.fromkeys(context.regions + regions))
         if len(regions) < 2:  # "bandingkan keduanya": the region before this one too

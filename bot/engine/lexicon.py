@@ -272,6 +272,8 @@ SURVEY_SCHEDULE = pattern(("dibuka", "ditutup", "tanggal berapa", "tgl berapa", 
                            "kapan dibuka", "periode survei", "masa survei"))  # fmt: skip
 SURVEY_NAMED = pattern(("survei", "survey", "esurvey", "esurvei", "ihai", "indeks harmoni"))
 # Putting regions side by side: "bandingkan", "jejerin", "sandingkan".
+# A comparison "with" what follows, its first side left out: the region talked about.
+COMPARED_WITH = re.compile(r"\b(?:banding\w*|dibanding\w*|sanding\w*|jejer\w*|versus)\s+(?:sama|dengan|dgn|ke|lawan)\b")
 COMPARE_WORDS = pattern(("banding*", "dibanding*", "jejer*", "sanding*", "disanding*", "sejajar*", "komparasi*",
                          "compare", "adu"))  # fmt: skip
 # Which of two regions is higher or has more: a comparison of them.
@@ -281,6 +283,10 @@ COMPARATIVE = re.compile(
 )
 # "kenapa …", "mengapa …": an explanation, which the guidance gives when no region is in sight.
 ASKS_WHY = pattern(("kenapa", "mengapa", "knp", "why"))
+# Why a figure is low, of a region: what pulls it down ("pulang pisau kenapa rendah", "kenapa bisa segitu?").
+LOW_FIGURE = pattern(("segitu", "rendah", "jelek", "kecil", "anjlok", "jeblok", "lemah", "buruk", "kurang bagus"))
+# The index's frameworks, not a round's figures: "perbedaan kerangka 2023/2024 dengan 2025".
+FRAMEWORK = pattern(("kerangka*", "framework", "asta cita", "versi lama", "versi baru", "metode lama", "metode baru"))
 # "forum apa yang jadi motor", "FKUB, FPK atau FKDM?": which forum, a choice (see `ASKS_FIT`).
 ASKS_WHICH_FORUM = re.compile(r"(?<!itu )\bforum (?:apa|mana|yang mana)\b(?! saja| aja)|\b(?:fkub|fpk|fkdm)\b[^.?!]*\batau\b[^.?!]*\b(?:fkub|fpk|fkdm)\b")
 # The values at the ends, not a list: "skor kab/kota terendah dan tertinggi berapa", "min max kab/kotanya",

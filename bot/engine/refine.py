@@ -103,6 +103,10 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.METODOLOGI  # "kenaikan target IHaI per tahun yg wajar itu brp?": no region's figure
     if intent in _FIGURES and lexicon.ASKS_WHY.search(u.query) and not (u.regions or slots.nation or context.regions):
         return Intent.METODOLOGI  # "kenapa skor 2025 tak bisa dibandingkan dengan 2023": an explanation
+    if intent in _FIGURES and not u.regions and lexicon.FRAMEWORK.search(u.query):
+        return Intent.METODOLOGI  # "perbedaan kerangka 2023/2024 dengan 2025 apa": the frameworks, not a round's figures
+    if intent == Intent.METODOLOGI and _why_low(u, context):
+        return Intent.TERLEMAH  # "kenapa bisa segitu?" after a region's score: what pulls it down
     if intent == Intent.PROFIL and slots.n is not None and slots.order is not None:
         return Intent.PERINGKAT  # "bottom 5 riau": a count and an end make a ranking
     if intent in _FORUM_READINGS and lexicon.ASKS_WHICH_FORUM.search(u.query):
@@ -295,3 +299,14 @@ def _forum_procedure(u: Understanding) -> bool:
 
 def _usable_asked(u: Understanding) -> bool:
     return bool(lexicon.ASKS_USABLE.search(u.query))
+
+
+def _why_low(u: Understanding, context: ChatContext) -> bool:
+    """Why a region's figure is low, of a region named or talked about, with no method, year, framework,
+    forum, comparison or coverage in the question."""
+    query = u.query
+    if not (lexicon.ASKS_WHY.search(query) and lexicon.LOW_FIGURE.search(query) and (u.regions or context.regions)):
+        return False
+    other = (lexicon.FRAMEWORK, lexicon.COMPARE_WORDS, lexicon.FORUM_MENTION, lexicon.ASKS_COVERAGE,
+             lexicon.ASKS_METHOD_HOW, lexicon.ASKS_MEANING)  # fmt: skip
+    return not (u.slots.method or u.slots.years or any(p.search(query) for p in other))

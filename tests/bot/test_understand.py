@@ -662,3 +662,18 @@ def test_who_the_asker_is_is_no_region_guess(dialogue: Dialogue) -> None:
 )  # fmt: skip
 def test_whether_a_result_may_be_used_is_its_coverage_or_the_rule(dialogue: Dialogue, text: str, intent: Intent) -> None:
     assert decide(dialogue, text).intent == intent
+
+
+def test_compared_with_leaves_out_the_region_talked_about(dialogue: Dialogue) -> None:
+    talked = ChatContext(regions=("34.02",), intent="profil")  # Kabupaten Bantul
+    assert decide(dialogue, "bandingin sama kab sleman dan kota yogya", talked).regions == ("34.02", "34.04", "34.71")
+    assert decide(dialogue, "bandingkan kab sleman dengan kota yogya", talked).regions == ("34.04", "34.71")
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "intent"),
+    [("kenapa bisa segitu?", ChatContext(regions=("33.74",), intent="profil"), Intent.TERLEMAH),
+     ("perbedaan kerangka 2023/2024 dengan 2025 apa", NO_CONTEXT, Intent.METODOLOGI)],
+)  # fmt: skip
+def test_why_a_figure_is_low_and_the_frameworks(dialogue: Dialogue, text: str, context: ChatContext, intent: Intent) -> None:
+    assert decide(dialogue, text, context).intent == intent
