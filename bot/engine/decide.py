@@ -282,7 +282,8 @@ def _asked_alone(u: Understanding, answers: Answers, context: ChatContext, level
     # forum's member ("Saya anggota FKUB Kab. Lumajang. … variabel apa yang paling kecil?"): the forum
     # says who asks, not what — unless the question asks for the forum's work ("Kegiatan apa yang cocok …").
     names = any(mention.start >= u.question_start for mention in u.scan.mentions)
-    introduced = bool(u.slots.forums) and not (
+    # The introduction also names the region, so a reading of the sentence that needs none is no surer.
+    introduced = bool(u.slots.forums) and spec(alone_answers[0][0]).needs_region and not (
         lexicon.FORUM_MENTION.search(u.question) or lexicon.ASKS_ACTIONS.search(u.question)
     )
     stands = introduced or (names and _top(alone_answers) > _top(answers))

@@ -182,6 +182,11 @@ ASKS_COVERAGE = pattern(("responden*", "cakupan", "sampel*", "pengisi*", "yang m
 # figure's answer, which shows the count; whether the respondents suffice for an official figure is coverage.
 FIGURE_ASKED = pattern(("skor*", "nilai*", "kategori*", "selang*", "interval*", "rata rata*", "peringkat*",
                         "ranking*", "indeksnya"))  # fmt: skip
+# How a region is doing, asked as a whole: "gimana kondisi kerukunan di Kota Ambon".
+CONDITION_ASKED = pattern(("kondisi*", "keadaan*", "situasi*", "gambaran*", "potret*", "seperti apa"))
+# The others of its kind: "posisi Kab. Kendal dibanding kab/kota lain di Jateng" asks its rank.
+OTHERS = pattern(("kabkota lain", "kabupaten lain", "kota lain", "daerah lain", "wilayah lain", "yang lain",
+                  "kabupaten kota lain", "kabupaten lainnya", "daerah lainnya", "kota lainnya"))  # fmt: skip
 RESPONDENT_PHRASE = re.compile(
     r"\b(?:jumlah |total |banyak\w* )?(?:responden\w*|pengisi\w*|sampel\w*)(?: (?:e ?survey|e ?survei|survei|survey|ihai))*\b"
 )

@@ -68,12 +68,12 @@ def named_values(u: Understanding) -> bool:
 
 
 def headline_asked(u: Understanding) -> bool:
-    """ "butuh angka IHaI sama kategorinya" of a kab/kota named: its own score or category asked in words,
-    not a list of regions."""
+    """ "butuh angka IHaI sama kategorinya", "gimana kondisi kerukunan di Kota Ambon" of a kab/kota named: its
+    own score, category or state asked in words, not a list of regions."""
     levels = set(u.levels)
     if levels != {KABKOTA} or u.slots.order is not None or lexicon.RANKING_SUBJECT.search(u.query):
         return False
-    return bool(lexicon.FIGURE_ASKED.search(u.query))
+    return bool(lexicon.FIGURE_ASKED.search(u.query) or lexicon.CONDITION_ASKED.search(u.query))
 
 
 def score_in_band(u: Understanding) -> bool:

@@ -50,6 +50,8 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.BANDINGKAN  # "yg respondennya lebih banyak yg mana?", "coba jejerin dua2nya" after two regions
     if intent == Intent.PERINGKAT and set(u.levels) == {KABKOTA} and len(set(u.regions)) == 1 and ranks_no_list(slots):
         return Intent.PROFIL  # "skor sama peringkat nasional Kota Surabaya": its rank, which its profile shows
+    if intent == Intent.BANDINGKAN and _ranked_among_others(u):
+        return Intent.PROFIL  # "posisi kab kendal dibanding kab/kota lain di jateng": its rank, which its profile shows
     if intent == Intent.KATEGORI and set(u.levels) == {KABKOTA} and not slots.ranking_subject:
         return Intent.PROFIL  # "Kab Bulukumba harmoni sedang atau tinggi?": its category
     if intent == Intent.CAKUPAN and _measured_count(u):
@@ -310,3 +312,9 @@ def _why_low(u: Understanding, context: ChatContext) -> bool:
     other = (lexicon.FRAMEWORK, lexicon.COMPARE_WORDS, lexicon.FORUM_MENTION, lexicon.ASKS_COVERAGE,
              lexicon.ASKS_METHOD_HOW, lexicon.ASKS_MEANING)  # fmt: skip
     return not (u.slots.method or u.slots.years or any(p.search(query) for p in other))
+
+
+def _ranked_among_others(u: Understanding) -> bool:
+    """One kab/kota set against the others of its province or the nation, not against a named region."""
+    kabkota = [code for code, level in zip(u.regions, u.levels, strict=False) if level == KABKOTA]
+    return len(kabkota) == 1 and len(u.regions) <= 2 and bool(lexicon.OTHERS.search(u.query))

@@ -677,3 +677,17 @@ def test_compared_with_leaves_out_the_region_talked_about(dialogue: Dialogue) ->
 )  # fmt: skip
 def test_why_a_figure_is_low_and_the_frameworks(dialogue: Dialogue, text: str, context: ChatContext, intent: Intent) -> None:
     assert decide(dialogue, text, context).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "regions"),
+    [("gimana kondisi kerukunan di kota bogor", Intent.PROFIL, ("32.71",)),
+     ("posisi kab kendal dibanding kab/kota lain di jateng", Intent.PROFIL, ("33.24",)),
+     ("Mohon maaf sebelumnya, kami dari sekretariat FPK Kota Singkawang. Berdasarkan hasil IHaI, variabel mana yang "
+      "perlu kami dorong lebih dulu?", Intent.TERLEMAH, ("61.72",))],
+)  # fmt: skip
+def test_a_regions_state_its_place_and_a_question_after_an_introduction(
+    dialogue: Dialogue, text: str, intent: Intent, regions: tuple
+) -> None:
+    decision = decide(dialogue, text)
+    assert (decision.intent, decision.regions) == (intent, regions)
