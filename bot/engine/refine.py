@@ -50,6 +50,8 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.BANDINGKAN  # "yg respondennya lebih banyak yg mana?", "coba jejerin dua2nya" after two regions
     if intent == Intent.PERINGKAT and set(u.levels) == {KABKOTA} and len(set(u.regions)) == 1 and ranks_no_list(slots):
         return Intent.PROFIL  # "skor sama peringkat nasional Kota Surabaya": its rank, which its profile shows
+    if slots.threshold and intent in _FIGURES | {Intent.KATEGORI} and KABKOTA not in u.levels:
+        return Intent.PERINGKAT  # "list kab/kota di jatim yang skornya di bawah 7": the regions past that value
     if intent == Intent.BANDINGKAN and _ranked_among_others(u):
         return Intent.PROFIL  # "posisi kab kendal dibanding kab/kota lain di jateng": its rank, which its profile shows
     if intent == Intent.KATEGORI and set(u.levels) == {KABKOTA} and not slots.ranking_subject:

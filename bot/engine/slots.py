@@ -29,6 +29,13 @@ _NUMBER = re.compile(r"\b(\d{1,3})\b")
 # "kab/kota yang (IHaI-nya) naik": the regions that rose, not a category climbed ("yang naik kategori").
 _RISEN = re.compile(r"\byang (?:\w+(?: ?nya)? )?(?:naik|meningkat|membaik)\b(?! kategori| ke )")
 _FALLEN = re.compile(r"\byang (?:\w+(?: ?nya)? )?(?:turun|menurun|memburuk)\b(?! kategori| ke )")
+# "skornya di bawah 7", "respondennya kurang dari 1.000": a value, not a count ("lebih dari 5 kabupaten" is one).
+_BELOW = frozenset({"di bawah", "dibawah", "kurang dari", "lebih rendah dari", "below", "under"})
+_ABOVE = frozenset({"di atas", "diatas", "lebih dari", "lebih tinggi dari", "above", "over"})
+_THRESHOLD = re.compile(
+    rf"\b({'|'.join(sorted(_BELOW | _ABOVE))})\s+(\d{{1,5}})(?:\s+(\d{{1,2}})\b(?! (?:kabupaten|kota|kabkota|provinsi|daerah)))?"
+    r"(?!\d)(?! (?:kabupaten|kota|kabkota|provinsi|daerah|wilayah)\b)"
+)
 _N_BESAR = re.compile(r"\b(\d{1,2})\s+besar\b")
 # "5 provinsi", "bottom 5 provinsi", "top provinsi": the provinces are ranked.
 _N_PROVINCES = re.compile(
@@ -75,6 +82,7 @@ class Slots:
     asks_how: bool = False  # how something is done: the guidance's business
     asks_target: bool = False  # a target for planning documents
     topic_forums: tuple[str, ...] = ()  # forums whose mandate the problem named belongs to ("rumah ibadat": FKUB)
+    threshold: tuple[str, float] | None = None  # "skornya di bawah 7": (BOTTOM, 7.0) - the regions past a value
 
 
 class SlotReader:
@@ -157,8 +165,8 @@ class SlotReader:
             variables=tuple(dict.fromkeys(variables)),
             category=self._categories[category.group(1)] if category else None,
             years=tuple(sorted({int(year) for year in _YEAR.findall(text)})),
-            n=_top_n(text),
-            order=_order(text),
+            n=_top_n(_THRESHOLD.sub(" ", text)),
+            order=_order(_THRESHOLD.sub(" ", text)),
             provinces=bool(lexicon.PROVINCES_SUBJECT.search(text) or _N_PROVINCES.search(text)),
             ranking_subject=bool(lexicon.RANKING_SUBJECT.search(text)),
             nation=bool(lexicon.NATION.search(text)),
@@ -182,6 +190,7 @@ class SlotReader:
             asks_target=bool(lexicon.ASKS_TARGET.search(text)),
             topic_forums=tuple(forum for forum, words in lexicon.FORUM_TOPICS.items() if words.search(text)),
             aspects=tuple(dict.fromkeys(self._aspects[m.group(1)] for m in self._aspect_pattern.finditer(text))),
+            threshold=_threshold(text),
         )
 
     def _bare_category(self, text: str) -> str | None:
@@ -239,6 +248,16 @@ def _order(text: str) -> str | None:
     if top and bottom:
         return BOTH
     return BOTTOM if bottom else (TOP if top else None)
+
+
+def _threshold(text: str) -> tuple[str, float] | None:
+    """ "di bawah 6,5" (normalised "di bawah 6 5") -> (BOTTOM, 6.5); "lebih dari 1000 responden" -> (TOP, 1000)."""
+    match = _THRESHOLD.search(text)
+    if match is None:
+        return None
+    whole, decimals = match.group(2), match.group(3)
+    value = float(f"{whole}.{decimals}") if decimals else float(whole)
+    return (BOTTOM if match.group(1) in _BELOW else TOP), value
 
 
 def _top_n(text: str) -> int | None:

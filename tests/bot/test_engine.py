@@ -312,3 +312,25 @@ def test_a_ranking_by_respondents_lists_the_counts_of_the_file(engine: Engine, r
     position = 0
     for _, row in fewest.iterrows():  # the fewest first, each with its count as the file has it
         position = answer.text.index(f"{row['name']} — <b>{render.count(row['n_respondents'])}</b>", position) + 1
+
+
+@pytest.mark.parametrize(
+    ("text", "scope", "column", "below", "value"),
+    [("tolong list kab/kota di jatim yang skornya di bawah 7", "35", "ihai", True, 7.0),
+     ("kab/kota di kalsel yang respondennya kurang dari 1.000", "63", "n_respondents", True, 1000.0),
+     ("kab/kota yang skornya di atas 7,5 secara nasional", None, "ihai", False, 7.5)],
+)  # fmt: skip
+def test_regions_past_a_value_are_those_of_the_file(
+    engine: Engine, results: Results, text: str, scope: str | None, column: str, below: bool, value: float
+) -> None:
+    """ "di bawah 7" is a value to compare with, not seven regions; compared as shown, to two decimals."""
+    table = results.table
+    kabkota = table[(table["level"] == "kabkota") & table["publishable"].astype(bool)]
+    if scope is not None:
+        kabkota = kabkota[kabkota["province_code"] == scope]
+    shown = kabkota[column].round(2)
+    expected = kabkota[shown < value if below else shown > value]
+    answer = engine.ask(text, f"threshold-{text}")
+    assert answer.intent == "peringkat" and answer.regions == (scope or "00",)
+    assert sorted(answer.facts["codes"]) == sorted(expected["code"])
+    assert f"{len(expected)} dari {len(kabkota)} kab/kota" in answer.text

@@ -691,3 +691,14 @@ def test_a_regions_state_its_place_and_a_question_after_an_introduction(
 ) -> None:
     decision = decide(dialogue, text)
     assert (decision.intent, decision.regions) == (intent, regions)
+
+
+@pytest.mark.parametrize(
+    ("text", "threshold", "n"),
+    [("list kab/kota di jatim yang skornya di bawah 6,5", ("bottom", 6.5), None),
+     ("kab/kota di jabar yang respondennya kurang dari 1.000", ("bottom", 1000.0), None),
+     ("lebih dari 5 kabupaten di jatim yang harmoni tinggi?", None, 5)],
+)  # fmt: skip
+def test_a_value_to_compare_with_is_no_count(dialogue: Dialogue, text: str, threshold: tuple | None, n: int | None) -> None:
+    decision = decide(dialogue, text)
+    assert (decision.slots.threshold, decision.slots.n) == (threshold, n)

@@ -34,6 +34,8 @@ def ranking(decision: Decision, kit: Kit) -> Answer:
         else:
             kit.not_measured(scope, draft)
         return kit.finish(draft, Intent.BELUM_DIUKUR, (scope,) if draft.facts else ())
+    if slots.threshold:
+        return _past_threshold(decision, ranked, metric, kit)
     n = min(slots.n or DEFAULT_TOP_N, len(ranked))
     draft = Draft(figures=True)
     order = slots.order or TOP
@@ -67,6 +69,37 @@ def ranking(decision: Decision, kit: Kit) -> Answer:
     followups = () if order == BOTH or metric == RESPONDENTS else (_flipped(n, metric, order == BOTTOM, scope, kit),)
     chart = ChartRequest("province_ranking", scope) if scope not in (NATIONAL_SCOPE, PROVINCES_SCOPE) else None
     return kit.finish(draft, Intent.PERINGKAT, regions, followups, chart)
+
+
+def _past_threshold(decision: Decision, ranked: list[Row], metric: str, kit: Kit) -> Answer:
+    """The regions whose figure is below (weakest first) or above (best first) the value the user gave."""
+    side, value = decision.slots.threshold or (TOP, 0.0)
+    scope = decision.scope
+    # Compared as shown (two decimals): a 6,998 shown as 7,00 is not "below 7".
+    chosen = [row for row in ranked if (round(row[metric], 2) < value if side == BOTTOM else round(row[metric], 2) > value)]
+    if side == BOTTOM:
+        chosen.reverse()
+    measure = "IHaI" if metric == "ihai" else kit.phrasing.metric_label(metric)
+    if scope == PROVINCES_SCOPE and metric != RESPONDENTS:
+        measure = f"rata-rata {measure}"  # a province's score is the mean of its kab/kota
+    shown_value = render.count(value) if metric == RESPONDENTS else render.number(value)
+    unit = "provinsi" if scope == PROVINCES_SCOPE else "kab/kota"
+    draft = Draft(figures=True)
+    draft.add(
+        f"<b>{render.count(len(chosen))} dari {render.count(len(ranked))} {unit}{render.escape(_where(scope, kit))} dengan "
+        f"{render.escape(measure)} {'di bawah' if side == BOTTOM else 'di atas'} {shown_value}</b>"
+    )
+    below_target = False
+    for row in chosen[:_LISTED_IN_CATEGORY]:
+        below_target |= _line(row, metric, scope, draft, kit)
+    if len(chosen) > _LISTED_IN_CATEGORY:
+        draft.add(f"… dan {render.count(len(chosen) - _LISTED_IN_CATEGORY)} lainnya.")
+    if below_target:
+        draft.add("", f"* Di bawah target {render.count(kit.methodology.survey.target_respondents)} responden: angka "
+                      "indikatif, bukan hasil yang dilaporkan Kemendagri.")  # fmt: skip
+    shown = [row["code"] for row in chosen[:_LISTED_IN_CATEGORY]]
+    draft.facts.update(scope=scope, metric=metric, order=side, codes=[row["code"] for row in chosen], listed=shown)
+    return kit.finish(draft, Intent.PERINGKAT, scope_regions(scope))
 
 
 def _metric(slots: Slots) -> str:
@@ -148,12 +181,9 @@ def category(decision: Decision, kit: Kit) -> Answer:
     if label == kit.methodology.categories.bands[0].label:
         chosen.reverse()  # the lowest band: the weakest regions first, where attention is needed most
     unit = "provinsi" if scope == PROVINCES_SCOPE else "kab/kota"
-    where = {"": " secara nasional", PROVINCES_SCOPE: ""}.get(scope)
-    if where is None:
-        where = f" di {kit.view.rows[scope]['name']}" if scope in kit.view.rows else ""
     draft = Draft(figures=True)
     draft.add(
-        f"<b>{render.count(len(chosen))} dari {render.count(len(ranked))} {unit}{render.escape(where)} "
+        f"<b>{render.count(len(chosen))} dari {render.count(len(ranked))} {unit}{render.escape(_where(scope, kit))} "
         f"berkategori {render.escape(label or '')}</b>"
     )
     draft.add(
@@ -176,6 +206,15 @@ def category(decision: Decision, kit: Kit) -> Answer:
     shown = [row["code"] for row in chosen[:_LISTED_IN_CATEGORY]]
     draft.facts.update(scope=scope, category=label, codes=[row["code"] for row in chosen], listed=shown)
     return kit.finish(draft, Intent.KATEGORI, scope_regions(scope))
+
+
+def _where(scope: str, kit: Kit) -> str:
+    """Where a list's regions lie, as its title says it: " secara nasional", " di Jawa Timur", or nothing."""
+    if scope == PROVINCES_SCOPE:
+        return ""
+    if not scope:
+        return " secara nasional"
+    return f" di {kit.view.rows[scope]['name']}" if scope in kit.view.rows else ""
 
 
 COMPOSERS = {Intent.PERINGKAT: ranking, Intent.KATEGORI: category}
