@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
-from core.gazetteer import KABKOTA, PROVINSI, Gazetteer, Region
+from bot.engine.mentions import COMMON_WORD_NAMES, Mention, Scan, Unknown, narrow_by_adjacent_province, settled
+from core.gazetteer import PROVINSI, Gazetteer, Region
 from core.vocabulary import is_common_word, is_ordinary_phrase
 
 # rapidfuzz ratio (0–100): at or above, a misspelt name is taken as the region; from SUGGEST_SCORE up
@@ -41,62 +42,13 @@ _MIN_SLIP_LENGTH = 3
 SUGGESTION_LIMIT = 3
 
 QUALIFIERS = {"kabupaten": "kabupaten", "kota": "kota", "provinsi": PROVINSI}
-# Region names that are also everyday words ("batu" = stone, "padang" = field, "buru" = hurry): taken
-# as a region only with a qualifier ("kota batu") or when the message asks about regions at all.
-COMMON_WORD_NAMES = frozenset({"batu", "padang", "batang", "buru", "landak", "kuningan", "metro", "bone", "sabang"})
 # Words before "kabupaten"/"kota" that make it a common noun: "tingkat kabupaten", "setiap kota", "wali kota".
 _NOUN_BEFORE = frozenset({"tingkat", "level", "setiap", "tiap", "semua", "seluruh", "antar", "per", "para", "se", "wali",
                           "dua", "tiga", "empat", "lima", "beberapa", "banyak", "sejumlah", "kedua", "ketiga"})  # fmt: skip
-# Words that take back what came before: "maaf, maksud saya …", "ralat", "eh salah, …".
-_CORRECTION = re.compile(r"\b(?:maksud (?:saya|kami|aku)|ralat|salah ketik|eh salah|maaf salah|bukan itu|koreksi)\b")
-# Words allowed between a name and the province that narrows it: "banjar di kalsel", "banjar, kalsel".
-_BETWEEN = frozenset({"di", "provinsi", "prov"})
 _CODE = re.compile(r"\d{2}\.\d{2}")
 # The words that tell apart regions sharing a name: Tapanuli Utara, Tengah, Selatan.
 _DIRECTIONS = frozenset({"utara", "selatan", "timur", "barat", "tengah", "tenggara", "laut", "raya"})
 _PROVINCE_CODE_AFTER = frozenset({"wilayah", "kode", "provinsi"})
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A region named in the message: one code when resolved, several when the name is shared."""
-
-    surface: str
-    codes: tuple[str, ...]
-    start: int
-    end: int
-    fuzzy: bool = False
-    score: float = 100.0  # rapidfuzz ratio of a near-miss; 100 for an exact name
-
-    @property
-    def resolved(self) -> bool:
-        return len(self.codes) == 1
-
-
-@dataclass(frozen=True)
-class Unknown:
-    """Words that look like a region name the gazetteer does not have, with the closest names."""
-
-    surface: str
-    suggestions: tuple[str, ...]
-    start: int = 0
-    end: int = 0
-    qualified: bool = False  # typed after "kabupaten"/"kota": meant as a name for certain
-
-
-@dataclass(frozen=True)
-class Scan:
-    mentions: tuple[Mention, ...]
-    unknown: tuple[Unknown, ...]
-    residual: str  # the message without the region names, for the intent rules
-
-    @property
-    def ambiguous(self) -> tuple[Mention, ...]:
-        return tuple(mention for mention in self.mentions if not mention.resolved)
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(mention.codes[0] for mention in self.mentions if mention.resolved))
 
 
 class Resolver:
@@ -131,13 +83,13 @@ class Resolver:
         are the provinces of the chat's previous regions."""
         tokens = self._mend_slips(text.split())
         mentions, residual = self._exact(tokens, expects_region)
-        mentions, settled = _settled(mentions, tokens)
-        residual = sorted(residual + settled)
-        mentions = _narrow_by_adjacent_province(mentions, tokens, self._gazetteer)
+        mentions, dropped = settled(mentions, tokens)
+        residual = sorted(residual + dropped)
+        mentions = narrow_by_adjacent_province(mentions, tokens, self._gazetteer)
         mentions = [self._apply_hints(mention, overrides or {}, hint_provinces) for mention in mentions]
         unknown: list[Unknown] = []
         if expects_region:
-            fuzzy, unknown = self._fuzzy(tokens, [i for i in residual if i not in settled])
+            fuzzy, unknown = self._fuzzy(tokens, [i for i in residual if i not in dropped])
             if mentions:
                 # A region named exactly settles what the message is about: near-misses among its other
                 # words are taken only when very close, never offered as "maksud Anda …?" - unless typed as
@@ -390,22 +342,6 @@ def _next_words(index: Mapping[str, tuple[str, ...]]) -> dict[str, list[str]]:
     return {prefix: sorted(words) for prefix, words in following.items()}
 
 
-def _settled(mentions: list[Mention], tokens: list[str]) -> tuple[list[Mention], list[int]]:
-    """The regions a message means, of those it names: after a correction ("… maaf, maksud kami Kabupaten
-    Bangka") only the later ones; beside a real region name, no everyday word that is also a name ("batu
-    loncatan", "metro mini"). Returns the kept mentions and the words of the dropped ones, which go back to
-    the question and are not looked at again as names."""
-    keep = list(mentions)
-    corrections = [match.start() for match in _CORRECTION.finditer(" ".join(tokens))]
-    if corrections:
-        at = len(" ".join(tokens)[: corrections[-1]].split())
-        if any(mention.start >= at for mention in keep):
-            keep = [mention for mention in keep if mention.start >= at]
-    if any(mention.surface not in COMMON_WORD_NAMES for mention in keep):
-        keep = [mention for mention in keep if mention.surface not in COMMON_WORD_NAMES]
-    return keep, [i for mention in mentions if mention not in keep for i in range(mention.start, mention.end)]
-
-
 def _runs(indices: list[int], keep: Callable[[int], bool]) -> list[list[int]]:
     """Maximal runs of consecutive indices that pass `keep`."""
     runs: list[list[int]] = []
@@ -417,37 +353,3 @@ def _runs(indices: list[int], keep: Callable[[int], bool]) -> list[list[int]]:
         else:
             runs.append([index])
     return runs
-
-
-def _narrow_by_adjacent_province(mentions: list[Mention], tokens: list[str], gazetteer: Gazetteer) -> list[Mention]:
-    """ "banjar kalsel", "kota banjar, jawa barat": a province right after a kab/kota name qualifies it.
-
-    The province is then part of the name, not a second region (which would turn the question into a
-    comparison). A name none of whose candidates lie in that province keeps both mentions.
-    """
-    result: list[Mention] = []
-    skip: set[int] = set()
-    for position, mention in enumerate(mentions):
-        if position in skip:
-            continue
-        following = mentions[position + 1] if position + 1 < len(mentions) else None
-        province = _province_of(following, gazetteer) if following else None
-        gap = tokens[mention.end : following.start] if following else []
-        if following and province and len(gap) <= 1 and all(word in _BETWEEN for word in gap):
-            inside = tuple(code for code in mention.codes if _is_kabkota_in(code, province, gazetteer))
-            if inside:
-                result.append(replace(mention, codes=inside, end=following.end))
-                skip.add(position + 1)
-                continue
-        result.append(mention)
-    return result
-
-
-def _province_of(mention: Mention, gazetteer: Gazetteer) -> str | None:
-    region = gazetteer.get(mention.codes[0]) if mention.resolved else None
-    return region.code if region is not None and region.level == PROVINSI else None
-
-
-def _is_kabkota_in(code: str, province: str, gazetteer: Gazetteer) -> bool:
-    region = gazetteer.get(code)
-    return region is not None and region.level == KABKOTA and region.province_code == province

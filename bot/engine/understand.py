@@ -15,9 +15,10 @@ from bot.engine import lexicon
 from bot.engine.classifier import IntentClassifier
 from bot.engine.context import ChatContext
 from bot.engine.intents import Intent
+from bot.engine.mentions import Scan
 from bot.engine.normalise import normalise
 from bot.engine.payloads import Payload, parse_payload
-from bot.engine.resolve import Resolver, Scan
+from bot.engine.resolve import Resolver
 from bot.engine.slots import MASKS, SlotReader, Slots
 from core.constants import KABKOTA, NASIONAL, NATIONAL_CODE
 from core.gazetteer import Gazetteer

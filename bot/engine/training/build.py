@@ -39,8 +39,8 @@ MODEL_FILE = "intents.npz"
 LABELLED_FILE = "labelled.csv"
 ENGINE = HERE.parent
 READING_CODE = tuple(ENGINE / name for name in
-                     ("normalise.py", "lexicon.py", "slots.py", "resolve.py", "understand.py", "classifier.py",
-                      "training/build.py"))  # fmt: skip
+                     ("normalise.py", "lexicon.py", "slots.py", "mentions.py", "resolve.py", "understand.py",
+                      "classifier.py", "training/build.py"))  # fmt: skip
 GAZETTEER_DATA = tuple(sorted((ENGINE.parents[1] / "core").glob("*.csv")))
 # Answer intents that say what was asked; the rest (questions back, "not measured") say nothing of it.
 ASKED_AS = {
