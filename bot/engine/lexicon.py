@@ -39,6 +39,9 @@ ASKS_USE = pattern(("cara bertanya*", "cara tanya*", "cara pakai*", "cara memaka
                     "fungsinya untuk apa", "gunanya apa", "fitur*", "perintah*", "menu", "bisa bantu apa",
                     "bisa membantu apa", "bisa dibantu apa", "what can you do", "what kind of questions",
                     "what can i ask", "how do i use", "how to use"))  # fmt: skip
+# Where the assistant's own figures come from: "aplikasi ini datanya dari mana? resmi?".
+ASSISTANT_DATA = re.compile(r"\b(?:aplikasi|asisten|bot|chatbot|layanan)(?: ini)?\b.*\b(?:data\w* (?:dari mana|darimana|resmi)"
+                            r"|sumber (?:data|angka)\w*)\b")
 # Whether anyone is there: a greeting ("halo bot, ada orang?").
 PRESENCE = pattern(("ada orang", "ada yang jaga", "ada admin", "anybody there", "anyone there"))
 
@@ -63,9 +66,13 @@ RANKING_SUBJECT = pattern(RANKING_SUBJECT_WORDS)
 PROVINCES_SUBJECT_WORDS = ("provinsi mana", "provinsi apa", "provinsi yang", "provinsi dengan", "antar provinsi", "antarprovinsi",
      "peringkat provinsi", "provinsi terbaik", "provinsi tertinggi", "provinsi terendah", "provinsi paling",
      "semua provinsi", "daftar provinsi", "provinsi terharmonis", "seluruh provinsi", "tiap provinsi",
-     "urutan provinsi", "ranking provinsi", "provinsi provinsi", "provinsi terbawah", "provinsi teratas",
+     "urutan provinsi", "ranking provinsi", "provinsi provinsi", "provinsi terbawah", "provinsi teratas", "per provinsi",
+     "setiap provinsi", "masing masing provinsi",
      "provinsi terburuk", "provinsi terjelek", "provinsi terharmonis")  # fmt: skip
 PROVINCES_SUBJECT = pattern(PROVINCES_SUBJECT_WORDS)
+# Every province at once: "rata-rata IHaI per provinsi" lists them all, not the first five.
+EVERY_PROVINCE = pattern(("per provinsi", "setiap provinsi", "tiap provinsi", "semua provinsi", "seluruh provinsi",
+                          "masing masing provinsi", "daftar provinsi"))  # fmt: skip
 NATION_WORDS = ("nasional", "indonesia", "seluruh indonesia", "se indonesia", "nusantara", "tingkat pusat")
 NATION = pattern(NATION_WORDS)
 METHOD_WORDS = ("dihitung", "menghitung", "perhitungan", "hitungan*", "rumus*", "bobot*", "metodologi", "metode",

@@ -50,6 +50,8 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.BANDINGKAN  # "yg respondennya lebih banyak yg mana?", "coba jejerin dua2nya" after two regions
     if intent == Intent.PERINGKAT and set(u.levels) == {KABKOTA} and len(set(u.regions)) == 1 and ranks_no_list(slots):
         return Intent.PROFIL  # "skor sama peringkat nasional Kota Surabaya": its rank, which its profile shows
+    if intent in (Intent.PROFIL, Intent.PROVINSI) and slots.provinces and not (u.regions or slots.list_position):
+        return Intent.PERINGKAT  # "per provinsi rata-rata ihai berapa": the provinces, ranked
     if slots.threshold and intent in _FIGURES | {Intent.KATEGORI} and KABKOTA not in u.levels:
         return Intent.PERINGKAT  # "list kab/kota di jatim yang skornya di bawah 7": the regions past that value
     if intent == Intent.BANDINGKAN and _ranked_among_others(u):
@@ -87,10 +89,11 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.SAPAAN  # "halo bot, ada orang?": a greeting, answered with one
     if (
         intent in (Intent.METODOLOGI, Intent.SARAN_UMUM, Intent.DI_LUAR_CAKUPAN)
-        and lexicon.ASKS_USE.search(u.query)
+        and (lexicon.ASKS_USE.search(u.query) or lexicon.ASSISTANT_DATA.search(u.query))
         and not (slots.method or slots.forums)
     ):
-        return Intent.BANTUAN  # "aplikasi ini fungsinya untuk apa …", "bisa bantu apa saja untuk Kesbangpol?"
+        # "aplikasi ini fungsinya untuk apa …", "bisa bantu apa saja untuk Kesbangpol?", "datanya dari mana?"
+        return Intent.BANTUAN
     if intent == Intent.TERLEMAH and named_values(u):
         return Intent.PROFIL  # "dimensi sosialnya brp, sm V3 nya": their values, not the weakest part
     if intent in (Intent.METODOLOGI, Intent.PERINGKAT) and _listed_item(u, context) and _its_figures(u):

@@ -121,6 +121,15 @@ def test_real_results_carry_no_sample_line(results: Results, make_engine) -> Non
     assert answer.intent == "profil" and SYNTHETIC_LINE not in answer.text
 
 
+def test_help_says_where_the_figures_come_from(results: Results, engine: Engine, make_engine) -> None:
+    sample = engine.ask("aplikasi ini datanya dari mana? resmi?", "help-sample")
+    real = dataclasses.replace(results, manifest={**results.manifest, "synthetic": False})
+    computed = make_engine(real).ask("aplikasi ini datanya dari mana? resmi?", "help-real")
+    assert sample.intent == computed.intent == "bantuan"
+    assert "data sampel sintetis" in sample.text and "bukan hasil resmi" in sample.text
+    assert "data sampel" not in computed.text and "dihitung asisten ini dari data e-survey" in computed.text
+
+
 def test_an_internal_error_becomes_an_apology(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

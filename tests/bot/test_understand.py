@@ -702,3 +702,15 @@ def test_a_regions_state_its_place_and_a_question_after_an_introduction(
 def test_a_value_to_compare_with_is_no_count(dialogue: Dialogue, text: str, threshold: tuple | None, n: int | None) -> None:
     decision = decide(dialogue, text)
     assert (decision.slots.threshold, decision.slots.n) == (threshold, n)
+
+
+@pytest.mark.parametrize("text", ["per provinsi rata-rata ihai berapa", "rata-rata ihai semua provinsi"])
+def test_every_province_at_once_is_their_ranking_in_full(dialogue: Dialogue, text: str) -> None:
+    decision = decide(dialogue, text)
+    assert (decision.intent, decision.scope, decision.slots.n) == (Intent.PERINGKAT, "provinsi", 30)
+
+
+@pytest.mark.parametrize("text", ["Maaf mau tanya, aplikasi ini datanya dari mana? resmi dari kemendagri?",
+                                  "bot ini sumber datanya apa"])
+def test_where_the_assistants_figures_come_from_is_help(dialogue: Dialogue, text: str) -> None:
+    assert decide(dialogue, text).intent == Intent.BANTUAN

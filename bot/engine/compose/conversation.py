@@ -40,7 +40,14 @@ def greeting(decision: Decision, kit: Kit) -> Answer:
 
 
 def help_answer(decision: Decision, kit: Kit) -> Answer:
-    return Answer(text="\n".join(HELP_LINES), intent=Intent.BANTUAN.value, followups=example_buttons(4))
+    """What can be asked, and where the figures come from: the results loaded, said to be sample data when
+    they are."""
+    if kit.view.synthetic:
+        source = f"data sampel sintetis IHaI {kit.view.year}, <b>bukan hasil resmi</b> Kemendagri"
+    else:
+        source = f"hasil IHaI {kit.view.year} yang dihitung asisten ini dari data e-survey yang dimuat; hasil resmi tetap laporan Kemendagri"
+    lines = [*HELP_LINES, f"Sumber angka: {source}. Panduan mencantumkan dasar hukum atau publikasinya di setiap jawaban."]
+    return Answer(text="\n".join(lines), intent=Intent.BANTUAN.value, followups=example_buttons(4))
 
 
 def out_of_scope(decision: Decision, kit: Kit) -> Answer:
