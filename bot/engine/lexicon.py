@@ -315,4 +315,4 @@ OWN_FIGURE = pattern(("kategorinya", "skornya", "nilainya", "ihainya", "angkanya
                       "peringkat se indonesia", "urutan se indonesia"))  # fmt: skip
 # "tugas FKDM", "anggota FKUB": what a forum is and does, which the guidance answers.
 ASKS_MANDATE = pattern(("tugas*", "fungsi*", "wewenang*", "kewenangan*", "mandat*", "dasar hukum", "anggota*",
-                        "susunan", "dibentuk", "pembentukan", "kepanjangan*", "singkatan"))  # fmt: skip
+                        "susunan", "dibentuk", "membentuk", "pembentukan", "kepanjangan*", "singkatan"))  # fmt: skip

@@ -36,6 +36,8 @@ _THRESHOLD = re.compile(
     rf"\b({'|'.join(sorted(_BELOW | _ABOVE))})\s+(\d{{1,5}})(?:\s+(\d{{1,2}})\b(?! (?:kabupaten|kota|kabkota|provinsi|daerah)))?"
     r"(?!\d)(?! (?:kabupaten|kota|kabkota|provinsi|daerah|wilayah)\b)"
 )
+# Terms that hold a dimension's word without naming the dimension: a "konflik sosial" is UU 7/2012's term.
+_NOT_A_DIMENSION = re.compile(r"\b(?:konflik|media|dinas|bantuan|jaminan) sosial\b")
 _N_BESAR = re.compile(r"\b(\d{1,2})\s+besar\b")
 # "5 provinsi", "bottom 5 provinsi", "top provinsi": the provinces are ranked.
 _N_PROVINCES = re.compile(
@@ -161,7 +163,8 @@ class SlotReader:
         category = self._category_pattern.search(text)
         return Slots(
             forums=forums,
-            dimensions=tuple(dict.fromkeys(self._dimensions[m.group(1)] for m in self._dimension_pattern.finditer(text))),
+            dimensions=tuple(dict.fromkeys(self._dimensions[m.group(1)] for m in self._dimension_pattern.finditer(
+                _NOT_A_DIMENSION.sub(" ", text)))),
             variables=tuple(dict.fromkeys(variables)),
             category=self._categories[category.group(1)] if category else None,
             years=tuple(sorted({int(year) for year in _YEAR.findall(text)})),
@@ -203,7 +206,7 @@ class SlotReader:
         text = self._category_pattern.sub(MASKS["category"], text)
         text = self._variable_pattern.sub(MASKS["variable"], text)
         text = _VARIABLE_KEY.sub(lambda m: MASKS["variable"] if m.group(1) in self._variable_keys else m.group(0), text)
-        text = self._dimension_pattern.sub(MASKS["dimension"], text)
+        text = self._dimension_pattern.sub(MASKS["dimension"], _NOT_A_DIMENSION.sub(lambda m: m.group(0).replace(" ", "_"), text))
         text = re.sub(r"\b(?:fkub|fpk|fkdm)\b", MASKS["forum"], text)
         text = _YEAR.sub(MASKS["year"], text)
         return re.sub(r"\b\d+\b", MASKS["number"], text)

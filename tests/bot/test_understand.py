@@ -714,3 +714,12 @@ def test_every_province_at_once_is_their_ranking_in_full(dialogue: Dialogue, tex
                                   "bot ini sumber datanya apa"])
 def test_where_the_assistants_figures_come_from_is_help(dialogue: Dialogue, text: str) -> None:
     assert decide(dialogue, text).intent == Intent.BANTUAN
+
+
+@pytest.mark.parametrize(
+    "text", ["siapa yang membentuk FPK di kabupaten", "kalau terjadi konflik sosial, siapa yang menetapkan status keadaan konflik"]
+)
+def test_a_forums_making_and_a_conflict_status_are_guidance(dialogue: Dialogue, text: str) -> None:
+    """ "konflik sosial" is UU 7/2012's term, not the social dimension."""
+    decision = decide(dialogue, text)
+    assert decision.intent == Intent.METODOLOGI and decision.slots.dimensions == ()
