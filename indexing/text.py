@@ -118,6 +118,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "rendah": ("rendah", "lemah", "buruk", "jelek"),
     "target": ("target", "sasaran"),
     "tugas": ("tugas", "peran", "fungsi", "wewenang", "kewenangan", "mandat"),
+    "selang": ("selang", "interval"),
 }
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
