@@ -42,6 +42,14 @@ ASKS_USE = pattern(("cara bertanya*", "cara tanya*", "cara pakai*", "cara memaka
 # Where the assistant's own figures come from: "aplikasi ini datanya dari mana? resmi?".
 ASSISTANT_DATA = re.compile(r"\b(?:aplikasi|asisten|bot|chatbot|layanan)(?: ini)?\b.*\b(?:data\w* (?:dari mana|darimana|resmi)"
                             r"|sumber (?:data|angka)\w*)\b")
+# Courtesy with nothing asked: "Assalamualaikum wr wb, bapak ibu admin yg budiman", "Nggih, matur nuwun
+# informasinipun", "salam kenal dari pengurus FKUB".
+COURTESY = frozenset("""
+    assalamualaikum assalamu alaikum warahmatullahi wabarakatuh wr wb salam kenal sejahtera selamat pagi siang sore
+    malam terimakasih matur nuwun sanget nuhun hatur informasinipun informasinya infonya penjelasannya jawabannya
+    nggih inggih injih enggih mas mbak budiman yth terhormat sekalian semuanya pengurus anggota sehat selalu
+    berkah baik oke ok sip siap mantap banyak sekali wassalam shalom om swastiastu namo buddhaya
+""".split())
 # Whether anyone is there: a greeting ("halo bot, ada orang?").
 PRESENCE = pattern(("ada orang", "ada yang jaga", "ada admin", "anybody there", "anyone there"))
 
@@ -229,7 +237,8 @@ ASKS_WEAKNESS = pattern(("terlemah*", "paling lemah", "kelemahan*", "titik lemah
 ASKS_DOCUMENT = pattern(("pdf*", "unduh*", "diunduh", "download*", "cetak*", "dicetak", "print*", "diprint*", "satu halaman",
                          "1 halaman", "file*", "berkas*", "lampiran", "minta laporan*", "kirim laporan*",
                          "kirimkan laporan*", "buatkan laporan*", "bikinkan laporan*", "bikin laporan*",
-                         "laporan ringkas*", "report*"))  # fmt: skip
+                         "laporan ringkas*", "report*", "rapor*", "dilampirkan", "lampirkan", "dokumen ringkasan",
+                         "laporan ihai"))  # fmt: skip
 # The report as a file to pass on, in words that need "laporan" beside them: "dokumen laporan", "laporannya
 # di-share / dikirim / diteruskan"; not a forum's or a head's report ("laporan FKDM dikirim ke …").
 REPORT_FILE = re.compile(

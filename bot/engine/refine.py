@@ -85,6 +85,10 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.SARAN  # "perlu kegiatan apa dr forum2 biar harmoninya naik": the forums' work, no distance asked
     if intent == Intent.BANTUAN and slots.method:
         return Intent.METODOLOGI  # "ada contoh hitungannya?": the method, not the assistant
+    if intent != Intent.SAPAAN and _courtesy_only(u):
+        return Intent.SAPAAN  # "Nggih, matur nuwun informasinipun, Mas": thanks, answered as such
+    if intent in (Intent.PROFIL, Intent.PROVINSI) and slots.asks_document and u.regions:
+        return Intent.LAPORAN  # "tlg kirim rapor IHaI kota Yogyakarta": the report as a file
     if intent != Intent.SAPAAN and _presence_only(u):
         return Intent.SAPAAN  # "halo bot, ada orang?": a greeting, answered with one
     if (
@@ -164,6 +168,8 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
 
 
 _READINGS = 3  # the likeliest readings a rule may choose from
+# Forms of address and the small words between them: "bapak ibu admin yang", "dari kami".
+_ADDRESS = frozenset("bapak ibu pak bu kak kakak admin min bang dan yang dari kami saya untuk kepada ya".split())
 _FORUM_READINGS = frozenset({Intent.FORUM_COCOK, Intent.SARAN, Intent.SARAN_UMUM, Intent.METODOLOGI})
 _FIGURES = frozenset({Intent.PROFIL, Intent.PROVINSI, Intent.TREN, Intent.CAKUPAN, Intent.TERLEMAH,
                       Intent.SELISIH_KATEGORI, Intent.BANDINGKAN})  # fmt: skip
@@ -323,3 +329,11 @@ def _ranked_among_others(u: Understanding) -> bool:
     """One kab/kota set against the others of its province or the nation, not against a named region."""
     kabkota = [code for code, level in zip(u.regions, u.levels, strict=False) if level == KABKOTA]
     return len(kabkota) == 1 and len(u.regions) <= 2 and bool(lexicon.OTHERS.search(u.query))
+
+
+def _courtesy_only(u: Understanding) -> bool:
+    """Greetings, thanks and forms of address, and nothing else: no region, no forum's work, no question."""
+    words = u.query.split()
+    if u.regions or not any(word in lexicon.COURTESY for word in words):
+        return False
+    return all(w in lexicon.COURTESY or w in _ADDRESS or w in lexicon.FORUM_WORDS for w in words)

@@ -723,3 +723,17 @@ def test_a_forums_making_and_a_conflict_status_are_guidance(dialogue: Dialogue, 
     """ "konflik sosial" is UU 7/2012's term, not the social dimension."""
     decision = decide(dialogue, text)
     assert decision.intent == Intent.METODOLOGI and decision.slots.dimensions == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "regions"),
+    [("How is West Java doing on the harmony index?", Intent.PROVINSI, ("32",)),
+     ("Inggih, matur nuwun sanget penjelasannya, Mbak", Intent.SAPAAN, ()),
+     ("Assalamualaikum wr wb, salam kenal dari pengurus FKDM", Intent.SAPAAN, ()),
+     ("tolong rapor IHaI kab sleman dikirim ya", Intent.LAPORAN, ("34.04",))],
+)  # fmt: skip
+def test_provinces_in_english_courtesy_alone_and_a_report_by_another_name(
+    dialogue: Dialogue, text: str, intent: Intent, regions: tuple
+) -> None:
+    decision = decide(dialogue, text)
+    assert (decision.intent, decision.regions) == (intent, regions)
