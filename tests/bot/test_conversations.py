@@ -3,9 +3,9 @@
 Two parts. The training part (`bot/engine/training/conversations.yaml`, which the classifier also learns
 from) must pass case by case — intent, regions, every fact — except the section that leads a guidance
 answer, which is scored over the part (section ranking is retrieval, judged as a rate). The held-out part
-is eight sets, each written independently and never trained on: `conversations_heldout.yaml` (before the
+is twelve sets, each written independently and never trained on: `conversations_heldout.yaml` (before the
 engine was tuned; CI fails below 95% full-answer accuracy on it) and `conversations_heldout_2.yaml` to
-`_8.yaml` (each by another writer who saw neither the engine nor the other sets; their first runs are the
+`_12.yaml` (each by another writer who saw neither the engine nor the other sets; their first runs are the
 honest figures, see the README; held just under their current figures so that a regression fails). Each is
 scored — intent accuracy, region accuracy and full-answer accuracy (intent, regions and every fact checked
 against the results file) — and printed at the end of the
@@ -36,6 +36,8 @@ from tests.bot.conversation_checks import (
     HELDOUT_8_FILE,
     HELDOUT_9_FILE,
     HELDOUT_10_FILE,
+    HELDOUT_11_FILE,
+    HELDOUT_12_FILE,
     HELDOUT_FILE,
     TRAINING_FILE,
     Checker,
@@ -54,21 +56,24 @@ HELDOUT_7 = load_cases(HELDOUT_7_FILE)
 HELDOUT_8 = load_cases(HELDOUT_8_FILE)
 HELDOUT_9 = load_cases(HELDOUT_9_FILE)
 HELDOUT_10 = load_cases(HELDOUT_10_FILE)
+HELDOUT_11 = load_cases(HELDOUT_11_FILE)
+HELDOUT_12 = load_cases(HELDOUT_12_FILE)
 HELDOUT_SETS = {
     "heldout": HELDOUT, "heldout-2": HELDOUT_2, "heldout-3": HELDOUT_3, "heldout-4": HELDOUT_4, "heldout-5": HELDOUT_5,
     "heldout-6": HELDOUT_6, "heldout-7": HELDOUT_7, "heldout-8": HELDOUT_8, "heldout-9": HELDOUT_9,
-    "heldout-10": HELDOUT_10,
+    "heldout-10": HELDOUT_10, "heldout-11": HELDOUT_11, "heldout-12": HELDOUT_12,
 }  # fmt: skip
 # Full-answer accuracy below which CI fails: 95% at least (the floor) on the first set; on every set,
 # about a point under its measured figure (README), so that a regression fails. The goal for every set is
-# 97%; sets 9 and 10, the latest unseen ones, are short of it (README).
+# 97%; sets 11 and 12, the latest unseen ones, are short of it (README), as are 6, 9 and 10.
 FULL_ANSWER_FLOORS = {
-    "heldout": 0.96, "heldout-2": 0.97, "heldout-3": 0.945, "heldout-4": 0.97, "heldout-5": 0.97,
-    "heldout-6": 0.935, "heldout-7": 0.95, "heldout-8": 0.96, "heldout-9": 0.905, "heldout-10": 0.885,
+    "heldout": 0.96, "heldout-2": 0.97, "heldout-3": 0.955, "heldout-4": 0.97, "heldout-5": 0.97,
+    "heldout-6": 0.94, "heldout-7": 0.95, "heldout-8": 0.96, "heldout-9": 0.925, "heldout-10": 0.91,
+    "heldout-11": 0.90, "heldout-12": 0.905,
 }  # fmt: skip
 # The share of the training part's guidance questions whose named section leads the answer, just under the
-# measured 0.80 (README); below it, section ranking has regressed.
-TRAINING_SECTION_FLOOR = 0.75
+# measured 0.84 (64 of 76, README); below it, section ranking has regressed.
+TRAINING_SECTION_FLOOR = 0.8
 GROUPS = ("forum", "gap", "weakness", "definition", "noise", "two_asks", "guidance", "list_followup")
 # Filled by the held-out test (a report per set), printed by tests/bot/conftest.py at the end of the run.
 REPORT: dict[str, dict[str, Any]] = {}
@@ -124,9 +129,9 @@ def run_case(engine: Engine, checker: Checker, turns: list[dict], session: str) 
 def test_the_sets_are_large_enough_and_cover_every_failure_class() -> None:
     training, first = _questions(TRAINING), _questions(HELDOUT)
     later = [_questions(HELDOUT_2), _questions(HELDOUT_3), _questions(HELDOUT_4), _questions(HELDOUT_6)]
-    # Written in less time: 217, 251, 220, 311 and 326 questions, >= 10 per failure class.
+    # Written in less time: 217, 251, 220, 311, 326, 306 and 309 questions, >= 10 per failure class.
     shorter_sets = [_questions(HELDOUT_5), _questions(HELDOUT_7), _questions(HELDOUT_8), _questions(HELDOUT_9),
-                    _questions(HELDOUT_10)]
+                    _questions(HELDOUT_10), _questions(HELDOUT_11), _questions(HELDOUT_12)]
     assert len(training) + len(first) >= 1000
     for heldout in (first, *later):
         assert len(heldout) >= 300
