@@ -252,6 +252,7 @@ REPORT_FILE = re.compile(
 GENERAL_QUESTION = pattern(("per tahun", "setiap tahun", "secara umum", "secara total", "pada umumnya", "umumnya",
                             "biasanya", "wajar*", "masuk akal", "idealnya", "pasal", "ayat", "dilaksanakan",
                             "diselenggarakan", "rata rata kab*"))  # fmt: skip
+# A rule asked of every kab/kota at once, not of one: "responden minimal per kabupaten".
 EVERY_REGION = pattern(("per kabupaten", "per kota", "per kabkota", "per daerah", "setiap kabupaten", "tiap kabupaten",
                         "setiap kota", "tiap kota", "setiap kabkota", "tiap kabkota", "setiap daerah", "tiap daerah"))  # fmt: skip
 # Budgets and programme codes: how a forum's work is funded and filed is the planning guidance's, not advice.

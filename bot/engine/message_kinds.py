@@ -13,6 +13,7 @@ from bot.engine.understand import Understanding
 from core.constants import KABKOTA, PROVINSI
 from core.vocabulary import is_ordinary_phrase
 
+# Words that pick among what was offered or take back what was said: "maksud saya yang kotamadya".
 _PICKING = frozenset({"maksud", "maksudnya", "maksudku", "ralat", "eh"})
 _SCALE_TOP = 10  # IHaI scores run from 1 to 10
 _COUNTED = re.compile(r"\b\d+ (?:provinsi|kabupaten|kota|kabkota|daerah|wilayah)\b")  # "3 provinsi": a count

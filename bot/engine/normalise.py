@@ -43,9 +43,9 @@ ENGLISH = {
     "dimension": "dimensi", "dimensions": "dimensi", "variable": "variabel", "variables": "variabel",
     "respondents": "responden", "respondent": "responden", "support": "mendukung", "strengthen": "memperkuat",
 }  # fmt: skip
-_DIRECTIONS = {"central": "tengah", "east": "timur", "west": "barat", "north": "utara", "south": "selatan",
+_ENGLISH_DIRECTIONS = {"central": "tengah", "east": "timur", "west": "barat", "north": "utara", "south": "selatan",
                "southeast": "tenggara"}  # fmt: skip
-_ISLANDS = {"java": "jawa", "sumatra": "sumatera"}
+_ENGLISH_ISLANDS = {"java": "jawa", "sumatra": "sumatera"}
 _ENGLISH_PHRASES = [
     (re.compile(r"\b(?:the )?harmony index\b"), "ihai"),
     (re.compile(r"\bwhich (kabupaten|kota|daerah|provinsi)\b"), r"\1 mana"),
@@ -54,7 +54,7 @@ _ENGLISH_PHRASES = [
     (re.compile(r"\bsince (?:the )?(?:last|previous) (?:survey )?(?:round|year|period|survey)\b"), "dibanding putaran sebelumnya"),
     # "Central Java", "North Sumatra": the province as Indonesians name it.
     (re.compile(r"\b(central|east|west|north|south|southeast) (java|sumatra|sumatera|sulawesi|kalimantan|papua|nusa tenggara)\b"),
-     lambda m: f"{_ISLANDS.get(m.group(2), m.group(2))} {_DIRECTIONS[m.group(1)]}"),
+     lambda m: f"{_ENGLISH_ISLANDS.get(m.group(2), m.group(2))} {_ENGLISH_DIRECTIONS[m.group(1)]}"),
 ]
 
 # Multi-word forms folded into one token.

@@ -327,8 +327,7 @@ def _why_low(u: Understanding, context: ChatContext) -> bool:
 
 def _ranked_among_others(u: Understanding) -> bool:
     """One kab/kota set against the others of its province or the nation, not against a named region."""
-    kabkota = [code for code, level in zip(u.regions, u.levels, strict=False) if level == KABKOTA]
-    return len(kabkota) == 1 and len(u.regions) <= 2 and bool(lexicon.OTHERS.search(u.query))
+    return u.levels.count(KABKOTA) == 1 and len(set(u.regions)) <= 2 and bool(lexicon.OTHERS.search(u.query))
 
 
 def _courtesy_only(u: Understanding) -> bool:

@@ -35,7 +35,7 @@ def ranking(decision: Decision, kit: Kit) -> Answer:
             kit.not_measured(scope, draft)
         return kit.finish(draft, Intent.BELUM_DIUKUR, (scope,) if draft.facts else ())
     if slots.threshold:
-        return _past_threshold(decision, ranked, metric, kit)
+        return _past_threshold(decision, ranked, metric, slots.threshold, kit)
     n = min(slots.n or DEFAULT_TOP_N, len(ranked))
     draft = Draft(figures=True)
     order = slots.order or TOP
@@ -71,9 +71,11 @@ def ranking(decision: Decision, kit: Kit) -> Answer:
     return kit.finish(draft, Intent.PERINGKAT, regions, followups, chart)
 
 
-def _past_threshold(decision: Decision, ranked: list[Row], metric: str, kit: Kit) -> Answer:
+def _past_threshold(
+    decision: Decision, ranked: list[Row], metric: str, threshold: tuple[str, float], kit: Kit
+) -> Answer:
     """The regions whose figure is below (weakest first) or above (best first) the value the user gave."""
-    side, value = decision.slots.threshold or (TOP, 0.0)
+    side, value = threshold
     scope = decision.scope
     # Compared as shown (two decimals): a 6,998 shown as 7,00 is not "below 7".
     chosen = [row for row in ranked if (round(row[metric], 2) < value if side == BOTTOM else round(row[metric], 2) > value)]
