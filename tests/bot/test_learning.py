@@ -100,3 +100,17 @@ def test_ihai_log_import_exits_2_on_a_bad_file(tmp_path: Path) -> None:
         capture_output=True, text=True, env={**os.environ, "IHAI_DATA_DIR": str(tmp_path)}, check=False,
     )  # fmt: skip
     assert run.returncode == 2 and "baris 2" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_model_just_trained_answers_as_the_same_model_loaded(tmp_path: Path) -> None:
+    """The file keeps half precision; the model in memory is rounded to it, so a start that trains and a start
+    that loads read every message alike."""
+    texts = ["berapa ihai _kabkota", "skor _kabkota brp", "dimensi terlemah _kabkota", "paling lemah di mana _kabkota",
+             "halo selamat pagi", "terima kasih banyak", "apa itu ihai", "bagaimana ihai dihitung"]  # fmt: skip
+    labels = [Intent.PROFIL, Intent.PROFIL, Intent.TERLEMAH, Intent.TERLEMAH, Intent.SAPAAN, Intent.SAPAAN,
+              Intent.METODOLOGI, Intent.METODOLOGI]  # fmt: skip
+    trained = IntentClassifier.train(texts, labels, "hash-uji")
+    trained.save(tmp_path / "model.npz")
+    loaded = IntentClassifier.load(tmp_path / "model.npz")
+    for text in [*texts, "ihai _kabkota dan dimensi terlemahnya", "pagi, mau tanya cara hitung"]:
+        assert trained.scores(text) == loaded.scores(text)
