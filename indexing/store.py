@@ -13,6 +13,7 @@ A build writes every file into a staging directory that replaces the index direc
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections import Counter
@@ -40,6 +41,9 @@ BM25_DIR = "bm25"
 INDEX_ENTRIES = (MANIFEST_JSON, CHUNKS_JSON, EMBEDDINGS_NPY, DENSE_FAISS, BM25_DIR, "manifest.tmp", "chunks.tmp")
 FORMAT_VERSION = 1
 REBUILD_HINT = "Jalankan: ihai index build"
+# The code that turns documents into indexed text and tokens: an index built by another version of it holds
+# other tokens (a stopword, a synonym, the questions a section lists) until it is rebuilt.
+_ANALYSIS_CODE = (Path(__file__).with_name("text.py"), Path(__file__).with_name("chunking.py"))
 
 
 class IndexNotReady(RuntimeError):
@@ -135,6 +139,28 @@ def load_stored(index_dir: Path, model_name: str) -> StoredIndex:
     return StoredIndex(manifest, chunks, dense, lexical)
 
 
+def analysis_version() -> str:
+    """Of the analysis code in this installation, as an index manifest records it."""
+    digest = hashlib.sha256()
+    for path in _ANALYSIS_CODE:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def out_of_date(manifest: dict[str, Any], guidance: Sequence[Chunk]) -> list[str]:
+    """Why an index no longer matches this installation (empty when it does): analysis code or guidance
+    sections changed since it was built. Such an index still answers, with what it was built from."""
+    reasons = []
+    if manifest.get("analysis") != analysis_version():
+        reasons.append("dibangun dengan versi analisis teks yang lain")
+    built = manifest.get("chunks", {})
+    changed = [chunk.id for chunk in guidance if built.get(chunk.id) != chunk.hash]
+    gone = {chunk_id for chunk_id in built if "#" in chunk_id} - {chunk.id for chunk in guidance}
+    if changed or gone:
+        reasons.append(f"{len(changed) + len(gone)} bagian panduan berubah sejak dibangun")
+    return reasons
+
+
 def _previous_vectors(index_dir: Path, embedder: Embedder) -> dict[str, np.ndarray]:
     """Vectors of the previous build by chunk hash, when it used the same model and truncation; else nothing."""
     try:
@@ -198,6 +224,7 @@ def _write(
                 "dimension": embedder.dimension,
                 "max_tokens": embedder.max_tokens,
                 "stemmer": stemmer,
+                "analysis": analysis_version(),
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "chunk_count": len(chunks),
                 "chunks": {c.id: c.hash for c in chunks},

@@ -79,14 +79,20 @@ def load_index(settings: Settings) -> GuidanceIndex | None:
     """The search index from `settings.index_dir`, or None when it has not been built (yet)."""
     if not settings.index_dir.is_dir():
         return None
+    from indexing.chunking import chunk_guidance
     from indexing.search import SearchIndex
-    from indexing.store import IndexNotReady
+    from indexing.store import REBUILD_HINT, IndexNotReady, out_of_date
 
     try:
-        return SearchIndex.load(settings.index_dir, embedding_model(settings.embedding_model))
+        index = SearchIndex.load(settings.index_dir, embedding_model(settings.embedding_model))
     except IndexNotReady as error:
         logger.warning("search index not loaded, guidance answers disabled: %s", error)
         return None
+    guidance = [chunk for doc in load_guidance() for chunk in chunk_guidance(doc)]
+    if reasons := out_of_date(index.manifest, guidance):
+        logger.warning("search index at %s is out of date (%s); it answers from what it was built with. %s",
+                       settings.index_dir, "; ".join(reasons), REBUILD_HINT)  # fmt: skip
+    return index
 
 
 @cache

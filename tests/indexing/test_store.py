@@ -24,6 +24,7 @@ from indexing.store import (
     IndexNotReady,
     IndexWriteError,
     build_index,
+    out_of_date,
 )
 from knowledge.cards import card_id
 from scoring.results import RESULTS_PARQUET
@@ -185,3 +186,20 @@ def test_build_refuses_a_folder_holding_other_files(small_guidance_dir: Path, tm
     with pytest.raises(IndexWriteError, match="berisi file lain"):
         _build(small_guidance_dir, folder, embedder)
     assert [path.name for path in folder.iterdir()] == ["catatan.txt"]
+
+
+def test_an_index_says_when_it_is_out_of_date(small_guidance_dir: Path, tmp_path: Path, embedder: Embedder) -> None:
+    """Built from these documents by this code: current. A section edited since, or analysis code of another
+    version: out of date, with the reason (the server then warns; the index still answers)."""
+    index_dir = tmp_path / "index"
+    corpus, _ = _build(small_guidance_dir, index_dir, embedder)
+    guidance = [chunk for chunk in corpus.chunks if chunk.kind == "guidance"]
+    manifest = json.loads((index_dir / MANIFEST_JSON).read_text(encoding="utf-8"))
+    assert out_of_date(manifest, guidance) == []
+
+    path = small_guidance_dir / "kategori-harmoni.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("## Aturan pemakaian\n", "## Aturan pemakaian\nKalimat baru.\n"))
+    edited = [chunk for chunk in collect_corpus(None, small_guidance_dir).chunks if chunk.kind == "guidance"]
+    assert out_of_date(manifest, edited) == ["1 bagian panduan berubah sejak dibangun"]
+    older = {**manifest, "analysis": "versi-lama"}
+    assert out_of_date(older, guidance) == ["dibangun dengan versi analisis teks yang lain"]
