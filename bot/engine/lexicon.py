@@ -310,6 +310,10 @@ LOW_FIGURE = pattern(("segitu", "rendah", "jelek", "kecil", "anjlok", "jeblok", 
 # The index's frameworks, not a round's figures: "perbedaan kerangka 2023/2024 dengan 2025".
 FRAMEWORK = pattern(("kerangka*", "framework", "asta cita", "versi lama", "versi baru", "metode lama", "metode baru"))
 # "forum apa yang jadi motor", "FKUB, FPK atau FKDM?": which forum, a choice (see `ASKS_FIT`).
+# One forum put forward for a matter, asked to be confirmed: "v8 itu lebih ke FKUB ya?", "konflik antarsuku itu
+# urusan FPK bukan?" - which forum fits, not what it can do.
+FORUM_CONFIRMED = re.compile(r"\b(?:lebih ke|ranah\w*|urusan\w*|bagian\w*|domain\w*|porsi\w*|wilayah kerja)\s+(?:\w+\s+)?"
+                             r"(?:fkub|fpk|fkdm)\b(?:\s+\w+)?\s+(?:ya|kan|bukan|bkn|tidak|gak|ga|nggak)\b")
 ASKS_WHICH_FORUM = re.compile(r"(?<!itu )\bforum (?:apa|mana|yang mana)\b(?! saja| aja)|\b(?:fkub|fpk|fkdm)\b[^.?!]*\batau\b[^.?!]*\b(?:fkub|fpk|fkdm)\b")
 # The values at the ends, not a list: "skor kab/kota terendah dan tertinggi berapa", "min max kab/kotanya",
 # "rentangnya" — a province's summary gives both ends with their names.

@@ -120,6 +120,8 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.TERLEMAH  # "kenapa bisa segitu?" after a region's score: what pulls it down
     if intent == Intent.PROFIL and slots.n is not None and slots.order is not None:
         return Intent.PERINGKAT  # "bottom 5 riau": a count and an end make a ranking
+    if intent in _FORUM_READINGS and lexicon.FORUM_CONFIRMED.search(u.query):
+        return Intent.FORUM_COCOK  # "akulturasi budaya itu ranahnya FPK bukan?": which forum fits, to confirm
     if intent in _FORUM_READINGS and lexicon.ASKS_WHICH_FORUM.search(u.query):
         return Intent.FORUM_COCOK  # "forum apa yang jadi motornya?", "FKUB, FPK atau FKDM?": a choice between forums
     if intent == Intent.FORUM_COCOK and not (

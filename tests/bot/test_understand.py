@@ -737,3 +737,11 @@ def test_provinces_in_english_courtesy_alone_and_a_report_by_another_name(
 ) -> None:
     decision = decide(dialogue, text)
     assert (decision.intent, decision.regions) == (intent, regions)
+
+
+@pytest.mark.parametrize(
+    "text", ["dimensi budaya itu lebih ke urusan FPK kan?", "moderasi beragama ranahnya FKUB ya?",
+             "konflik antar suku itu urusan fpk bukan sih"]
+)  # fmt: skip
+def test_a_forum_put_forward_to_be_confirmed_asks_which_forum_fits(dialogue: Dialogue, text: str) -> None:
+    assert decide(dialogue, text).intent == Intent.FORUM_COCOK
