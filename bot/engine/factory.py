@@ -8,6 +8,7 @@ index is not ready, so a fresh install answers "berapa IHaI Banjarbaru?" before 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ from core.config import Settings
 from core.deeplink import bot_username
 from core.gazetteer import get_gazetteer
 from knowledge.forums import load_forum_map
-from knowledge.guidance import load_guidance
+from knowledge.guidance import GuidanceDoc, load_guidance
 from reports.builder import ReportBuilder
 from scoring.rounds import load_rounds
 
@@ -43,7 +44,7 @@ def build_engine(settings: Settings, storage: Storage | None = None) -> Engine:
         gazetteer=gazetteer,
         classifier=load_or_build(settings.model_dir, rounds.latest.methodology, gazetteer, settings.data_dir),
         guidance=guidance,
-        index=load_index(settings),
+        index=load_index(settings, guidance),
         store=ContextStore(storage if storage is not None else storage_target(settings)),
         forum_map=load_forum_map(),
         reports=ReportBuilder(rounds.rounds, gazetteer, guidance, bot_username(settings.telegram_bot_username)),
@@ -75,8 +76,9 @@ def build_intent_model(settings: Settings) -> None:
     load_or_build(settings.model_dir, load_methodology(settings.methodology), get_gazetteer(), settings.data_dir)
 
 
-def load_index(settings: Settings) -> GuidanceIndex | None:
-    """The search index from `settings.index_dir`, or None when it has not been built (yet)."""
+def load_index(settings: Settings, guidance: Sequence[GuidanceDoc]) -> GuidanceIndex | None:
+    """The search index from `settings.index_dir`, or None when it has not been built (yet); `guidance` is the
+    corpus as installed, against which the index is checked for being out of date."""
     if not settings.index_dir.is_dir():
         return None
     from indexing.chunking import chunk_guidance
@@ -88,8 +90,8 @@ def load_index(settings: Settings) -> GuidanceIndex | None:
     except IndexNotReady as error:
         logger.warning("search index not loaded, guidance answers disabled: %s", error)
         return None
-    guidance = [chunk for doc in load_guidance() for chunk in chunk_guidance(doc)]
-    if reasons := out_of_date(index.manifest, guidance):
+    sections = [chunk for doc in guidance for chunk in chunk_guidance(doc)]
+    if reasons := out_of_date(index.manifest, sections):
         logger.warning("search index at %s is out of date (%s); it answers from what it was built with. %s",
                        settings.index_dir, "; ".join(reasons), REBUILD_HINT)  # fmt: skip
     return index

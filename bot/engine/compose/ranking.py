@@ -58,10 +58,7 @@ def ranking(decision: Decision, kit: Kit) -> Answer:
     unit = "provinsi" if scope == PROVINCES_SCOPE else "kab/kota"
     draft.add("", f"Dari {len(ranked)} {unit} yang angkanya dipublikasikan.")
     if below_target:
-        draft.add(
-            f"* Di bawah target {render.count(kit.methodology.survey.target_respondents)} responden: angka indikatif, "
-            "bukan hasil yang dilaporkan Kemendagri."
-        )
+        draft.add(_below_target_note(kit))
     draft.facts.update(scope=scope, metric=metric, order=order, codes=[row["code"] for row in shown],
                        listed=[row["code"] for row in shown])  # fmt: skip
     regions = scope_regions(scope)
@@ -94,11 +91,9 @@ def _past_threshold(
     below_target = False
     for row in chosen[:_LISTED_IN_CATEGORY]:
         below_target |= _line(row, metric, scope, draft, kit)
-    if len(chosen) > _LISTED_IN_CATEGORY:
-        draft.add(f"… dan {render.count(len(chosen) - _LISTED_IN_CATEGORY)} lainnya.")
+    _add_rest(chosen, draft)
     if below_target:
-        draft.add("", f"* Di bawah target {render.count(kit.methodology.survey.target_respondents)} responden: angka "
-                      "indikatif, bukan hasil yang dilaporkan Kemendagri.")  # fmt: skip
+        draft.add("", _below_target_note(kit))
     shown = [row["code"] for row in chosen[:_LISTED_IN_CATEGORY]]
     draft.facts.update(scope=scope, metric=metric, order=side, codes=[row["code"] for row in chosen], listed=shown)
     return kit.finish(draft, Intent.PERINGKAT, scope_regions(scope))
@@ -195,8 +190,7 @@ def category(decision: Decision, kit: Kit) -> Answer:
             for row in chosen[:_LISTED_IN_CATEGORY]
         )
     )
-    if len(chosen) > _LISTED_IN_CATEGORY:
-        draft.add(f"… dan {render.count(len(chosen) - _LISTED_IN_CATEGORY)} lainnya.")
+    _add_rest(chosen, draft)
     bands = kit.methodology.categories.bands
     band = next(b for b in bands if b.label == label)
     upper = next((b.lower for b in bands if b.lower > band.lower), None)
@@ -208,6 +202,18 @@ def category(decision: Decision, kit: Kit) -> Answer:
     shown = [row["code"] for row in chosen[:_LISTED_IN_CATEGORY]]
     draft.facts.update(scope=scope, category=label, codes=[row["code"] for row in chosen], listed=shown)
     return kit.finish(draft, Intent.KATEGORI, scope_regions(scope))
+
+
+def _below_target_note(kit: Kit) -> str:
+    """The footnote of the lines marked "*": kab/kota under the respondent target."""
+    target = render.count(kit.methodology.survey.target_respondents)
+    return f"* Di bawah target {target} responden: angka indikatif, bukan hasil yang dilaporkan Kemendagri."
+
+
+def _add_rest(chosen: list[Row], draft: Draft) -> None:
+    """How many a list leaves out, when it is longer than it shows."""
+    if len(chosen) > _LISTED_IN_CATEGORY:
+        draft.add(f"… dan {render.count(len(chosen) - _LISTED_IN_CATEGORY)} lainnya.")
 
 
 def _where(scope: str, kit: Kit) -> str:
