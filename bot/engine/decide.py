@@ -105,7 +105,7 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
     u = focused(replace(u, slots=_carried(u, intent, context)), intent, world)
     slots = u.slots
     if intent in _GENERAL:
-        return Decision(intent, u.regions, slots, query=u.query, confidence=u.confidence)
+        return Decision(intent, u.regions, slots, query=u.said, confidence=u.confidence)
     if u.scan.ambiguous and (asked := _ambiguous(u, intent, level)) is not None:
         return asked
     regions = tuple(dict.fromkeys(_with_list_reference(u, intent, context) + _province_readings(u, intent, level)))
@@ -114,7 +114,7 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
     if unplaced and u.scan.unknown and (spec(intent).needs_region or intent in (Intent.FORUM_COCOK, Intent.TREN)):
         unknown = u.scan.unknown[0]
         return Decision(Intent.TIDAK_DIKENAL, slots=slots, choices=unknown.suggestions, surface=unknown.surface,
-                        pending_text=u.text, query=u.query, asked=intent)  # fmt: skip
+                        pending_text=u.text, query=u.said, asked=intent)  # fmt: skip
     # A band named (not of a list: "kab/kota kategori tinggi") or a score asked of one, with no region in sight.
     band_itself = score_in_band(u) or (slots.category and intent != Intent.KATEGORI)
     defining_band = band_itself and not (slots.asks_gap or slots.nation or regions or context.regions)
@@ -131,7 +131,7 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
         if intent == Intent.KATEGORI and slots.category is None:
             intent = Intent.PERINGKAT
         scope = _scope(u, regions, context, level)
-        return Decision(intent, scope_regions(scope), slots, query=u.query, scope=scope, confidence=u.confidence)
+        return Decision(intent, scope_regions(scope), slots, query=u.said, scope=scope, confidence=u.confidence)
     if intent != Intent.BANDINGKAN:
         regions = without_enclosing_provinces(regions, level)
     if intent == Intent.PROFIL and len(regions) >= 2:
@@ -145,7 +145,9 @@ def _decided(
     """Regions from the chat where the message names none, then the question back if there are still none."""
     slots = u.slots
     forums = slots.forums
-    if intent == Intent.SARAN and not forums and context.forum and (not regions or u.only_regions):
+    if intent == Intent.SARAN and not forums and u.affiliation:
+        forums = u.affiliation  # "kami pengurus FKUB Kab. Bone, kegiatan apa yang cocok?": their own forum's work
+    elif intent == Intent.SARAN and not forums and context.forum and (not regions or u.only_regions):
         forums = (context.forum,)  # "kalau Tapin?" after advice for FKUB: still FKUB
     if slots.nation and NATIONAL_CODE not in regions and (not regions or intent == Intent.BANDINGKAN):
         regions = (*regions, NATIONAL_CODE)
@@ -162,7 +164,7 @@ def _decided(
     if not regions:
         regions = _from_context(intent, u, context)
     regions = regions[:MAX_REGIONS]
-    common = {"slots": slots, "query": u.query, "forums": forums, "confidence": u.confidence}
+    common = {"slots": slots, "query": u.said, "forums": forums, "confidence": u.confidence}
     if intent == Intent.SARAN and not regions:
         # Advice needs no region to be useful: general actions now, tailored ones once a region is named.
         return Decision(Intent.SARAN_UMUM, pending_text=u.text, **common)
@@ -283,8 +285,10 @@ def _asked_alone(u: Understanding, answers: Answers, context: ChatContext, level
     # says who asks, not what — unless the question asks for the forum's work ("Kegiatan apa yang cocok …").
     names = any(mention.start >= u.question_start for mention in u.scan.mentions)
     # The introduction also names the region, so a reading of the sentence that needs none is no surer.
-    introduced = bool(u.slots.forums) and spec(alone_answers[0][0]).needs_region and not (
-        lexicon.FORUM_MENTION.search(u.question) or lexicon.ASKS_ACTIONS.search(u.question)
+    introduced = (
+        bool(u.affiliation or u.slots.forums)
+        and spec(alone_answers[0][0]).needs_region
+        and not (lexicon.FORUM_MENTION.search(u.question) or lexicon.ASKS_ACTIONS.search(u.question))
     )
     stands = introduced or (names and _top(alone_answers) > _top(answers))
     return alone_answers if stands else None
@@ -317,7 +321,7 @@ def _readings(u: Understanding) -> Decision:
     offered = tuple(
         intent for intent, _ in u.scores if intent not in (Intent.LANJUTAN, Intent.DI_LUAR_CAKUPAN)
     )[:READINGS]
-    return Decision(Intent.PILIH_MAKSUD, u.regions, u.slots, query=u.query, readings=offered,
+    return Decision(Intent.PILIH_MAKSUD, u.regions, u.slots, query=u.said, readings=offered,
                     pending_text=u.text, confidence=u.confidence)  # fmt: skip
 
 
@@ -343,7 +347,7 @@ def _ambiguous(u: Understanding, intent: Intent, level: Level) -> Decision | Non
     if intent in (Intent.PERINGKAT, Intent.KATEGORI, Intent.PROVINSI) and _province_readings(u, intent, level):
         return None
     mention = u.scan.ambiguous[0]
-    return Decision(Intent.PILIH_WILAYAH, u.regions, u.slots, query=u.query, choices=mention.codes,
+    return Decision(Intent.PILIH_WILAYAH, u.regions, u.slots, query=u.said, choices=mention.codes,
                     surface=mention.surface, pending_text=u.text, asked=intent)  # fmt: skip
 
 

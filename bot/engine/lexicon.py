@@ -330,3 +330,13 @@ OWN_FIGURE = pattern(("kategorinya", "skornya", "nilainya", "ihainya", "angkanya
 # "tugas FKDM", "anggota FKUB": what a forum is and does, which the guidance answers.
 ASKS_MANDATE = pattern(("tugas*", "fungsi*", "wewenang*", "kewenangan*", "mandat*", "dasar hukum", "anggota*",
                         "susunan", "dibentuk", "membentuk", "pembentukan", "kepanjangan*", "singkatan"))  # fmt: skip
+# The asker introducing themself as a forum's member ("saya pengurus FKUB Kab. Bone", "kami dari FPK", "saya
+# pendeta sekaligus anggota FKUB", "selaku ketua FKDM"): the forum says who asks, not what is asked.
+_ROLES = r"(?:anggota|pengurus|ketua|wakil|sekretaris|sekretariat|bendahara|koordinator|perwakilan|utusan|dari)"
+AFFILIATION = re.compile(
+    rf"\b(?:kami|saya|aku)(?: \w+)?(?: (?:sendiri|kebetulan|adalah|sekaligus|juga|selaku|sebagai|merupakan|ini))*"
+    rf"(?: {_ROLES})+ (fkub|fpk|fkdm)\b"
+    rf"|\b(?:kami|saya|aku) di (fkub|fpk|fkdm)\b|\b(?:selaku|sebagai)(?: {_ROLES})* (fkub|fpk|fkdm)\b"
+)
+# What an introduced forum's name is read as: a word no rule or slot knows.
+AFFILIATED = "lembaga"

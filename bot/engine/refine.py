@@ -276,9 +276,14 @@ def _next_reading(u: Understanding, rejected: Intent) -> Intent:
 
 
 def unasked(intent: Intent, u: Understanding, context: ChatContext) -> bool:
-    """A file or a target is asked for in so many words; a follow-up of one ("kalau Tapin?") names neither."""
+    """A file or a target is asked for in so many words; a follow-up of one ("kalau Tapin?") names neither.
+    A comparison needs a second side: named, asked for ("bandingkan"), or the region talked about ("skor
+    Tapin dan jumlah respondennya" names one region and compares nothing)."""
     if context.intent == intent.value:
         return False
+    if intent == Intent.BANDINGKAN:
+        sides = len(u.regions) + len(u.scan.ambiguous) + len(context.regions) + u.slots.nation + u.slots.own_province
+        return sides < 2 and not (lexicon.COMPARE_WORDS.search(u.query) or lexicon.COMPARATIVE.search(u.query))
     return (intent == Intent.LAPORAN and not u.slots.asks_document) or (
         intent == Intent.TARGET and not u.slots.asks_target
     )

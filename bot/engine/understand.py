@@ -54,7 +54,7 @@ _QUESTION_WORD = re.compile(r"(berapa|bagaimana|apa|siapa|mengapa|kapan|mana|gim
 @dataclass(frozen=True)
 class Understanding:
     text: str  # as typed (clipped)
-    query: str  # normalised
+    query: str  # normalised, a forum the asker introduces themself by read as a plain word (see `affiliation`)
     scan: Scan
     regions: tuple[str, ...]  # resolved region codes, in order
     levels: tuple[str, ...]  # level of every region mention, an ambiguous one included
@@ -67,6 +67,8 @@ class Understanding:
     question_start: int = 0  # token index where the message's last sentence (its question) begins
     question: str = ""  # that sentence, normalised; "" for a message of one sentence
     question_scores: tuple[tuple[Intent, float], ...] = ()  # the classifier on the last sentence alone
+    said: str = ""  # normalised with every forum named, for the guidance search ("kami pengurus FKUB, tugas kami?")
+    affiliation: tuple[str, ...] = ()  # forums the asker belongs to ("saya pengurus FKUB …"), not asked about
 
     @property
     def intent(self) -> Intent | None:
@@ -99,12 +101,14 @@ class Understander:
         extra: tuple[str, ...] = (),
     ) -> Understanding:
         payload = parse_payload(text)
-        query = normalise(text) if payload is None else ""
+        said = normalise(text) if payload is None else ""
+        query, affiliation = without_affiliation(said)
         hints = {code.split(".")[0] for code in context.regions} | set(context.focus)
         scan = self.resolver.scan(
             query, expects_region=bool(extra) or _expects_region(query), overrides=overrides, hint_provinces=hints
         )
         query = self._corrected(query, scan)
+        said = self._corrected(said, scan)
         regions = tuple(dict.fromkeys(scan.codes + extra))
         levels = tuple(self.level(m.codes[0]) for m in scan.mentions) + tuple(map(self.level, extra))
         residual = self.slots.correct(scan.residual)
@@ -112,7 +116,8 @@ class Understander:
         scores = tuple(self.classifier.scores(masked)) if self.classifier is not None and query else ()
         question_start, question, question_scores = self._question(text) if payload is None else (0, "", ())
         return Understanding(
-            text=text, query=query, scan=scan, regions=regions, levels=levels, residual=residual,
+            text=text, query=query, said=said, affiliation=affiliation, scan=scan, regions=regions, levels=levels,
+            residual=residual,
             slots=self.slots.read(residual), masked=masked, scores=scores, payload=payload, extra=extra,
             question_start=question_start, question=question, question_scores=question_scores,
             only_regions=bool(scan.mentions) and self._nothing_asked(residual),
@@ -147,6 +152,7 @@ class Understander:
     def _sentence_scores(self, sentence: str) -> tuple[tuple[Intent, float], ...]:
         if self.classifier is None:
             return ()
+        sentence = without_affiliation(sentence)[0]
         scan = self.resolver.scan(sentence, expects_region=_expects_region(sentence))
         return tuple(self.classifier.scores(self.masked(sentence, scan, self.slots.correct(scan.residual))))
 
@@ -188,6 +194,22 @@ class Understander:
             return NASIONAL
         region = self.gazetteer.get(code)
         return region.level if region is not None else KABKOTA
+
+
+def without_affiliation(query: str) -> tuple[str, tuple[str, ...]]:
+    """The query with a forum the asker introduces themself by ("saya pengurus FKUB Kab. Bone, skor kami
+    berapa?") read as a plain word, and those forums: who asks is no forum asked about, so that neither the
+    rules nor the classifier take a figure question for the forum's work. A forum named again in the
+    question ("… kegiatan apa yang cocok untuk FKUB?") is still named there."""
+    forums: list[str] = []
+
+    def plain(match: re.Match[str]) -> str:
+        group = next(index for index in range(1, len(match.groups()) + 1) if match.group(index))
+        forums.append(lexicon.FORUM_WORDS[match.group(group)])
+        start, end = match.span(group)
+        return match.group(0)[: start - match.start()] + lexicon.AFFILIATED + match.group(0)[end - match.start() :]
+
+    return lexicon.AFFILIATION.sub(plain, query), tuple(dict.fromkeys(forums))
 
 
 def _start(sentences: list[str], index: int) -> int:

@@ -16,7 +16,7 @@ from bot.engine.payloads import Payload, encode
 from bot.engine.refine import refine
 from bot.engine.resolve import Resolver
 from bot.engine.slots import BOTH, BOTTOM, TOP, SlotReader
-from bot.engine.understand import Understander
+from bot.engine.understand import Understander, without_affiliation
 from core.gazetteer import get_gazetteer
 from scoring.methodology import load_methodology
 
@@ -27,7 +27,10 @@ NO_CONTEXT = ChatContext()
 def dialogue(intent_classifier: IntentClassifier) -> Dialogue:
     gazetteer = get_gazetteer()
     slots = SlotReader(load_methodology("ihai-2025"))
-    return Dialogue(Understander(slots, Resolver(gazetteer, slots.is_known_word, slots.is_slip), gazetteer, intent_classifier), gazetteer)
+    return Dialogue(
+        Understander(slots, Resolver(gazetteer, slots.is_known_word, slots.is_slip), gazetteer, intent_classifier),
+        gazetteer,
+    )
 
 
 def decide(dialogue: Dialogue, text: str, context: ChatContext = NO_CONTEXT) -> Decision:
@@ -73,7 +76,9 @@ def test_slots(dialogue: Dialogue) -> None:
     ranking = decide(dialogue, "10 besar dan 10 terbawah nasional")
     assert (ranking.intent, ranking.slots.n, ranking.slots.order, ranking.scope) == (Intent.PERINGKAT, 10, BOTH, "")
     assert decide(dialogue, "3 terendah di bali").slots.order == BOTTOM
-    assert decide(dialogue, "top 3 provinsi").slots.order == TOP and decide(dialogue, "top 3 provinsi").scope == "provinsi"
+    assert (
+        decide(dialogue, "top 3 provinsi").slots.order == TOP and decide(dialogue, "top 3 provinsi").scope == "provinsi"
+    )
     assert decide(dialogue, "yang paling bawah itu dimensi terlemahnya apa").slots.list_position == -1
     assert decide(dialogue, "yg nomor 2 gimana").slots.list_position == 2
     assert decide(dialogue, "bandingkan keduanya").slots.both_listed
@@ -194,7 +199,9 @@ def test_a_long_message_asks_in_its_last_sentence_that_asks(dialogue: Dialogue) 
     understander = dialogue.understander
     closing = understander.understand("Berapa IHaI Kab Sleman? Terima kasih.", NO_CONTEXT)
     assert (closing.question_start, closing.question_scores) == (0, ())  # thanks ask nothing: the first sentence asks
-    abbreviated = understander.understand("Mohon saran FKDM untuk Kab. Kutai Barat terkait variabel terlemahnya", NO_CONTEXT)
+    abbreviated = understander.understand(
+        "Mohon saran FKDM untuk Kab. Kutai Barat terkait variabel terlemahnya", NO_CONTEXT
+    )
     assert abbreviated.question_start == 0  # "Kab." ends no sentence
     asked = understander.understand("Selamat pagi. Terima kasih selama ini. Berapa responden Kota Batam?", NO_CONTEXT)
     assert asked.query.split()[asked.question_start :][:2] == ["berapa", "responden"]
@@ -202,24 +209,66 @@ def test_a_long_message_asks_in_its_last_sentence_that_asks(dialogue: Dialogue) 
     # The sentence with the question mark asks, not the purpose or thanks after it.
     purpose = understander.understand(
         "Saya anggota FKDM Kab. Tapin. Mau tanya, dimensi apa yang nilainya paling kecil di daerah kami? "
-        "Biar programnya pas. Terima kasih.", NO_CONTEXT
+        "Biar programnya pas. Terima kasih.",
+        NO_CONTEXT,
     )
     assert purpose.question.startswith("mau tanya dimensi apa")
 
 
 @pytest.mark.parametrize(
-    ("text", "intent"),
+    ("text", "intent", "forums"),
     [
         # A forum named in the asker's introduction says who asks, not what ...
         ("Saya anggota FKDM Kab. Tapin. Mau tanya, dimensi apa yang nilainya paling kecil di daerah kami? "
-         "Biar programnya pas. Terima kasih.", Intent.TERLEMAH),
-        # ... unless the question asks for the forum's work.
-        ("Kami pengurus FKUB Kab. Tapin. Kegiatan apa yang cocok untuk variabel terlemah kami?", Intent.SARAN),
+         "Biar programnya pas. Terima kasih.", Intent.TERLEMAH, ()),
+        ("Selamat pagi, saya ketua FKUB Kab. Tapin, berapa skor IHaI kami tahun ini?", Intent.PROFIL, ()),
+        ("kami dari FPK kab tapin mau tau kategori harmoninya apa", Intent.PROFIL, ()),
+        ("Perkenalkan, saya sekretaris FKDM Tapin. Jumlah responden di daerah kami cukup tidak untuk dilaporkan?",
+         Intent.CAKUPAN, ()),
+        ("Sebagai anggota FKUB Tapin saya ingin tahu peringkat kami di Kalsel", Intent.PROFIL, ()),
+        ("Saya ustaz sekaligus pengurus FKUB Kabupaten Tapin. Dimensi keberagamaan kami nilainya berapa ya?",
+         Intent.PROFIL, ()),
+        ("Kami di FKUB Tapin ingin tahu, tinggal berapa lagi supaya masuk kategori tinggi?", Intent.SELISIH_KATEGORI, ()),
+        ("Assalamualaikum, selaku ketua FPK Kab. Tapin kami mohon info skor dimensi budaya", Intent.PROFIL, ()),
+        ("saya dari fkdm tapin, dimensi apa yg paling lemah di tempat kami", Intent.TERLEMAH, ()),
+        # ... unless the question asks for the forum's work: then the asker's own forum's ...
+        ("Kami pengurus FKUB Kab. Tapin. Kegiatan apa yang cocok untuk variabel terlemah kami?", Intent.SARAN,
+         ("FKUB",)),
+        ("Kami pengurus FKDM Kab. Tapin, apa yang bisa kami lakukan untuk menaikkan dimensi sosial?", Intent.SARAN,
+         ("FKDM",)),
+        ("Saya dari FPK Tapin, mohon saran program tahun depan", Intent.SARAN, ("FPK",)),
+        # ... or of the forum the question names.
+        ("saya anggota FKDM, FKUB di Tapin bisa bantu apa untuk V7?", Intent.SARAN, ("FKUB",)),
     ],
 )  # fmt: skip
-def test_a_forum_in_the_askers_introduction(dialogue: Dialogue, text: str, intent: Intent) -> None:
+def test_a_forum_in_the_askers_introduction(
+    dialogue: Dialogue, text: str, intent: Intent, forums: tuple[str, ...]
+) -> None:
     decision = decide(dialogue, text)
-    assert (decision.intent, decision.regions) == (intent, ("63.05",))
+    assert (decision.intent, decision.regions, decision.forums) == (intent, ("63.05",), forums)
+
+
+def test_a_forum_introducing_the_asker_still_leads_the_guidance_search(dialogue: Dialogue) -> None:
+    decision = decide(dialogue, "Kami pengurus FKUB yang baru dilantik. Apa saja tugas kami menurut aturan?")
+    assert decision.intent == Intent.METODOLOGI
+    assert "fkub" in decision.query.split()
+
+
+@pytest.mark.parametrize(
+    ("query", "read", "forums"),
+    [
+        ("saya pengurus fkub kabupaten bone", "saya pengurus lembaga kabupaten bone", ("FKUB",)),
+        ("saya pendeta sekaligus anggota fpk", "saya pendeta sekaligus anggota lembaga", ("FPK",)),
+        ("selaku ketua fkdm saya mohon info", "selaku ketua lembaga saya mohon info", ("FKDM",)),
+        ("kami di fkub ingin tahu skor", "kami di lembaga ingin tahu skor", ("FKUB",)),
+        # A forum asked about, not introduced by.
+        ("apa yang bisa kami lakukan di fkub", "apa yang bisa kami lakukan di fkub", ()),
+        ("kami ingin tahu program dari fkub", "kami ingin tahu program dari fkub", ()),
+        ("peran fkdm kalau ekonomi lemah", "peran fkdm kalau ekonomi lemah", ()),
+    ],
+)  # fmt: skip
+def test_an_introduced_forum_is_read_as_a_plain_word(query: str, read: str, forums: tuple[str, ...]) -> None:
+    assert without_affiliation(query) == (read, forums)
 
 
 def test_an_unknown_word_is_a_region_only_where_a_region_is_asked_about(dialogue: Dialogue) -> None:
@@ -445,7 +494,10 @@ def test_what_the_assistant_can_do_is_help(dialogue: Dialogue, text: str) -> Non
     ("text", "regions"),
     [
         ("Malam pak, maaf mengganggu. Keponakan saya tanya skor IHaI Kabupaten Tapin. Bisa dibantu?", ("63.05",)),
-        ("Izin bertanya. Kami butuh nilai IHaI Kota Banjarbaru untuk rapat besok. Mohon bantuannya ya pak.", ("63.72",)),
+        (
+            "Izin bertanya. Kami butuh nilai IHaI Kota Banjarbaru untuk rapat besok. Mohon bantuannya ya pak.",
+            ("63.72",),
+        ),
     ],
 )
 def test_a_polite_closing_leaves_the_question_before_it(dialogue: Dialogue, text: str, regions: tuple) -> None:
@@ -467,7 +519,6 @@ def test_chat_words_and_everyday_troubles_pick_a_forum(dialogue: Dialogue, text:
     assert set(forums) <= set(decision.slots.topic_forums)
 
 
-
 @pytest.mark.parametrize(
     "text",
     ["berapa responden kota bogor", "dimensi terlemah sleman", "gmn cara fkub ningkatin moderasi?",
@@ -482,7 +533,9 @@ def test_a_refined_reading_is_refined_already(dialogue: Dialogue, text: str) -> 
         assert refine(settled, understanding, NO_CONTEXT) == settled, (intent, settled)
 
 
-@pytest.mark.parametrize("text", ["ihai kota bukitsejahtera di jateng", "Kabupaten Sukamakmur Raya Sumut skornya berapa"])
+@pytest.mark.parametrize(
+    "text", ["ihai kota bukitsejahtera di jateng", "Kabupaten Sukamakmur Raya Sumut skornya berapa"]
+)
 def test_an_unknown_kabkota_beside_its_province_is_unknown(dialogue: Dialogue, text: str) -> None:
     decision = decide(dialogue, text)
     assert decision.intent == Intent.TIDAK_DIKENAL and decision.regions == ()
@@ -506,8 +559,15 @@ def test_more_ways_of_asking(dialogue: Dialogue, text: str, intent: Intent, chec
     assert decision.intent == intent and check(decision)
 
 
-@pytest.mark.parametrize("text", ["nomor 2 itu v3 sama v4 nya brp", "urutan ketiga gimana dimensinya", "no 3 kategorinya apa dan peringkatnya",
-                                  "yg pertama dimensi sosialnya brp"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nomor 2 itu v3 sama v4 nya brp",
+        "urutan ketiga gimana dimensinya",
+        "no 3 kategorinya apa dan peringkatnya",
+        "yg pertama dimensi sosialnya brp",
+    ],
+)
 def test_parts_of_a_listed_item_are_its_profile(dialogue: Dialogue, text: str) -> None:
     listed = ChatContext(regions=("63",), intent="peringkat", listed=("63.05", "63.03", "63.72"),
                          slots={"order": "top", "n": 3, "scope": "63"})  # fmt: skip
@@ -589,7 +649,12 @@ def test_questions_in_english(dialogue: Dialogue, text: str, intent: Intent, reg
 
 
 @pytest.mark.parametrize(
-    "text", ["nilai 7,25 itu termasuk kategori apa ya?", "kalau skornya pas 6 masuk rendah atau sedang", "skor 8 pas tinggi atau sedang?"]
+    "text",
+    [
+        "nilai 7,25 itu termasuk kategori apa ya?",
+        "kalau skornya pas 6 masuk rendah atau sedang",
+        "skor 8 pas tinggi atau sedang?",
+    ],
 )
 def test_a_score_asked_of_a_band_is_the_bands_definition(dialogue: Dialogue, text: str) -> None:
     assert decide(dialogue, text).intent == Intent.METODOLOGI
@@ -599,7 +664,9 @@ def test_a_score_asked_of_a_band_is_the_bands_definition(dialogue: Dialogue, tex
     ("text", "intent"),
     [("3 provinsi masuk kategori tinggi?", Intent.KATEGORI), ("kab tapin masuk kategori apa", Intent.PROFIL)],
 )
-def test_a_count_of_regions_or_a_region_beside_a_band_is_no_definition(dialogue: Dialogue, text: str, intent: Intent) -> None:
+def test_a_count_of_regions_or_a_region_beside_a_band_is_no_definition(
+    dialogue: Dialogue, text: str, intent: Intent
+) -> None:
     assert decide(dialogue, text).intent == intent
 
 
@@ -632,7 +699,9 @@ def test_a_question_word_typed_with_a_slip_is_no_region(dialogue: Dialogue) -> N
 
 
 @pytest.mark.parametrize(("text", "regions"), [("yg kota?", ("35.71",)), ("kalau kotamadya?", ("35.71",))])
-def test_a_kind_alone_picks_the_namesake_of_the_region_talked_about(dialogue: Dialogue, text: str, regions: tuple) -> None:
+def test_a_kind_alone_picks_the_namesake_of_the_region_talked_about(
+    dialogue: Dialogue, text: str, regions: tuple
+) -> None:
     talked = ChatContext(regions=("35.06",), intent="profil")  # Kabupaten Kediri
     decision = decide(dialogue, text, talked)
     assert (decision.intent, decision.regions) == (Intent.PROFIL, regions)
@@ -660,7 +729,9 @@ def test_who_the_asker_is_is_no_region_guess(dialogue: Dialogue) -> None:
      ("hasil ihai kota bogor sah gak dipakai", Intent.CAKUPAN),
      ("kalau respondennya cuma 800, hasilnya sah gak?", Intent.METODOLOGI)],
 )  # fmt: skip
-def test_whether_a_result_may_be_used_is_its_coverage_or_the_rule(dialogue: Dialogue, text: str, intent: Intent) -> None:
+def test_whether_a_result_may_be_used_is_its_coverage_or_the_rule(
+    dialogue: Dialogue, text: str, intent: Intent
+) -> None:
     assert decide(dialogue, text).intent == intent
 
 
@@ -675,7 +746,9 @@ def test_compared_with_leaves_out_the_region_talked_about(dialogue: Dialogue) ->
     [("kenapa bisa segitu?", ChatContext(regions=("33.74",), intent="profil"), Intent.TERLEMAH),
      ("perbedaan kerangka 2023/2024 dengan 2025 apa", NO_CONTEXT, Intent.METODOLOGI)],
 )  # fmt: skip
-def test_why_a_figure_is_low_and_the_frameworks(dialogue: Dialogue, text: str, context: ChatContext, intent: Intent) -> None:
+def test_why_a_figure_is_low_and_the_frameworks(
+    dialogue: Dialogue, text: str, context: ChatContext, intent: Intent
+) -> None:
     assert decide(dialogue, text, context).intent == intent
 
 
@@ -699,7 +772,9 @@ def test_a_regions_state_its_place_and_a_question_after_an_introduction(
      ("kab/kota di jabar yang respondennya kurang dari 1.000", ("bottom", 1000.0), None),
      ("lebih dari 5 kabupaten di jatim yang harmoni tinggi?", None, 5)],
 )  # fmt: skip
-def test_a_value_to_compare_with_is_no_count(dialogue: Dialogue, text: str, threshold: tuple | None, n: int | None) -> None:
+def test_a_value_to_compare_with_is_no_count(
+    dialogue: Dialogue, text: str, threshold: tuple | None, n: int | None
+) -> None:
     decision = decide(dialogue, text)
     assert (decision.slots.threshold, decision.slots.n) == (threshold, n)
 
@@ -710,14 +785,19 @@ def test_every_province_at_once_is_their_ranking_in_full(dialogue: Dialogue, tex
     assert (decision.intent, decision.scope, decision.slots.n) == (Intent.PERINGKAT, "provinsi", 30)
 
 
-@pytest.mark.parametrize("text", ["Maaf mau tanya, aplikasi ini datanya dari mana? resmi dari kemendagri?",
-                                  "bot ini sumber datanya apa"])
+@pytest.mark.parametrize(
+    "text", ["Maaf mau tanya, aplikasi ini datanya dari mana? resmi dari kemendagri?", "bot ini sumber datanya apa"]
+)
 def test_where_the_assistants_figures_come_from_is_help(dialogue: Dialogue, text: str) -> None:
     assert decide(dialogue, text).intent == Intent.BANTUAN
 
 
 @pytest.mark.parametrize(
-    "text", ["siapa yang membentuk FPK di kabupaten", "kalau terjadi konflik sosial, siapa yang menetapkan status keadaan konflik"]
+    "text",
+    [
+        "siapa yang membentuk FPK di kabupaten",
+        "kalau terjadi konflik sosial, siapa yang menetapkan status keadaan konflik",
+    ],
 )
 def test_a_forums_making_and_a_conflict_status_are_guidance(dialogue: Dialogue, text: str) -> None:
     """ "konflik sosial" is UU 7/2012's term, not the social dimension."""

@@ -59,6 +59,11 @@ PREAMBLES = (
     "Tadi di grup WA forum ramai dibahas soal hasil survei kemarin. ",
     "Mohon maaf baru sempat tanya, seharian rapat di kantor bupati. ",
     "Bapak/Ibu yth, kami sedang rapat koordinasi FKUB-FPK-FKDM dan peserta minta data. ",
+    # The asker's own forum, named to say who asks, before any kind of question.
+    "Assalamualaikum, saya pengurus FKUB di daerah kami. ",
+    "Selamat sore, kami dari FPK sedang menyiapkan rapat pleno. ",
+    "Mohon izin, saya anggota FKDM yang baru dilantik. ",
+    "Salam, saya tokoh agama sekaligus ketua FKUB di sini. ",
 )
 # Syllables for names of places that do not exist: a kab/kota slot sometimes gets one ("kota Ranupaka"), so
 # that the classifier learns a question about a region we do not know as the same question (the engine then
