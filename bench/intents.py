@@ -3,7 +3,8 @@
 Only the training part judges here — the held-out conversation set is never read. The training
 conversation questions are split in two by case (even cases and odd cases); each candidate is trained on
 the generated paraphrases plus one half and scored on the other half, both ways round, so that every
-training question is judged once by a model that did not see it. Candidates:
+training question (conversations.yaml and conversations_written.yaml) is judged once by a model that did not
+see it. Candidates:
 - `ngram-linear`: the shipped model — hashed word 1–2-grams and character 2–5-grams of the masked text,
   logistic loss, stochastic gradient descent (`bot/engine/classifier.py`);
 - `tfidf-logreg`: word and character TF-IDF with a full multinomial logistic regression (lbfgs);
@@ -23,7 +24,7 @@ import numpy as np
 
 from bot.engine.classifier import IntentClassifier, featurise
 from bot.engine.intents import Intent
-from bot.engine.training.build import conversation_examples, masked_examples, paraphrase_examples
+from bot.engine.training.build import WRITTEN, conversation_examples, masked_examples, paraphrase_examples
 from core.gazetteer import get_gazetteer
 from scoring.methodology import load_methodology
 
@@ -86,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     methodology, gazetteer = load_methodology("ihai-2025"), get_gazetteer()
     paraphrases = masked_examples(paraphrase_examples(), methodology, gazetteer)
-    conversations = list(conversation_examples())
+    conversations = [*conversation_examples(), *conversation_examples(WRITTEN)]
     halves = [conversations[0::2], conversations[1::2]]
     masked_halves = [masked_examples(half, methodology, gazetteer) for half in halves]
     featurise(["warm-up"])

@@ -14,23 +14,35 @@ from dataclasses import dataclass, field, replace
 
 from bot.engine import lexicon
 from bot.engine.context import ChatContext
-from bot.engine.data import PROVINCES_SCOPE, scope_regions
+from bot.engine.data import scope_regions
 from bot.engine.intents import Intent, spec
 from bot.engine.message_kinds import (
     earlier_year_of_this_round,
     first_regional,
+    forum_only,
     headline_asked,
     list_reference_only,
     named_values,
     namesake_only,
     own_figure,
+    points_at_first,
+    rank_in_its_province,
     score_in_band,
     unknown_beside_province,
     unknown_region_asked,
     year_only,
 )
-from bot.engine.named_regions import Level, focused, its_region, sibling, without_enclosing_provinces
-from bot.engine.refine import ranks_no_list, refine, unasked
+from bot.engine.named_regions import (
+    Level,
+    by_level,
+    focused,
+    its_region,
+    placing_provinces,
+    ranking_scope,
+    sibling,
+    without_enclosing_provinces,
+)
+from bot.engine.refine import one_region_ranked, refine, unasked
 from bot.engine.slots import Slots
 from bot.engine.understand import Understander, Understanding
 from core.constants import KABKOTA, NATIONAL_CODE, PROVINSI
@@ -46,6 +58,7 @@ _GENERAL = frozenset({Intent.SAPAAN, Intent.BANTUAN, Intent.METODOLOGI, Intent.D
 # Answers that are themselves lists: "urutan 4 terbawah" asks a new list, it does not point into the last.
 _LISTS = frozenset({Intent.PERINGKAT, Intent.KATEGORI})
 _LIST_VALUES = frozenset(intent.value for intent in _LISTS)
+_ADVICE = frozenset({Intent.SARAN.value, Intent.FORUM_COCOK.value})
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,8 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
         intent = _followed(u, context, level)  # "yg kelima?"
     elif u.slots.years and context.intent and year_only(u):
         intent = _followed(u, context, level)  # "yang 2024?", "kalau 2030?": the last question, for that year
+    elif context.intent in _ADVICE and forum_only(u):
+        intent = Intent(context.intent)  # "kalau dari FPK?" after advice for FKUB: the same advice, for FPK
     elif own_figure(u):
         # "dan kategorinya", "peringkat nasionalnya?": that figure of the region talked about ("nasional"
         # qualifies the rank, not the region); with none talked about, the question back asks which.
@@ -124,16 +139,18 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
     if intent == Intent.TERLEMAH and lists_regions and not any(level(c) == KABKOTA for c in regions):
         intent = Intent.PERINGKAT  # "kab/kota mana di Sumut yang dimensi itu paling rendah": a ranking
     if intent in (Intent.PERINGKAT, Intent.KATEGORI):
-        if intent == Intent.PERINGKAT and _one_region_ranked(u, regions, level):
+        if intent == Intent.PERINGKAT and one_region_ranked(u, regions, level):
             return _decided(Intent.PROFIL, regions, u, context, level)
+        if intent == Intent.PERINGKAT and (talked := rank_in_its_province(u, context, level)):
+            return _decided(Intent.PROFIL, talked, u, context, level)
         if intent == Intent.KATEGORI and slots.category is None and slots.bare_category is not None:
             slots = replace(slots, category=slots.bare_category)  # "yg rendah di Banten ada gak?"
         if intent == Intent.KATEGORI and slots.category is None:
             intent = Intent.PERINGKAT
-        scope = _scope(u, regions, context, level)
+        scope = ranking_scope(u, regions, context, level)
         return Decision(intent, scope_regions(scope), slots, query=u.said, scope=scope, confidence=u.confidence)
-    if intent != Intent.BANDINGKAN:
-        regions = without_enclosing_provinces(regions, level)
+    placing = placing_provinces(u) if intent == Intent.BANDINGKAN else None  # "Batam dan Kepri" compares the two
+    regions = without_enclosing_provinces(regions, level, placing)
     if intent == Intent.PROFIL and len(regions) >= 2:
         intent = Intent.BANDINGKAN  # several regions and nothing more specific: compare them
     return _decided(intent, regions, u, context, level)
@@ -180,6 +197,8 @@ def _from_context(intent: Intent, u: Understanding, context: ChatContext) -> tup
         return (NATIONAL_CODE,)  # "provinsi mana saja yang layak lapor": all of them
     if intent == Intent.TREN:
         return context.regions  # the chat's region's trend; with none, the composer shows the nation's
+    if slots.own_province and context.regions:
+        return tuple(dict.fromkeys(code.split(".")[0] for code in context.regions))  # "kalau provinsinya sendiri?"
     if intent == Intent.FORUM_COCOK:
         # "forum mana yang cocok menangani itu?" is about the chat's region; with a dimension named, not.
         return context.regions if slots.followup or slots.anaphora or not (slots.dimensions or slots.variables) else ()
@@ -336,7 +355,7 @@ def _with_list_reference(u: Understanding, intent: Intent, context: ChatContext)
             return tuple(dict.fromkeys(both + u.regions))
     if u.regions or not context.listed:
         return u.regions
-    if position is None and len(context.listed) == 1 and intent not in _LISTS and context.intent in _LIST_VALUES:
+    if position is None and intent not in _LISTS and context.intent in _LIST_VALUES and points_at_first(u, context):
         position = 1  # "itu kurang berapa" after "kab/kota terendahnya siapa?": the one region listed
     item = context.listed_at(position)
     return (item,) if item is not None else u.regions
@@ -357,41 +376,3 @@ def _province_readings(u: Understanding, intent: Intent, level: Level) -> tuple[
         return ()
     return tuple(code for mention in u.scan.ambiguous for code in mention.codes if level(code) == PROVINSI)
 
-
-def _one_region_ranked(u: Understanding, regions: tuple[str, ...], level: Level) -> bool:
-    """ "peringkat banjarbaru": one kab/kota's rank, which its profile shows."""
-    return len(regions) == 1 and level(regions[0]) == KABKOTA and ranks_no_list(u.slots)
-
-
-def _scope(u: Understanding, regions: tuple[str, ...], context: ChatContext, level: Level) -> str:
-    item = context.listed_at(u.slots.list_position) if not regions else None
-    if item is not None and level(item) == PROVINSI:
-        return item  # "yang ketiga, ada kab/kota yang harmoni rendah di sana?"
-    provinces = [code for code in regions if level(code) == PROVINSI]
-    if provinces:
-        return provinces[0]
-    kabkota = [code for code in regions if level(code) == KABKOTA]
-    if kabkota:
-        return kabkota[0].split(".")[0]  # "peringkat kab/kota sekitar Tapin": its province
-    if u.slots.provinces:
-        return PROVINCES_SCOPE
-    if u.slots.nation:
-        return ""
-    if context.slots.get("scope") is not None and (u.slots.followup or u.only_regions) and not regions:
-        return str(context.slots["scope"])  # "kalau dari bawah?": the same list from the other end
-    previous = [code for code in context.regions if level(code) == PROVINSI]
-    if previous and (u.slots.followup or not u.slots.ranking_subject):
-        return previous[0]
-    if context.focus:
-        return context.focus[0]  # in a meeting on a province, "5 kab/kota terendah" means its kab/kota
-    return ""
-
-
-def by_level(intent: Intent, regions: tuple[str, ...], level: Level) -> Intent:
-    """A profile of a province is its summary, and a summary of a kab/kota its profile."""
-    levels = {level(code) for code in regions}
-    if intent == Intent.PROFIL and KABKOTA not in levels:
-        return Intent.PROVINSI
-    if intent == Intent.PROVINSI and levels == {KABKOTA}:
-        return Intent.PROFIL
-    return intent

@@ -10,9 +10,9 @@ from dataclasses import replace
 
 from bot.engine.context import ChatContext, Pending
 from bot.engine.data import scope_regions
-from bot.engine.decide import Decision, by_level, decide
+from bot.engine.decide import Decision, decide
 from bot.engine.intents import Intent, spec
-from bot.engine.named_regions import KINDS
+from bot.engine.named_regions import KINDS, by_level
 from bot.engine.payloads import Payload
 from bot.engine.slots import Slots
 from bot.engine.understand import Understander, Understanding

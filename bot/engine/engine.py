@@ -189,9 +189,15 @@ def within_framework(decision: Decision, kit: Kit) -> tuple[Decision, str | None
 def remember(context: ChatContext, decision: Decision, answer: Answer) -> ChatContext:
     """The context after this answer: the question waiting for a region, or what was just answered."""
     answered = Intent(answer.intent)
-    if answered in (Intent.PILIH_WILAYAH, Intent.TIDAK_DIKENAL, Intent.SARAN_UMUM):
+    if answered in (Intent.PILIH_WILAYAH, Intent.TIDAK_DIKENAL):
         surface = decision.surface if answered == Intent.PILIH_WILAYAH and decision.choices else None
         return replace(context, pending=Pending(decision.pending_text, surface))
+    if answered == Intent.SARAN_UMUM:
+        # Waits for a region to tailor the advice to, and keeps what it was about: "kalau dari FPK?" asks the
+        # same advice of another forum.
+        forums = decision.forums or decision.slots.forums
+        return replace(context, pending=Pending(decision.pending_text, None), intent=Intent.SARAN.value,
+                       forum=forums[0] if len(forums) == 1 else None, slots=_remembered_slots(decision, answer))  # fmt: skip
     asked = decision.intent
     followable = spec(asked).followable
     forums = decision.forums or decision.slots.forums

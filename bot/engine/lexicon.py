@@ -32,6 +32,8 @@ ASKS_ACTIONS = pattern(("kegiatan*", "program*", "aksi*", "langkah*", "saran*", 
 # What the asker should do, asked of nobody's region in particular: "terus sebaiknya ngapain?".
 ASKS_WHAT_TO_DO = pattern(("sebaiknya", "ngapain", "harus apa", "apa yang harus", "harus bagaimana", "harus gimana",
                            "mesti apa", "mesti ngapain", "what should"))  # fmt: skip
+# What someone should do, in so many words: "FKDM di daerah itu sebaiknya ngapain" (a forum's actions).
+DO_WHAT = pattern(("ngapain", "harus apa", "apa yang harus", "mesti apa", "mesti ngapain", "what should"))
 # A meaning asked, not a value: "kategori sedang itu artinya apa".
 ASKS_MEANING = pattern(("artinya", "arti", "maksudnya", "itu apa", "apa itu", "definisi*", "pengertian*", "makna*"))
 # How to use the assistant itself: its help, not the guidance.
@@ -66,7 +68,7 @@ TOP = pattern(TOP_WORDS)
 RANKING_SUBJECT_WORDS = ("kabupaten mana", "kota mana", "kabkota mana", "daerah mana", "wilayah mana", "provinsi mana",
      "kabupaten apa", "kota apa", "daerah apa", "wilayah apa", "provinsi apa", "kabupaten yang", "kota yang",
      "kabkota yang", "daerah yang", "wilayah yang", "provinsi yang", "kabupaten dengan", "kota dengan",
-     "kabkota dengan", "daerah dengan", "provinsi dengan", "kabkota", "antar provinsi", "antarprovinsi",
+     "kabkota dengan", "daerah dengan", "provinsi dengan", "kabkota", "kabupaten kota", "antar provinsi", "antarprovinsi",
      "peringkat provinsi", "provinsi terbaik", "provinsi tertinggi", "provinsi terendah", "provinsi paling",
      "daerah paling", "kabupaten paling", "kota paling", "wilayah paling", "semua kabupaten", "semua kota",
      "seluruh kabupaten", "kab kota")  # fmt: skip
@@ -90,7 +92,7 @@ METHOD_WORDS = ("dihitung", "menghitung", "perhitungan", "hitungan*", "rumus*", 
      "berapa variabel", "berapa dimensi", "responden minimal", "minimal responden", "batas minimal",
      "kategori apa saja", "kategorinya apa", "sebutkan variabel", "sebutkan dimensi")  # fmt: skip
 METHOD = pattern(METHOD_WORDS)
-TREND_WORDS = ("tahun lalu", "tahun sebelumnya", "naik atau turun", "naik turun", "tren*", "perkembangan",
+TREND_WORDS = ("riwayat", "historis", "history", "per putaran", "tiap putaran", "setiap putaran", "tahun lalu", "tahun sebelumnya", "naik atau turun", "naik turun", "tren*", "perkembangan",
      "dari tahun ke tahun", "antartahun", "antar tahun", "dibanding tahun", "tahun terakhir", "putaran terakhir",
      "seri waktu", "runtut waktu", "time series", "dari waktu ke waktu")  # fmt: skip
 TREND = pattern(TREND_WORDS)
@@ -116,24 +118,28 @@ CHANGE_UP = pattern(CHANGE_UP_WORDS)
 CHANGE_DOWN = pattern(CHANGE_DOWN_WORDS)
 # A position in the last list the assistant showed: "yang paling bawah", "yang nomor 2", "urutan ketiga".
 LIST_LAST_WORDS = ("yang paling bawah", "yang terbawah", "yang terakhir", "paling bawah itu", "urutan terakhir", "yang buncit",
-     "nomor terakhir", "yang paling akhir", "yang paling rendah itu", "yang terendah itu", "yang terendah tadi",
+     "nomor terakhir", "yang paling akhir", "paling buncit", "urutan buncit", "yang paling rendah itu", "yang terendah itu", "yang terendah tadi",
      "yang paling rendah tadi", "yang bawah sendiri", "peringkat terakhir")  # fmt: skip
 LIST_LAST = pattern(LIST_LAST_WORDS)
 LIST_FIRST_WORDS = ("yang pertama", "yang paling atas", "yang teratas", "urutan pertama", "nomor satu", "peringkat pertama",
      "yang tertinggi itu", "yang tertinggi tadi", "yang paling tinggi itu", "yang paling tinggi tadi", "juaranya")  # fmt: skip
 LIST_FIRST = pattern(LIST_FIRST_WORDS)
+_NUMBERED = "|".join(("satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh"))
+_ORDINAL = "|".join(("kedua", "ketiga", "keempat", "kelima", "keenam", "ketujuh", "kedelapan", "kesembilan", "kesepuluh"))
+# "nomor 3", "yang kelima", and an ordinal alone ("kelima?", "ketiga gimana").
 LIST_NUMBER = re.compile(
-    r"\b(?:nomor|urutan|yang)\s+(?:ke\s*)?(\d{1,2}|satu|dua|tiga|empat|lima|kedua|ketiga|keempat|kelima)\b"
+    rf"\b(?:nomor|urutan|yang|no)\s+(?:ke\s*)?(\d{{1,2}}|{_NUMBERED}|{_ORDINAL})\b"
+    rf"|^({_ORDINAL})(?: (?:gimana|bagaimana|berapa|dong|ya|sih|juga|nya|tadi|itu))*$"
 )
 # The words of a bare list reference ("yg kelima?", "nomor 3 dong").
-LIST_WORD = re.compile(r"nomor|urutan|ke|\d{1,2}|satu|dua|tiga|empat|lima|kedua|ketiga|keempat|kelima|pertama|terakhir|"
-                       r"paling|bawah|atas|teratas|terbawah|tadi|itu")
+LIST_WORD = re.compile(rf"nomor|no|urutan|ke|\d{{1,2}}|{_NUMBERED}|{_ORDINAL}|pertama|terakhir|"
+                       r"paling|bawah|atas|teratas|terbawah|tadi|itu|buncit")
 BOTH_REFERENCE_WORDS = ("keduanya", "kedua wilayah", "kedua daerah", "dua wilayah itu", "dua daerah itu",
                         "dua duanya", "duanya", "kedua duanya", "masing masing",
                           "kedua kabupaten", "kedua kota", "kedua provinsi")  # fmt: skip
 BOTH_REFERENCE = pattern(BOTH_REFERENCE_WORDS)
-ORDINALS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "kedua": 2, "ketiga": 3, "keempat": 4,
-            "kelima": 5}  # fmt: skip
+ORDINALS = {word: place for words in (_NUMBERED, _ORDINAL) for place, word in enumerate(words.split("|"), 1)}
+ORDINALS.update({word: place for place, word in enumerate(_ORDINAL.split("|"), 2)})
 
 # Question words that ask about a region without saying what; the chat's previous intent decides.
 FOLLOWUP_WORDS = ("kalau", "bagaimana dengan", "terus", "lalu", "trus", "sedangkan", "gimana dengan", "kalo",
@@ -229,6 +235,11 @@ ASKS_GAP = pattern(("kurang berapa", "berapa lagi", "naik kategori", "biar naik"
                     "next category", "distance to", "how far", "to the next", "tinggal berapa", "selisihnya",
                     "dekat batas", "mendekati batas", "lebih dekat ke", "paling dekat ke", "pindah kategori",
                     "kategori berikutnya", "kategori di atasnya"))  # fmt: skip
+# How far apart two things are: "bedanya berapa poin?" (after two regions, a comparison).
+DIFFERENCE_ASKED = pattern(("bedanya", "perbedaannya", "selisihnya", "beda berapa", "selisih berapa", "jaraknya",
+                            "beda skornya", "selisih skornya"))  # fmt: skip
+# Where someone lives, not what is left: "skor kabupaten tempat saya tinggal berapa".
+LIVES = re.compile(r"\b(?:tempat (?:\w+ )?|(?:saya|kami|aku|kita) (?:sekarang |masih |juga )?)tinggal\b")
 ASKS_WEAKNESS = pattern(("terlemah*", "paling lemah", "kelemahan*", "titik lemah", "paling kurang", "dibenahi",
                          "paling rendah dimensi", "dimensi terendah*", "variabel terendah*", "weakest", "bottleneck*",
                          "kendala*", "masalahnya"))  # fmt: skip
@@ -246,6 +257,8 @@ REPORT_FILE = re.compile(
     r"|\blaporannya\b(?! (?:fkdm|fkub|fpk|disampaikan|dikirim ke|ke))"
     r"|\blaporan\w*\b(?! (?:fkdm|fkub|fpk|pemeliharaan|kinerja|kerukunan|hasil dari|dari))"
     r"[^.?!]*\b(?:dikirim\w*|kirim\w*|share|forward|teruskan|diteruskan)\b"
+    # "laporan purbalingga sekalian ya": the region's report and nothing else (read with the names taken out).
+    r"|^laporan\w*(?: (?:sekalian|sekaligus|juga|jg|dong|ya|pak|bu|min|kak|aja|saja|nya|tolong|mohon))*$"
 )
 # Said of the survey or the method in general, not of a region: "kenaikan per tahun yang wajar", "berapa
 # respondennya secara total", "pasal berapa", "kapan dilaksanakan".
@@ -336,7 +349,9 @@ _ROLES = r"(?:anggota|pengurus|ketua|wakil|sekretaris|sekretariat|bendahara|koor
 AFFILIATION = re.compile(
     rf"\b(?:kami|saya|aku)(?: \w+)?(?: (?:sendiri|kebetulan|adalah|sekaligus|juga|selaku|sebagai|merupakan|ini))*"
     rf"(?: {_ROLES})+ (fkub|fpk|fkdm)\b"
-    rf"|\b(?:kami|saya|aku) di (fkub|fpk|fkdm)\b|\b(?:selaku|sebagai)(?: {_ROLES})* (fkub|fpk|fkdm)\b"
+    rf"|\b(?:kami|saya|aku) (?:di )?(fkub|fpk|fkdm)\b|\b(?:selaku|sebagai)(?: {_ROLES})* (fkub|fpk|fkdm)\b"
 )
 # What an introduced forum's name is read as: a word no rule or slot knows.
 AFFILIATED = "lembaga"
+# One region's own ranks, not a list: "ranking nasional dan ranking provinsi Kab. Cilacap", "peringkat di provinsi".
+OWN_RANKS = re.compile(r"\b(?:rank\w*|peringkat\w*|urutan\w*|posisi\w*)\s+(?:di\s+|se\s*|tingkat\s+)?(?:provinsi|nasional)\b")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from bot.engine.lexicon import AFFILIATED
 from core.gazetteer import KABKOTA, PROVINSI, Gazetteer
 
 # Region names that are also everyday words ("batu" = stone, "padang" = field, "buru" = hurry): taken
@@ -15,6 +16,7 @@ from core.gazetteer import KABKOTA, PROVINSI, Gazetteer
 COMMON_WORD_NAMES = frozenset({"batu", "padang", "batang", "buru", "landak", "kuningan", "metro", "bone", "sabang"})
 # Words that take back what came before: "maaf, maksud saya …", "ralat", "eh salah, …".
 _CORRECTION = re.compile(r"\b(?:maksud (?:saya|kami|aku)|ralat|salah ketik|eh salah|maaf salah|bukan itu|koreksi)\b")
+_DENIAL = frozenset({"bukan", "selain", "kecuali", "tanpa"})
 # Words allowed between a name and the province that narrows it: "banjar di kalsel", "banjar, kalsel".
 _BETWEEN = frozenset({"di", "provinsi", "prov"})
 
@@ -74,6 +76,15 @@ def settled(mentions: list[Mention], tokens: list[str]) -> tuple[list[Mention], 
             keep = [mention for mention in keep if mention.start >= at]
     if any(mention.surface not in COMMON_WORD_NAMES for mention in keep):
         keep = [mention for mention in keep if mention.surface not in COMMON_WORD_NAMES]
+    # "Skor Bangka berapa? Kabupatennya, bukan Provinsi Babel": a region said not to be meant.
+    denied = [m for m in keep if m.start and tokens[m.start - 1] in _DENIAL]
+    if denied and len(denied) < len(keep):
+        keep = [mention for mention in keep if mention not in denied]
+    # "Skor NTT berapa? Kami dari FKUB Kupang": a shared name placing the asker's forum is no question
+    # which Kupang when another region is asked about.
+    placing_asker = [m for m in keep if not m.resolved and m.start and tokens[m.start - 1] == AFFILIATED]
+    if placing_asker and len(placing_asker) < len(keep):
+        keep = [mention for mention in keep if mention not in placing_asker]
     return keep, [i for mention in mentions if mention not in keep for i in range(mention.start, mention.end)]
 
 

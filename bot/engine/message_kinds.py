@@ -8,7 +8,7 @@ import re
 from bot.engine import lexicon
 from bot.engine.context import ChatContext
 from bot.engine.intents import Intent, spec
-from bot.engine.named_regions import KINDS
+from bot.engine.named_regions import KINDS, Level, points_at_place
 from bot.engine.understand import Understanding
 from core.constants import KABKOTA, PROVINSI
 from core.vocabulary import is_ordinary_phrase
@@ -20,6 +20,8 @@ _COUNTED = re.compile(r"\b\d+ (?:provinsi|kabupaten|kota|kabkota|daerah|wilayah)
 _BAND_ASKED = re.compile(r"\b(?:masuk|termasuk)\b|\b(?:rendah|sedang|tinggi) atau (?:rendah|sedang|tinggi)\b")
 _FIGURE_WORDS = frozenset({"skor", "nilai", "ihai", "kategori", "peringkat", "indeks", "angka", "ci"})
 _QUESTION_WORDS = frozenset({"berapa", "brp", "gimana", "bagaimana", "sih", "kak", "kalau", "kalo", "juga", "nya"})
+_RANK_WORDS = re.compile(r"rank\w*|peringkat\w*|urutan\w*|posisi\w*|di|se|dalam|tingkat|berapa|brp|ke")
+_FORUM_FRAME = frozenset({"dari", "untuk", "buat", "bagi", "dengan", "sama", "yang", "versi", "sisi"})
 _YEAR_WORDS = frozenset({"tahun", "thn", "th", "putaran", "periode", "nya", "gimana", "bagaimana", "berapa", "brp"})
 
 
@@ -109,3 +111,33 @@ def unknown_beside_province(u: Understanding) -> bool:
 
 def first_regional(u: Understanding) -> Intent:
     return next((intent for intent, _ in u.scores if spec(intent).needs_region), Intent.PROFIL)
+
+
+def rank_in_its_province(u: Understanding, context: ChatContext, level: Level) -> tuple[str, ...]:
+    """ "rank di jatim?", "peringkat se-jabar?" right after Kota Mojokerto: that kab/kota's rank in the province
+    named, which its profile shows; () when the message asks anything else or the chat is not on one of its
+    kab/kota."""
+    if len(u.regions) != 1 or level(u.regions[0]) != PROVINSI or not context.regions:
+        return ()
+    words = [w for w in u.residual.split() if w not in lexicon.FILLER and not lexicon.FOLLOWUP.fullmatch(w)]
+    if not words or not all(_RANK_WORDS.fullmatch(w) for w in words) or not _RANK_WORDS.match(words[0]):
+        return ()
+    talked = context.regions[0]
+    return (talked,) if level(talked) == KABKOTA and talked.split(".")[0] == u.regions[0] else ()
+
+
+def points_at_first(u: Understanding, context: ChatContext) -> bool:
+    """After a list, the region it points at is its first: the one region listed, or, where no count was
+    asked ("kab/kota terendahnya?"), the one the list answers when the message points at a place ("dimensi
+    apa yg jeblok di sana", "FKDM di daerah itu ngapain")."""
+    if len(context.listed) == 1:
+        return True
+    return context.slots.get("n") is None and points_at_place(u)
+
+
+
+def forum_only(u: Understanding) -> bool:
+    """ "kalau dari FPK?", "FKDM gimana": a forum, nothing else asked."""
+    words = [w for w in u.residual.split() if w not in lexicon.FILLER and w not in _QUESTION_WORDS
+             and not lexicon.FOLLOWUP.fullmatch(w) and w not in _FORUM_FRAME]  # fmt: skip
+    return bool(u.slots.forums) and all(lexicon.FORUM_MENTION.fullmatch(w) for w in words)

@@ -8,12 +8,19 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from bot.engine import lexicon
 from bot.engine.context import ChatContext
+from bot.engine.data import PROVINCES_SCOPE
 from bot.engine.intents import Intent
 from bot.engine.understand import Understander, Understanding
 from core.constants import KABKOTA, PROVINSI
 from core.vocabulary import is_standard_word
 
+# Words that place what follows: "di Kepri", "se-Jabar", "dalam Provinsi Bali".
+# So does the forum the asker introduces themself by: "saya dari FPK Bali, bandingkan Badung dan Tabanan".
+_PLACING = frozenset({"di", "se", "dalam", "wilayah", "sekitar", lexicon.AFFILIATED})
+# Words pointing at the place just talked about: "dimensi apa yg jeblok di sana", "FKDM di daerah itu".
+_PLACE_POINTED = re.compile(r"\b(?:di sana|disana|di situ|disitu|(?:daerah|wilayah|kabupaten|kota|kabkota) (?:itu|tersebut|tadi))\b")
 Level = Callable[[str], str]  # region code -> "kabkota" | "provinsi" | "nasional"
 # "kota", "kabupaten" (or "kotanya") in a reply that picks between regions sharing a name.
 # "kotamadya" is the old name of a kota, still typed.
@@ -73,7 +80,62 @@ def sibling(u: Understanding, regions: tuple[str, ...], context: ChatContext, wo
     return world.namesakes(context.regions[0], kinds[0]) or regions
 
 
-def without_enclosing_provinces(regions: tuple[str, ...], level: Level) -> tuple[str, ...]:
-    """ "Kota Sibolga peringkat berapa di Sumut?": a province named beside one of its kab/kota places it."""
+def without_enclosing_provinces(
+    regions: tuple[str, ...], level: Level, placing: frozenset[str] | None = None
+) -> tuple[str, ...]:
+    """ "Kota Sibolga peringkat berapa di Sumut?": a province named beside one of its kab/kota places it.
+    `placing`: only these provinces place (in a comparison, "3 kota di Kepri: …" places, "Batam dan Kepri"
+    compares)."""
     inside = {code.split(".")[0] for code in regions if level(code) == KABKOTA}
+    if placing is not None:
+        inside &= placing
     return tuple(code for code in regions if not (level(code) == PROVINSI and code in inside))
+
+
+def placing_provinces(u: Understanding) -> frozenset[str]:
+    """Provinces named as where things are: after "di", "se-", "dalam" ("bandingkan 3 kota di Kepri")."""
+    tokens = u.query.split()
+    return frozenset(
+        mention.codes[0] for mention in u.scan.mentions
+        if mention.resolved and mention.start > 0 and tokens[mention.start - 1] in _PLACING
+    )  # fmt: skip
+
+
+def by_level(intent: Intent, regions: tuple[str, ...], level: Level) -> Intent:
+    """A profile of a province is its summary, and a summary of a kab/kota its profile."""
+    levels = {level(code) for code in regions}
+    if intent == Intent.PROFIL and KABKOTA not in levels:
+        return Intent.PROVINSI
+    if intent == Intent.PROVINSI and levels == {KABKOTA}:
+        return Intent.PROFIL
+    return intent
+
+
+def ranking_scope(u: Understanding, regions: tuple[str, ...], context: ChatContext, level: Level) -> str:
+    """Where a ranking or a band's list looks: a province code, "" nationally, PROVINCES_SCOPE for provinces."""
+    item = context.listed_at(u.slots.list_position) if not regions else None
+    if item is not None and level(item) == PROVINSI:
+        return item  # "yang ketiga, ada kab/kota yang harmoni rendah di sana?"
+    provinces = [code for code in regions if level(code) == PROVINSI]
+    if provinces:
+        return provinces[0]
+    kabkota = [code for code in regions if level(code) == KABKOTA]
+    if kabkota:
+        return kabkota[0].split(".")[0]  # "peringkat kab/kota sekitar Tapin": its province
+    if u.slots.provinces:
+        return PROVINCES_SCOPE
+    if u.slots.nation:
+        return ""
+    if context.slots.get("scope") is not None and (u.slots.followup or u.only_regions) and not regions:
+        return str(context.slots["scope"])  # "kalau dari bawah?": the same list from the other end
+    previous = [code for code in context.regions if level(code) == PROVINSI]
+    if previous and (u.slots.followup or not u.slots.ranking_subject or points_at_place(u)):
+        return previous[0]
+    if context.focus:
+        return context.focus[0]  # in a meeting on a province, "5 kab/kota terendah" means its kab/kota
+    return ""
+
+
+def points_at_place(u: Understanding) -> bool:
+    """ "di sana", "daerah itu": the place just talked about."""
+    return bool(_PLACE_POINTED.search(u.query))

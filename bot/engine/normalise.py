@@ -42,20 +42,75 @@ ENGLISH = {
     "acceptability": "akseptabilitas", "participation": "partisipasi", "perception": "persepsi",
     "dimension": "dimensi", "dimensions": "dimensi", "variable": "variabel", "variables": "variabel",
     "respondents": "responden", "respondent": "responden", "support": "mendukung", "strengthen": "memperkuat",
+    "city": "kota", "cities": "kota", "municipality": "kota", "country": "nasional",     "what": "apa", "which": "mana", "who": "siapa", "where": "di mana",
+    "why": "mengapa", "when": "kapan", "how": "bagaimana", "and": "dan", "or": "atau", "in": "di", "at": "di",
+    "for": "untuk", "with": "dengan", "from": "dari", "between": "antara", "than": "dibanding",
+    "economic": "ekonomi", "economy": "ekonomi", "social": "sosial", "cultural": "budaya", "culture": "budaya",
+    "religious": "keagamaan", "religion": "agama", "religiosity": "keberagamaan", "tolerance": "toleransi",
+    "moderation": "moderasi", "women": "perempuan", "youth": "pemuda", "weight": "bobot", "weights": "bobot",
+    "weighted": "berbobot", "calculated": "dihitung", "computed": "dihitung", "calculate": "menghitung",
+    "measure": "mengukur", "measures": "mengukur", "measured": "terukur", "cover": "mencakup",
+    "covers": "mencakup", "mean": "artinya", "means": "artinya", "meaning": "arti", "definition": "definisi",
+    "method": "metode", "methodology": "metodologi", "framework": "kerangka", "survey": "survei",
+    "coverage": "cakupan", "enough": "cukup", "sample": "sampel", "target": "target", "report": "laporan",
+    "send": "kirimkan", "download": "unduh", "improve": "meningkatkan",
+    "increase": "menaikkan", "raise": "menaikkan", "rank": "peringkat", "ranks": "peringkat",
+    "ranked": "peringkat", "ranking": "peringkat", "best": "terbaik", "last": "terakhir",
+    "first": "pertama", "number": "nomor", "list": "daftar", "different": "beda", "difference": "perbedaan",
+    "compared": "dibanding", "trend": "tren", "since": "sejak", "previous": "sebelumnya", "change": "perubahan",
+    "changed": "berubah", "rose": "naik", "risen": "naik", "fell": "turun", "fallen": "turun", "year": "tahun",
+    "years": "tahun", "weakness": "kelemahan", "weaknesses": "kelemahan", "strongest": "tertinggi",
+    "hello": "halo", "duties": "tugas", "tasks": "tugas", "role": "peran", "members": "anggota",
+    "regulation": "aturan", "law": "aturan", "official": "resmi", "band": "kategori",
+    "bands": "kategori", "interval": "interval", "intervals": "interval", "scored": "skor",
+    "two": "dua", "three": "tiga", "four": "empat", "five": "lima", "ten": "sepuluh",
 }  # fmt: skip
 _ENGLISH_DIRECTIONS = {"central": "tengah", "east": "timur", "west": "barat", "north": "utara", "south": "selatan",
                "southeast": "tenggara"}  # fmt: skip
 _ENGLISH_ISLANDS = {"java": "jawa", "sumatra": "sumatera"}
 _ENGLISH_PHRASES = [
     (re.compile(r"\b(?:the )?harmony index\b"), "ihai"),
-    (re.compile(r"\bwhich (kabupaten|kota|daerah|provinsi)\b"), r"\1 mana"),
-    (re.compile(r"\blist (?:of )?(?:the )?(kabupaten|kota|daerah|provinsi)\b"), r"\1 mana saja"),
-    (re.compile(r"\b(tinggi|sedang|rendah) kategori\b"), r"kategori \1"),
+    # Whole English frames of questions the lexicon knows in Indonesian: the assistant's use, presence, the
+    # distance to the next band, the largest changes.
+    (re.compile(r"\bwhat (?:can (?:you|i) (?:do|ask)|(?:kinds?|sorts?|types?) of questions)\b|\bhow (?:do i|to|can i) use\b"),
+     "bisa bantu apa"),
+    (re.compile(r"\b(?:anybody|anyone|someone) (?:there|here)\b"), "ada orang"),
+    (re.compile(r"\b(?:how far|distance) (?:is it |are we )?(?:to|from)\b"), "jarak ke"),
+    (re.compile(r"\b(?:to )?(?:the )?next (?:category|band|level)\b"), "kategori berikutnya"),
+    (re.compile(r"\b(?:improved|rose|increased|gained) (?:the )?most\b|\bbiggest (?:rise|increase|gain|improvement)\b"),
+     "naik paling"),
+    (re.compile(r"\b(?:dropped|fell|declined|decreased) (?:the )?most\b|\bbiggest (?:drop|fall|decline|decrease)\b"),
+     "turun paling"),
+    (re.compile(r"\bhow (?:many|much)\b"), "berapa"),
+    (re.compile(r"^there (?:is|are)\b|\b(?:is|are) there\b"), "ada"),
+    (re.compile(r"\bthere\b"), "di sana"),
+    (re.compile(r"\b(?:confidence|uncertainty) (?:interval|range)s?\b"), "selang kepercayaan"),
+    (re.compile(r"\bearly warning\b"), "kewaspadaan dini"),
+    (re.compile(r"\b(?:the )?last one\b"), "yang terakhir"),
+    (re.compile(r"\b(?:the )?first one\b"), "yang pertama"),
+    (re.compile(r"\b(?:needs?|requires?) (?:the )?most (?:attention|improvement|work|help)\b"), "paling lemah"),
+    (re.compile(r"\bfalls? (?:in|into|under)\b"), "masuk"),
+    (re.compile(r"\b(?:give|show|tell) me\b"), "tampilkan"),
+    (re.compile(r"\bplease\b"), "mohon"),
+    (re.compile(r"\b(?:can|could) (?:you|i)\b"), "bisa"),
+    (re.compile(r"\bshould\b"), "sebaiknya"),
+    (re.compile(r"\b(?:can|could)\b"), "bisa"),
+    (re.compile(r"\bwhich ((?:\w+ )?(?:regency|regencies|districts?|city|cities|provinces?|regions?|areas?|variables?"
+                r"|dimensions?))\b"),
+     r"\1 mana"),
+    (re.compile(r"\blist (?:of )?(?:the )?(regency|regencies|districts?|city|cities|provinces?|regions?|areas?)\b"),
+     r"\1 mana saja"),
     (re.compile(r"\bsince (?:the )?(?:last|previous) (?:survey )?(?:round|year|period|survey)\b"), "dibanding putaran sebelumnya"),
     # "Central Java", "North Sumatra": the province as Indonesians name it.
     (re.compile(r"\b(central|east|west|north|south|southeast) (java|sumatra|sumatera|sulawesi|kalimantan|papua|nusa tenggara)\b"),
      lambda m: f"{_ENGLISH_ISLANDS.get(m.group(2), m.group(2))} {_ENGLISH_DIRECTIONS[m.group(1)]}"),
+    # Words that carry nothing once the question is in Indonesian words.
+    (re.compile(r"\b(?:does|do|did|is|are|was|were|the|of|an|its|it|to|be|on|that|this|these|those|my|me|you|your"
+                r"|our|we|they|their|has|have|had|one)\b"), ""),
 ]
+
+# English word order put right once the words are Indonesian: "tinggi kategori" -> "kategori tinggi".
+_INDONESIAN_ORDER = [(re.compile(r"\b(tinggi|sedang|rendah) kategori\b"), r"kategori \1")]
 
 # Multi-word forms folded into one token.
 PHRASES = (
@@ -79,8 +134,11 @@ _WORD = re.compile(r"\d{2}\.\d{2}(?!\d)|[^\W_]+")
 def normalise(text: str) -> str:
     """Canonical form of a chat message: "Brp IHaI Kab./Kota Banjar?" -> "berapa ihai kabkota banjar"."""
     folded = _REDUPLICATION.sub(r"\1 \1\2", _KABKOTA.sub(" kabkota ", join_thousands(fold(text))))
-    joined = " ".join(SLANG.get(token) or ENGLISH.get(token, token) for token in _WORD.findall(folded))
-    for pattern, token in (*_PHRASES, *_ENGLISH_PHRASES):
+    joined = " ".join(SLANG.get(token, token) for token in _WORD.findall(folded))
+    for pattern, token in _ENGLISH_PHRASES:
+        joined = pattern.sub(token, joined)
+    joined = " ".join(ENGLISH.get(token, token) for token in joined.split())
+    for pattern, token in (*_PHRASES, *_INDONESIAN_ORDER):
         joined = pattern.sub(token, joined)
     # Single letters carry nothing here (stray markup "<b>", "a.", initials) and would only confuse.
     return " ".join(token for token in joined.split() if len(token) > 1 or token.isdigit())

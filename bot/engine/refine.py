@@ -12,8 +12,9 @@ import re
 from bot.engine import lexicon
 from bot.engine.context import ChatContext
 from bot.engine.intents import Intent
-from bot.engine.message_kinds import headline_asked, named_values
-from bot.engine.slots import BOTH, Slots
+from bot.engine.message_kinds import headline_asked, named_values, score_in_band
+from bot.engine.named_regions import Level
+from bot.engine.slots import BOTH
 from bot.engine.understand import Understanding
 from core.constants import KABKOTA, PROVINSI
 
@@ -37,6 +38,8 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
     if intent == Intent.BANDINGKAN and len(set(u.regions)) == 1 and len(u.scan.mentions) >= 2:
         # "IHaI kab. wajo dan responden kab. wajo": one region named twice is no comparison.
         intent = next((i for i, _ in u.scores if i not in (Intent.BANDINGKAN, Intent.LANJUTAN)), Intent.PROFIL)
+    if lexicon.DIFFERENCE_ASKED.search(u.query) and not (slots.category or slots.bare_category) and _two_regions(u, context):
+        return Intent.BANDINGKAN  # "bedanya berapa poin?" after Kota Cirebon, then its kabupaten
     if (
         intent in (Intent.PROFIL, Intent.CAKUPAN)
         and slots.asks_gap
@@ -48,7 +51,7 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
     compared = lexicon.COMPARATIVE.search(u.query) or (slots.both_listed and lexicon.COMPARE_WORDS.search(u.query))
     if intent != Intent.BANDINGKAN and compared and not slots.asks_gap and _two_regions(u, context):
         return Intent.BANDINGKAN  # "yg respondennya lebih banyak yg mana?", "coba jejerin dua2nya" after two regions
-    if intent == Intent.PERINGKAT and set(u.levels) == {KABKOTA} and len(set(u.regions)) == 1 and ranks_no_list(slots):
+    if intent == Intent.PERINGKAT and set(u.levels) == {KABKOTA} and len(set(u.regions)) == 1 and ranks_no_list(u):
         return Intent.PROFIL  # "skor sama peringkat nasional Kota Surabaya": its rank, which its profile shows
     if intent in (Intent.PROFIL, Intent.PROVINSI) and slots.provinces and not (u.regions or slots.list_position):
         return Intent.PERINGKAT  # "per provinsi rata-rata ihai berapa": the provinces, ranked
@@ -58,7 +61,8 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.PROFIL  # "posisi kab kendal dibanding kab/kota lain di jateng": its rank, which its profile shows
     if intent == Intent.KATEGORI and set(u.levels) == {KABKOTA} and not slots.ranking_subject:
         return Intent.PROFIL  # "Kab Bulukumba harmoni sedang atau tinggi?": its category
-    if intent == Intent.CAKUPAN and _measured_count(u):
+    measured_list = intent in (Intent.KATEGORI, Intent.PERINGKAT) and slots.category is None and slots.order is None
+    if (intent == Intent.CAKUPAN or measured_list) and _measured_count(u):
         return Intent.PROFIL  # "Kalbar berapa kab/kota yang sudah terukur?": a line of the province's summary
     if intent == Intent.CAKUPAN and slots.respondents_beside_figure:
         return Intent.PROFIL  # "berapa IHaI Gianyar dan berapa respondennya?": the profile shows both
@@ -75,6 +79,10 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.SARAN  # "FKDM Kutim harus fokus ke mana berdasarkan kelemahan": the forum's actions there
     if intent == Intent.METODOLOGI and headline_asked(u) and not _asks_about_method(u):
         return Intent.PROFIL  # "aku lg nyusun laporan soal kerukunan di Kab Luwu, perlu angka IHaI sama kategorinya"
+    if intent == Intent.SARAN and headline_asked(u) and not (slots.forums or lexicon.ASKS_ACTIONS.search(u.query)):
+        return Intent.PROFIL  # "gimana kondisi kerukunan di kota bogor": its state, no forum's work asked
+    if intent in _BAND_READINGS and score_in_band(u) and not (u.regions or context.regions or slots.asks_gap):
+        return Intent.METODOLOGI  # "kalau skornya pas 6 masuk rendah atau sedang": the bands' limits
     if intent in (Intent.SARAN, Intent.SARAN_UMUM) and _forum_procedure(u):
         return Intent.METODOLOGI  # "bagaimana cara FKUB memberi rekomendasi pendirian rumah ibadah": the rule's steps
     if intent != Intent.CAKUPAN and _usable_asked(u) and u.regions and not (slots.asks_weakness or slots.asks_gap):
@@ -100,6 +108,8 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.BANTUAN
     if intent == Intent.TERLEMAH and named_values(u):
         return Intent.PROFIL  # "dimensi sosialnya brp, sm V3 nya": their values, not the weakest part
+    if intent == Intent.PROFIL and _lowest_of_named_parts(u):
+        return Intent.TERLEMAH  # "mana yang paling rendah di Tarakan: ekonomi, sosial, budaya, atau keberagamaan?"
     if intent in (Intent.METODOLOGI, Intent.PERINGKAT) and _listed_item(u, context) and _its_figures(u):
         return Intent.PROFIL  # "nomor dua V1 sama V2-nya berapa", "urutan ke-4 itu gimana dimensinya": that item's
     if intent in _FIGURES | {Intent.SARAN} and lexicon.REPORT_FILE.search(u.query):
@@ -141,10 +151,11 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
     if (
         intent == Intent.METODOLOGI
         and slots.forums
-        and (slots.dimensions or slots.variables or lexicon.RAISE.search(u.query))
+        and (slots.dimensions or slots.variables or lexicon.RAISE.search(u.query) or lexicon.DO_WHAT.search(u.query))
         and not (slots.asks_mandate or slots.method or _asks_fit(u))
     ):
-        # "FPK bisa apa kalau V6 rendah", "peran FKDM dalam meningkatkan IHaI": the forum's actions, not its mandate
+        # "FPK bisa apa kalau V6 rendah", "peran FKDM dalam meningkatkan IHaI", "FKDM di daerah itu sebaiknya
+        # ngapain": the forum's actions, not its mandate
         return Intent.SARAN
     if intent in (Intent.SARAN, Intent.SARAN_UMUM) and (lexicon.FUNDING_TOPIC.search(u.query) or slots.asks_coverage):
         # "penganggaran FKUB di APBD", "gmn naikin jumlah responden": the planning or survey guidance
@@ -178,6 +189,8 @@ _FIGURES = frozenset({Intent.PROFIL, Intent.PROVINSI, Intent.TREN, Intent.CAKUPA
 _LISTS_AND_PLANS = frozenset({Intent.PERINGKAT, Intent.KATEGORI, Intent.TARGET, Intent.LAPORAN})
 _CHANGE_RANKABLE = frozenset({Intent.PERINGKAT, Intent.TREN, Intent.PROFIL, Intent.PROVINSI, Intent.KATEGORI,
                               Intent.BANDINGKAN})  # fmt: skip
+# Readings of a score asked of a band when no region is in sight.
+_BAND_READINGS = frozenset({Intent.PROFIL, Intent.SELISIH_KATEGORI, Intent.KATEGORI})
 
 
 def _asks_fit(u: Understanding) -> bool:
@@ -203,9 +216,19 @@ def _general(intent: Intent, u: Understanding, context: ChatContext) -> bool:
     return Intent.METODOLOGI in [reading for reading, _ in u.scores[:_READINGS]]
 
 
-def ranks_no_list(slots: Slots) -> bool:
-    """A rank asked with no list of regions, provinces or count in it: one region's rank."""
-    return not (slots.ranking_subject or slots.provinces) and slots.n is None
+def one_region_ranked(u: Understanding, regions: tuple[str, ...], level: Level) -> bool:
+    """ "peringkat banjarbaru": one kab/kota's rank, which its profile shows."""
+    return len(regions) == 1 and level(regions[0]) == KABKOTA and ranks_no_list(u)
+
+
+def ranks_no_list(u: Understanding) -> bool:
+    """A rank asked with no list of regions, provinces or count in it: one region's rank. "Ranking nasional
+    dan ranking provinsi Kab. Cilacap" asks its ranks in the nation and its province, not a list of provinces."""
+    slots = u.slots
+    if slots.n is not None:
+        return False
+    rest = lexicon.OWN_RANKS.sub(" ", u.residual)
+    return not (lexicon.RANKING_SUBJECT.search(rest) or lexicon.PROVINCES_SUBJECT.search(rest))
 
 
 def _which_part_lowest(u: Understanding) -> bool:
@@ -233,6 +256,14 @@ def _measured_count(u: Understanding) -> bool:
     if lexicon.figure_besides_respondents(query):
         return True
     return bool(lexicon.MEASURED.search(query) and not lexicon.ASKS_TARGET.search(query))
+
+
+def _lowest_of_named_parts(u: Understanding) -> bool:
+    """Which of several parts it names is lowest, of one region: its weakest part, not a list of regions."""
+    slots = u.slots
+    named = len(slots.dimensions) + len(slots.variables) + len(slots.aspects)
+    asks_which = re.search(r"\b(?:mana|apa|yang)\b", u.query) and not slots.ranking_subject
+    return named >= 2 and bool(asks_which) and bool(lexicon.BOTTOM.search(u.query))
 
 
 def _listed_item(u: Understanding, context: ChatContext) -> bool:
@@ -282,7 +313,8 @@ def unasked(intent: Intent, u: Understanding, context: ChatContext) -> bool:
     if context.intent == intent.value:
         return False
     if intent == Intent.BANDINGKAN:
-        sides = len(u.regions) + len(u.scan.ambiguous) + len(context.regions) + u.slots.nation + u.slots.own_province
+        talked = len(set(context.regions) | set(context.earlier))
+        sides = len(u.regions) + len(u.scan.ambiguous) + talked + u.slots.nation + u.slots.own_province
         return sides < 2 and not (lexicon.COMPARE_WORDS.search(u.query) or lexicon.COMPARATIVE.search(u.query))
     return (intent == Intent.LAPORAN and not u.slots.asks_document) or (
         intent == Intent.TARGET and not u.slots.asks_target

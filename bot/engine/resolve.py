@@ -172,6 +172,12 @@ class Resolver:
             key = " ".join(words)
             codes = self._lookup(key)
             if codes and (length > 1 or key not in self._everyday or expects_region):
+                # "bogor kota", "malang kabupaten" (and "Bekasi city" in English): the kind said after a
+                # shared name settles it.
+                after = QUALIFIERS.get(tokens[start + length]) if start + length < len(tokens) else None
+                kind = tuple(code for code in codes if self._fits(code, after)) if after and len(codes) > 1 else ()
+                if len(kind) == 1:
+                    return Mention(f"{key} {tokens[start + length]}", kind, start, start + length + 1)
                 return Mention(key, codes, start, start + length)
             qualifier = QUALIFIERS.get(words[0])
             if qualifier and length > 1:

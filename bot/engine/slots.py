@@ -185,7 +185,7 @@ class SlotReader:
             all_forums=bool(lexicon.ALL_FORUMS.search(text)) or len(forums) == len(lexicon.FORUM_WORDS),
             asks_coverage=bool(lexicon.ASKS_COVERAGE.search(text)),
             respondents_beside_figure=_respondents_beside_figure(text),
-            asks_gap=bool(lexicon.ASKS_GAP.search(text)),
+            asks_gap=bool(lexicon.ASKS_GAP.search(lexicon.LIVES.sub(" ", text))),
             asks_weakness=bool(lexicon.ASKS_WEAKNESS.search(text)),
             asks_mandate=bool(lexicon.ASKS_MANDATE.search(text)),
             asks_document=bool(lexicon.ASKS_DOCUMENT.search(text) or lexicon.REPORT_FILE.search(text)),
@@ -281,6 +281,6 @@ def _list_position(text: str) -> int | None:
     if lexicon.LIST_FIRST.search(text):
         return 1
     if match := lexicon.LIST_NUMBER.search(text):
-        value = match.group(1)
+        value = match.group(1) or match.group(2)
         return int(value) if value.isdigit() else lexicon.ORDINALS[value]
     return None

@@ -46,15 +46,16 @@ def engine(rounds: Rounds, intent_classifier: IntentClassifier, tmp_path_factory
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """The held-out conversation report, printed at the end of every run that scored it."""
-    from tests.bot.test_conversations import REPORT, TRAINING_SECTIONS
+    """The conversation sets' reports (held-out, and the written training questions), printed at the end of
+    every run that scored them."""
+    from tests.bot.test_conversations import HELDOUT_SETS, REPORT, TRAINING_SECTIONS
 
     write = terminalreporter.write_line
     if TRAINING_SECTIONS:
         terminalreporter.section("training conversation set")
         write(f"leading section right: {sum(TRAINING_SECTIONS)}/{len(TRAINING_SECTIONS)}")
     for name, report in REPORT.items():
-        terminalreporter.section(f"held-out conversation set: {name}")
+        terminalreporter.section(f"held-out conversation set: {name}" if name in HELDOUT_SETS else f"conversation set: {name}")
         write(
             f"{report['questions']} questions · intent accuracy {report['intent']:.1%} · region accuracy "
             f"{report['regions']:.1%} · full-answer accuracy {report['full']:.1%}"

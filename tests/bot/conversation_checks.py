@@ -21,6 +21,7 @@ from core.gazetteer import Region
 from scoring.results import Results, dimension_column
 
 TRAINING_FILE = Path(__file__).parents[2] / "bot" / "engine" / "training" / "conversations.yaml"
+WRITTEN_FILE = TRAINING_FILE.with_name("conversations_written.yaml")  # trained on, scored as a rate
 HELDOUT_FILE = Path(__file__).with_name("conversations_heldout.yaml")
 # The second held-out set: another writer, written after the engine had been tuned on the first set's failures.
 HELDOUT_2_FILE = Path(__file__).with_name("conversations_heldout_2.yaml")

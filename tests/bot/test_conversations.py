@@ -40,12 +40,14 @@ from tests.bot.conversation_checks import (
     HELDOUT_12_FILE,
     HELDOUT_FILE,
     TRAINING_FILE,
+    WRITTEN_FILE,
     Checker,
     Verdict,
     load_cases,
 )
 
 TRAINING = load_cases(TRAINING_FILE)
+WRITTEN = load_cases(WRITTEN_FILE)
 HELDOUT = load_cases(HELDOUT_FILE)
 HELDOUT_2 = load_cases(HELDOUT_2_FILE)
 HELDOUT_3 = load_cases(HELDOUT_3_FILE)
@@ -71,6 +73,9 @@ FULL_ANSWER_FLOORS = {
     "heldout-6": 0.94, "heldout-7": 0.95, "heldout-8": 0.96, "heldout-9": 0.925, "heldout-10": 0.91,
     "heldout-11": 0.90, "heldout-12": 0.905,
 }  # fmt: skip
+# Questions two independent writers wrote for training (the classifier learns from them): scored like a set,
+# but a training figure, reported apart and held just under its measured figure (README).
+WRITTEN_FLOOR = 0.915
 # The share of the training part's guidance questions whose named section leads the answer, just under the
 # measured 0.84 (64 of 76, README); below it, section ranking has regressed.
 TRAINING_SECTION_FLOOR = 0.8
@@ -140,7 +145,7 @@ def test_the_sets_are_large_enough_and_cover_every_failure_class() -> None:
         assert sum("section" in turn for turn in heldout) >= 40
     # Held-out means held out: no held-out question is among the training questions, as the engine reads
     # them (an empty message is no text to learn from).
-    training_texts = {normalise(turn["ask"]) for turn in training} - {""}
+    training_texts = {normalise(turn["ask"]) for turn in (*training, *_questions(WRITTEN))} - {""}
     for shorter in shorter_sets:
         groups = Counter(turn.get("group") for turn in shorter)
         assert len(shorter) >= 200 and all(groups[group] >= 10 for group in GROUPS), groups
@@ -149,7 +154,9 @@ def test_the_sets_are_large_enough_and_cover_every_failure_class() -> None:
     assert not [turn["ask"] for heldout in every for turn in heldout if normalise(turn["ask"]) in training_texts]
 
 
-@pytest.mark.parametrize("cases", [TRAINING, *HELDOUT_SETS.values()], ids=["training", *HELDOUT_SETS])
+@pytest.mark.parametrize(
+    "cases", [TRAINING, WRITTEN, *HELDOUT_SETS.values()], ids=["training", "written", *HELDOUT_SETS]
+)
 def test_every_case_can_check_what_it_claims(cases: list[list[dict]], checker: Checker) -> None:
     problems = [problem for turns in cases for problem in checker.case_problems(turns)]
     assert not problems, "\n".join(problems)
@@ -177,9 +184,20 @@ def test_training_sections_lead_guidance_answers() -> None:
 
 @pytest.mark.parametrize("name", list(HELDOUT_SETS))
 def test_heldout_accuracy(name: str, indexed_engine: Engine, checker: Checker) -> None:
+    report = _scored(name, HELDOUT_SETS[name], indexed_engine, checker)
+    assert report["full"] >= FULL_ANSWER_FLOORS[name], "\n".join(report["failures"])
+
+
+def test_written_training_questions(indexed_engine: Engine, checker: Checker) -> None:
+    report = _scored("written (trained on)", WRITTEN, indexed_engine, checker)
+    assert report["full"] >= WRITTEN_FLOOR, "\n".join(report["failures"])
+
+
+def _scored(name: str, cases: list[list[dict]], engine: Engine, checker: Checker) -> dict[str, Any]:
+    """Runs a set and files its report: intent, region and full-answer accuracy, per group and section."""
     verdicts: list[tuple[dict, Verdict]] = []
-    for number, turns in enumerate(HELDOUT_SETS[name]):
-        for turn, verdict in zip(turns, run_case(indexed_engine, checker, turns, f"{name}-{number}"), strict=True):
+    for number, turns in enumerate(cases):
+        for turn, verdict in zip(turns, run_case(engine, checker, turns, f"{name}-{number}"), strict=True):
             verdicts.append((turn, verdict))
     with_regions = [v for _, v in verdicts if v.regions_ok is not None]
     by_group: dict[str, list[bool]] = defaultdict(list)
@@ -196,4 +214,4 @@ def test_heldout_accuracy(name: str, indexed_engine: Engine, checker: Checker) -
         named_sections=sum(v.section_ok is not None for _, v in verdicts),
         failures=[f"{v.question!r}: {(v.problems + v.notes)[0]}" for _, v in verdicts if not v.full_ok],
     )
-    assert report["full"] >= FULL_ANSWER_FLOORS[name], "\n".join(report["failures"])
+    return report

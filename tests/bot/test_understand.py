@@ -825,3 +825,33 @@ def test_provinces_in_english_courtesy_alone_and_a_report_by_another_name(
 )  # fmt: skip
 def test_a_forum_put_forward_to_be_confirmed_asks_which_forum_fits(dialogue: Dialogue, text: str) -> None:
     assert decide(dialogue, text).intent == Intent.FORUM_COCOK
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "regions"),
+    [
+        ("How many regencies and cities were measured in Bali?", Intent.PROVINSI, ("51",)),
+        ("Which cities in Jawa Barat fall in the Tinggi band?", Intent.KATEGORI, ("32",)),
+        ("What is the harmony index of Tapin regency?", Intent.PROFIL, ("63.05",)),
+        ("Which variable needs the most attention in Tapin?", Intent.TERLEMAH, ("63.05",)),
+        ("What can the FKUB do to improve tolerance in Tapin?", Intent.SARAN, ("63.05",)),
+        ("Please send me the PDF report for Tapin.", Intent.LAPORAN, ("63.05",)),
+        ("Is Banjarbaru's score really different from Banjarmasin's?", Intent.BANDINGKAN, ("63.72", "63.71")),
+        ("What weights are used to combine the variables?", Intent.METODOLOGI, ()),
+        ("What does the confidence interval mean?", Intent.METODOLOGI, ()),
+        # "X city" / "X regency" after a shared name, as "bogor kota" / "malang kabupaten" in Indonesian.
+        ("What is the score of Bogor city?", Intent.PROFIL, ("32.71",)),
+        ("Bogor regency score please", Intent.PROFIL, ("32.01",)),
+        ("skor bogor kota berapa", Intent.PROFIL, ("32.71",)),
+    ],
+)  # fmt: skip
+def test_questions_in_english(dialogue: Dialogue, text: str, intent: Intent, regions: tuple[str, ...]) -> None:
+    decision = decide(dialogue, text)
+    assert (decision.intent, decision.regions) == (intent, regions)
+
+
+def test_an_english_ranking_keeps_its_count_and_end(dialogue: Dialogue) -> None:
+    decision = decide(dialogue, "Which five provinces rank lowest?")
+    assert (decision.intent, decision.scope, decision.slots.n, decision.slots.order) == (
+        Intent.PERINGKAT, "provinsi", 5, BOTTOM
+    )  # fmt: skip

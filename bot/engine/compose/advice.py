@@ -33,19 +33,34 @@ def focus_variables(decision: Decision, kit: Kit) -> list[str]:
 def advice(decision: Decision, kit: Kit) -> Answer:
     forums = decision.forums or FORUMS
     focus = focus_variables(decision, kit)
+    # A dimension asked of ("program FPK buat naikin dimensi budaya"): its own score leads, then its variables'.
+    dimensions = () if decision.slots.variables else decision.slots.dimensions
     return kit.per_region(
-        decision, lambda row, draft: _advice_section(row, forums, focus, draft, kit), kit.advice_followups
+        decision,
+        lambda row, draft: _advice_section(row, forums, focus, dimensions, draft, kit),
+        kit.advice_followups,
     )
 
 
-def _advice_section(row: Row, forums: Sequence[str], focus: Sequence[str], draft: Draft, kit: Kit) -> None:
+def _advice_section(
+    row: Row, forums: Sequence[str], focus: Sequence[str], dimensions: Sequence[str], draft: Draft, kit: Kit
+) -> None:
     phrasing = kit.phrasing
     variables = list(focus) or phrasing.weakest_variables(row, _WEAKEST_VARIABLES)
     draft.add(
         f"<b>Saran untuk {render.escape(display_name(row))}</b>"
         + (f" ({render.escape(row['province_name'])})" if row["level"] == "kabkota" else ""),
     )
-    if not focus:
+    if dimensions:
+        draft.add(
+            "Dimensi yang ditanyakan: "
+            + " dan ".join(
+                f"{render.escape(phrasing.dimension_name(key))} ({render.number(row[dimension_column(key)])})"
+                for key in dimensions
+            )
+            + "."
+        )
+    elif not focus:
         # "fokus ke mana berdasarkan kelemahan": the weak spot the advice starts from, dimension and variables.
         dimension = phrasing.weakest_dimension(row)
         draft.add(
