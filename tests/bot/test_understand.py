@@ -845,7 +845,7 @@ def test_a_forum_put_forward_to_be_confirmed_asks_which_forum_fits(dialogue: Dia
         ("skor bogor kota berapa", Intent.PROFIL, ("32.71",)),
     ],
 )  # fmt: skip
-def test_questions_in_english(dialogue: Dialogue, text: str, intent: Intent, regions: tuple[str, ...]) -> None:
+def test_english_questions_of_every_kind(dialogue: Dialogue, text: str, intent: Intent, regions: tuple[str, ...]) -> None:
     decision = decide(dialogue, text)
     assert (decision.intent, decision.regions) == (intent, regions)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexing.search import SearchIndex, defined_names
+from indexing.text import normalise
 
 
 def test_hits_are_one_per_document_with_sources(search_index: SearchIndex) -> None:
@@ -123,8 +124,8 @@ def test_a_title_defines_its_acronym(title: str, names: list[str]) -> None:
         ("apa yang membedakan tim kewaspadaan dini daerah dari FKDM", "tim-kewaspadaan-dini-daerah#hubungan-dengan-fkdm"),
         # "1.250" is one number, not a "1" that a numbered heading ("1. Tentukan baseline") would match.
         ("cara agar responden kami tembus 1.250 tahun depan", "meningkatkan-cakupan-survei#langkah-yang-disarankan"),
-        # Which law applies: the section with the provisions.
-        ("data responden e-survey dilindungi undang-undang apa", "pelindungan-data-responden#ketentuan-yang-paling-relevan"),
+        # Which law applies: the introduction, which names it (UU 27/2022); its provisions come next.
+        ("data responden e-survey dilindungi undang-undang apa", "pelindungan-data-responden#pengantar"),
         # What follows from something: its consequences.
         ("apa efeknya kalau pengisian survei sukarela", "survei-daring-bukan-sampel-probabilitas#akibatnya"),
         ("pengisian e-survey sukarela, dampaknya ke angka apa", "survei-daring-bukan-sampel-probabilitas#akibatnya"),
@@ -159,8 +160,27 @@ def test_a_title_defines_its_acronym(title: str, names: list[str]) -> None:
         # "soal apa", "tuh apa", "apa sih … itu" ask a definition: what the variable captures.
         ("V6 itu soal apa", "variabel-v6#apa-yang-ditangkap"),
         ("variabel V2 tuh apa", "variabel-v2#apa-yang-ditangkap"),
+        # A variable both frameworks describe is the current one's unless the question names the earlier one.
+        ("variabel akulturasi budaya isinya tentang apa", "variabel-v6#apa-yang-ditangkap"),
+        ("akulturasi budaya di kerangka 2024 isinya tentang apa", "variabel-x6#apa-yang-ditangkap"),
+        ("X6 itu mengukur apa saja", "variabel-x6#apa-yang-ditangkap"),
     ],
 )
 def test_the_kind_of_question_picks_the_section(search_index: SearchIndex, question: str, leading: str) -> None:
     hits = search_index.sections(question, k=3, filters={"level": "guidance"})
+    assert hits[0].chunk_id == leading, [hit.chunk_id for hit in hits]
+
+
+@pytest.mark.parametrize(
+    ("question", "leading"),
+    [
+        # Sections of one document that the words alone do not tell apart: the one listing a question close to
+        # this one leads (without the listed questions, the reported rule would).
+        ("syarat provinsi layak dilaporkan apa ya", "target-responden-dan-kelayakan-laporan#aturan-yang-dipakai-aplikasi-ini"),
+    ],
+)  # fmt: skip
+def test_a_section_whose_listed_questions_read_like_the_question_leads_its_document(
+    search_index: SearchIndex, question: str, leading: str
+) -> None:
+    hits = search_index.sections(normalise(question), k=3, filters={"level": "guidance"})
     assert hits[0].chunk_id == leading, [hit.chunk_id for hit in hits]
