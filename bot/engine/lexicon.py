@@ -238,6 +238,11 @@ ASKS_GAP = pattern(("kurang berapa", "berapa lagi", "naik kategori", "biar naik"
 # How far apart two things are: "bedanya berapa poin?" (after two regions, a comparison).
 DIFFERENCE_ASKED = pattern(("bedanya", "perbedaannya", "selisihnya", "beda berapa", "selisih berapa", "jaraknya",
                             "beda skornya", "selisih skornya"))  # fmt: skip
+# The forums working together: the guidance on their synergy, not one forum's actions.
+SYNERGY = pattern(("kerja bareng", "kerja sama", "bekerja sama", "bekerjasama", "bersinergi", "sinergi*", "kolaborasi*",
+                   "berkolaborasi", "koordinasi antar forum", "jalan sendiri"))  # fmt: skip
+# Whether two rounds may be compared at all: "boleh gak saya bandingkan skor 2024 dengan 2025?".
+MAY_COMPARE = re.compile(r"\b(?:boleh\w*|bisa\w*|dapat\w*|sah\w*|valid)\b[^.?!]{0,40}\b(?:di)?banding\w*")
 # Where someone lives, not what is left: "skor kabupaten tempat saya tinggal berapa".
 LIVES = re.compile(r"\b(?:tempat (?:\w+ )?|(?:saya|kami|aku|kita) (?:sekarang |masih |juga )?)tinggal\b")
 ASKS_WEAKNESS = pattern(("terlemah*", "paling lemah", "kelemahan*", "titik lemah", "paling kurang", "dibenahi",

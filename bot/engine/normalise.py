@@ -121,6 +121,10 @@ PHRASES = (
     ("forum kewaspadaan dini masyarakat", "fkdm"),
     ("terima kasih", "terimakasih"),
     ("d i yogyakarta", "diy"),
+    # Both kinds at once are kab/kota, not a name after "kota": "berapa kabupaten dan kota terukur".
+    ("kabupaten dan kota", "kabkota"),
+    ("kabupaten atau kota", "kabkota"),
+    ("kota dan kabupaten", "kabkota"),
 )
 _PHRASES = [(re.compile(rf"\b{phrase}\b"), token) for phrase, token in PHRASES]
 

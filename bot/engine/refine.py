@@ -83,6 +83,12 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.PROFIL  # "gimana kondisi kerukunan di kota bogor": its state, no forum's work asked
     if intent in _BAND_READINGS and score_in_band(u) and not (u.regions or context.regions or slots.asks_gap):
         return Intent.METODOLOGI  # "kalau skornya pas 6 masuk rendah atau sedang": the bands' limits
+    if intent in (Intent.SARAN, Intent.SARAN_UMUM) and lexicon.SYNERGY.search(u.query) and not _regional(u, context):
+        return Intent.METODOLOGI  # "bagaimana FKUB, FPK, FKDM bisa kerja bareng": the guidance on their synergy
+    if intent in (Intent.TREN, Intent.BANDINGKAN) and lexicon.MAY_COMPARE.search(u.query) and not _regional(u, context):
+        return Intent.METODOLOGI  # "boleh gak saya bandingkan skor 2024 dengan 2025?": whether rounds compare
+    if intent == Intent.BANDINGKAN and slots.asks_coverage and not _compares(u) and not lexicon.figure_besides_respondents(u.query):
+        return Intent.CAKUPAN  # "jumlah responden Kab. Ciamis dan Kab. Pangandaran": each one's coverage
     if intent in (Intent.SARAN, Intent.SARAN_UMUM) and _forum_procedure(u):
         return Intent.METODOLOGI  # "bagaimana cara FKUB memberi rekomendasi pendirian rumah ibadah": the rule's steps
     if intent != Intent.CAKUPAN and _usable_asked(u) and u.regions and not (slots.asks_weakness or slots.asks_gap):
@@ -264,6 +270,16 @@ def _lowest_of_named_parts(u: Understanding) -> bool:
     named = len(slots.dimensions) + len(slots.variables) + len(slots.aspects)
     asks_which = re.search(r"\b(?:mana|apa|yang)\b", u.query) and not slots.ranking_subject
     return named >= 2 and bool(asks_which) and bool(lexicon.BOTTOM.search(u.query))
+
+
+def _regional(u: Understanding, context: ChatContext) -> bool:
+    """A region named or talked about."""
+    return bool(u.regions or context.regions)
+
+
+def _compares(u: Understanding) -> bool:
+    """A comparison asked in words: "bandingkan", "lebih tinggi mana"."""
+    return bool(lexicon.COMPARE_WORDS.search(u.query) or lexicon.COMPARATIVE.search(u.query))
 
 
 def _listed_item(u: Understanding, context: ChatContext) -> bool:

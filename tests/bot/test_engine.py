@@ -296,6 +296,43 @@ def test_a_comparison_shows_the_variable_asked(results: Results, engine: Engine)
                for row in (first, second))  # fmt: skip
 
 
+def test_a_comparison_by_an_aspect_shows_the_aspects(results: Results, engine: Engine) -> None:
+    first, second = _first_kabkota(results), _first_kabkota(results, province_code="63")
+    answer = engine.ask(f"bandingkan {first['name']} dan {second['name']} dari sisi akseptabilitas", "compare-aspect")
+    aspect = next(a for a in results.methodology.aspects if a.key == "akseptabilitas")
+    assert answer.intent == "bandingkan"
+    assert all(f"{aspect.name} {render.number(row[aspect_column(aspect.key)])}" in answer.text for row in (first, second))
+
+
+def test_advice_for_a_named_dimension_leads_with_its_score(results: Results, engine: Engine) -> None:
+    row = _first_kabkota(results)
+    answer = engine.ask(f"FPK {row['name']} bisa bikin program apa buat naikin dimensi budaya?", "dimension-advice")
+    name = next(d.name for d in results.methodology.dimensions if d.key == "budaya")
+    assert answer.intent == "saran"
+    assert f"Dimensi yang ditanyakan: {name} ({render.number(row['dim_budaya'])})." in answer.text
+
+
+def test_follow_ups_that_lean_on_the_last_answer(results: Results, engine: Engine) -> None:
+    first, second = _first_kabkota(results), _first_kabkota(results, province_code="63")
+    # "bedanya berapa poin?" after two regions: the two compared.
+    engine.ask(f"skor {first['name']}", "followups-a")
+    engine.ask(f"kalau {second['name']}?", "followups-a")
+    answer = engine.ask("bedanya berapa poin?", "followups-a")
+    assert (answer.intent, set(answer.regions)) == ("bandingkan", {first["code"], second["code"]})
+    # "rank di <its province>?" after a kab/kota: its rank there (the profile shows it).
+    engine.ask(f"skor {second['name']}", "followups-b")
+    answer = engine.ask("rank di kalsel?", "followups-b")
+    assert (answer.intent, answer.regions) == ("profil", (second["code"],))
+    # A bare ordinal after a list: that item.
+    listed = engine.ask("5 kab/kota terendah di kalsel", "followups-c").facts["listed"]
+    answer = engine.ask("kelima?", "followups-c")
+    assert (answer.intent, answer.regions) == ("profil", (listed[4],))
+    # Another forum after general advice: the same advice, for that forum.
+    engine.ask("kegiatan FKUB buat naikin toleransi antarumat apa aja", "followups-d")
+    answer = engine.ask("kalau dari FPK?", "followups-d")
+    assert (answer.intent, answer.facts["forums"], answer.facts["focus_variables"]) == ("saran_umum", ["FPK"], ["v7"])
+
+
 def test_a_ranking_by_an_aspect_ranks_that_aspect_and_its_button_keeps_it(engine: Engine, results: Results) -> None:
     table = results.table
     column = aspect_column("partisipasi")

@@ -855,3 +855,24 @@ def test_an_english_ranking_keeps_its_count_and_end(dialogue: Dialogue) -> None:
     assert (decision.intent, decision.scope, decision.slots.n, decision.slots.order) == (
         Intent.PERINGKAT, "provinsi", 5, BOTTOM
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "regions"),
+    [
+        # The three forums working together is the guidance on their synergy, with no region in sight.
+        ("gimana supaya FKUB, FPK dan FKDM bisa bersinergi", Intent.METODOLOGI, ()),
+        ("tiga forum itu bisa kolaborasi seperti apa", Intent.METODOLOGI, ()),
+        # Whether two rounds may be compared at all is the method's question, not a trend.
+        ("bolehkah angka 2023 dibandingkan dengan 2025?", Intent.METODOLOGI, ()),
+        # Respondents of two regions: each one's coverage, not a comparison of scores.
+        ("jumlah responden kab tapin dan kab balangan", Intent.CAKUPAN, ("63.05", "63.11")),
+        # Both kinds at once are kab/kota, never a name after "kota".
+        ("berapa kabupaten dan kota terukur di kalsel", Intent.PROVINSI, ("63",)),
+    ],
+)  # fmt: skip
+def test_what_the_words_ask_beyond_the_classifiers_reading(
+    dialogue: Dialogue, text: str, intent: Intent, regions: tuple[str, ...]
+) -> None:
+    decision = decide(dialogue, text)
+    assert (decision.intent, decision.regions) == (intent, regions)

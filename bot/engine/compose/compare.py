@@ -39,6 +39,8 @@ def compare(decision: Decision, kit: Kit) -> Answer:
             "   " + phrasing.dimensions_text(row),
             *(["   " + " · ".join(f"{render.escape(phrasing.variable_label(key))} {render.number(row[key])}"
                                for key in asked)] if asked else []),  # fmt: skip
+            # "dari sisi akseptabilitas": the aspects too when one is asked.
+            *(["   Aspek: " + phrasing.aspects_text(row)] if decision.slots.aspects else []),
             *phrasing.caveats(row),
         )
         draft.facts[code] = figure_facts(row)
