@@ -243,6 +243,8 @@ SYNERGY = pattern(("kerja bareng", "kerja sama", "bekerja sama", "bekerjasama", 
                    "berkolaborasi", "koordinasi antar forum", "jalan sendiri"))  # fmt: skip
 # Whether two rounds may be compared at all: "boleh gak saya bandingkan skor 2024 dengan 2025?".
 MAY_COMPARE = re.compile(r"\b(?:boleh\w*|bisa\w*|dapat\w*|sah\w*|valid)\b[^.?!]{0,40}\b(?:di)?banding\w*")
+# A forum's activities tied to the index: "kegiatan FKDM yg nyambung ke IHaI apa aja" (its actions).
+ACTIVITIES_FOR_INDEX = re.compile(r"\b(?:kegiatan\w*|program\w*|aksi\w*)\b[^.?!]*\b(?:ihai|harmoni\w*|indeks)\b")
 # Where someone lives, not what is left: "skor kabupaten tempat saya tinggal berapa".
 LIVES = re.compile(r"\b(?:tempat (?:\w+ )?|(?:saya|kami|aku|kita) (?:sekarang |masih |juga )?)tinggal\b")
 ASKS_WEAKNESS = pattern(("terlemah*", "paling lemah", "kelemahan*", "titik lemah", "paling kurang", "dibenahi",

@@ -75,7 +75,7 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.PERINGKAT  # "5 kab/kota yang respondennya paling sedikit di Jatim": ranked by respondents
     if intent == Intent.TERLEMAH and slots.asks_gap:
         return Intent.SELISIH_KATEGORI  # "butuh tambahan berapa, variabel mana yg didongkrak": the plan starts there
-    if intent == Intent.TERLEMAH and slots.forums and lexicon.ASKS_ACTIONS.search(u.question or u.query):
+    if intent == Intent.TERLEMAH and (slots.forums or u.affiliation) and lexicon.ASKS_ACTIONS.search(u.question or u.query):
         return Intent.SARAN  # "FKDM Kutim harus fokus ke mana berdasarkan kelemahan": the forum's actions there
     if intent == Intent.METODOLOGI and headline_asked(u) and not _asks_about_method(u):
         return Intent.PROFIL  # "aku lg nyusun laporan soal kerukunan di Kab Luwu, perlu angka IHaI sama kategorinya"
@@ -157,7 +157,8 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
     if (
         intent == Intent.METODOLOGI
         and slots.forums
-        and (slots.dimensions or slots.variables or lexicon.RAISE.search(u.query) or lexicon.DO_WHAT.search(u.query))
+        and (slots.dimensions or slots.variables or lexicon.RAISE.search(u.query) or lexicon.DO_WHAT.search(u.query)
+             or lexicon.ACTIVITIES_FOR_INDEX.search(u.query))
         and not (slots.asks_mandate or slots.method or _asks_fit(u))
     ):
         # "FPK bisa apa kalau V6 rendah", "peran FKDM dalam meningkatkan IHaI", "FKDM di daerah itu sebaiknya

@@ -333,6 +333,15 @@ def test_follow_ups_that_lean_on_the_last_answer(results: Results, engine: Engin
     assert (answer.intent, answer.facts["forums"], answer.facts["focus_variables"]) == ("saran_umum", ["FPK"], ["v7"])
 
 
+def test_a_gap_answer_names_the_dimension_to_push_first(results: Results, engine: Engine) -> None:
+    row = _first_kabkota(results)
+    answer = engine.ask(f"{row['name']} kurang berapa ke kategori berikutnya, dimensi mana yg perlu didorong?", "gap-dim")
+    dimension = row["weakest_dimension"]
+    name = next(d.name for d in results.methodology.dimensions if d.key == dimension)
+    assert answer.intent == "selisih_kategori"
+    assert f"Dimensi terlemah: {name} ({render.number(row[f'dim_{dimension}'])})." in answer.text
+
+
 def test_a_ranking_by_an_aspect_ranks_that_aspect_and_its_button_keeps_it(engine: Engine, results: Results) -> None:
     table = results.table
     column = aspect_column("partisipasi")

@@ -237,6 +237,8 @@ def test_a_long_message_asks_in_its_last_sentence_that_asks(dialogue: Dialogue) 
         ("Kami pengurus FKDM Kab. Tapin, apa yang bisa kami lakukan untuk menaikkan dimensi sosial?", Intent.SARAN,
          ("FKDM",)),
         ("Saya dari FPK Tapin, mohon saran program tahun depan", Intent.SARAN, ("FPK",)),
+        ("Kami pengurus FKUB Kab. Tapin, mohon arahan kegiatan untuk memperbaiki dimensi terlemah kami", Intent.SARAN,
+         ("FKUB",)),
         # ... or of the forum the question names.
         ("saya anggota FKDM, FKUB di Tapin bisa bantu apa untuk V7?", Intent.SARAN, ("FKUB",)),
     ],
@@ -863,6 +865,8 @@ def test_an_english_ranking_keeps_its_count_and_end(dialogue: Dialogue) -> None:
         # The three forums working together is the guidance on their synergy, with no region in sight.
         ("gimana supaya FKUB, FPK dan FKDM bisa bersinergi", Intent.METODOLOGI, ()),
         ("tiga forum itu bisa kolaborasi seperti apa", Intent.METODOLOGI, ()),
+        # A forum's activities tied to the index are its actions, not its mandate.
+        ("program FKDM yang berkaitan dengan indeks harmoni apa saja", Intent.SARAN_UMUM, ()),
         # Whether two rounds may be compared at all is the method's question, not a trend.
         ("bolehkah angka 2023 dibandingkan dengan 2025?", Intent.METODOLOGI, ()),
         # Respondents of two regions: each one's coverage, not a comparison of scores.
