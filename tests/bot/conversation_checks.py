@@ -43,6 +43,8 @@ HELDOUT_10_FILE = Path(__file__).with_name("conversations_heldout_10.yaml")
 # engine, first run when its tuning on sets 1-10 and its own questions had ended.
 HELDOUT_11_FILE = Path(__file__).with_name("conversations_heldout_11.yaml")
 HELDOUT_12_FILE = Path(__file__).with_name("conversations_heldout_12.yaml")
+HELDOUT_13_FILE = Path(__file__).with_name("conversations_heldout_13.yaml")
+HELDOUT_14_FILE = Path(__file__).with_name("conversations_heldout_14.yaml")
 SYNTHETIC_LINE = "<i>Data sampel sintetis, bukan hasil resmi.</i>"
 FIGURE_INTENTS = {
     "profil", "provinsi", "terlemah", "saran", "cakupan", "selisih_kategori", "bandingkan", "peringkat", "kategori",

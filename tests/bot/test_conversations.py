@@ -3,10 +3,12 @@
 Two parts. The training part (`bot/engine/training/conversations.yaml`, which the classifier also learns
 from) must pass case by case — intent, regions, every fact — except the section that leads a guidance
 answer, which is scored over the part (section ranking is retrieval, judged as a rate). The held-out part
-is twelve sets, each written independently and never trained on: `conversations_heldout.yaml` (before the
+is fourteen sets, each written independently and never trained on: `conversations_heldout.yaml` (before the
 engine was tuned; CI fails below 95% full-answer accuracy on it) and `conversations_heldout_2.yaml` to
-`_12.yaml` (each by another writer who saw neither the engine nor the other sets; their first runs are the
-honest figures, see the README; held just under their current figures so that a regression fails). Each is
+`_14.yaml` (each by another writer who saw neither the engine nor the other sets; their first runs are the
+honest figures, see the README; held just under their current figures so that a regression fails). The
+questions two more writers wrote for training (`conversations_written.yaml`) are scored the same way, as a
+training figure. Each is
 scored — intent accuracy, region accuracy and full-answer accuracy (intent, regions and every fact checked
 against the results file) — and printed at the end of the
 run. A held-out question that fails stays in its set.
@@ -38,6 +40,8 @@ from tests.bot.conversation_checks import (
     HELDOUT_10_FILE,
     HELDOUT_11_FILE,
     HELDOUT_12_FILE,
+    HELDOUT_13_FILE,
+    HELDOUT_14_FILE,
     HELDOUT_FILE,
     TRAINING_FILE,
     WRITTEN_FILE,
@@ -60,18 +64,22 @@ HELDOUT_9 = load_cases(HELDOUT_9_FILE)
 HELDOUT_10 = load_cases(HELDOUT_10_FILE)
 HELDOUT_11 = load_cases(HELDOUT_11_FILE)
 HELDOUT_12 = load_cases(HELDOUT_12_FILE)
+HELDOUT_13 = load_cases(HELDOUT_13_FILE)
+HELDOUT_14 = load_cases(HELDOUT_14_FILE)
 HELDOUT_SETS = {
     "heldout": HELDOUT, "heldout-2": HELDOUT_2, "heldout-3": HELDOUT_3, "heldout-4": HELDOUT_4, "heldout-5": HELDOUT_5,
     "heldout-6": HELDOUT_6, "heldout-7": HELDOUT_7, "heldout-8": HELDOUT_8, "heldout-9": HELDOUT_9,
-    "heldout-10": HELDOUT_10, "heldout-11": HELDOUT_11, "heldout-12": HELDOUT_12,
+    "heldout-10": HELDOUT_10, "heldout-11": HELDOUT_11, "heldout-12": HELDOUT_12, "heldout-13": HELDOUT_13,
+    "heldout-14": HELDOUT_14,
 }  # fmt: skip
 # Full-answer accuracy below which CI fails: 95% at least (the floor) on the first set; on every set,
 # about a point under its measured figure (README), so that a regression fails. The goal for every set is
-# 97%; sets 11 and 12, the latest unseen ones, are short of it (README), as are 6, 9 and 10.
+# 97%; sets 13 and 14, the latest unseen ones (87.6% and 90.0% on their first run), are far short of it
+# (README), as are 6, 7, 9, 10, 11 and 12.
 FULL_ANSWER_FLOORS = {
-    "heldout": 0.96, "heldout-2": 0.97, "heldout-3": 0.955, "heldout-4": 0.97, "heldout-5": 0.97,
-    "heldout-6": 0.94, "heldout-7": 0.95, "heldout-8": 0.96, "heldout-9": 0.925, "heldout-10": 0.91,
-    "heldout-11": 0.90, "heldout-12": 0.905,
+    "heldout": 0.96, "heldout-2": 0.97, "heldout-3": 0.96, "heldout-4": 0.97, "heldout-5": 0.97,
+    "heldout-6": 0.94, "heldout-7": 0.95, "heldout-8": 0.96, "heldout-9": 0.93, "heldout-10": 0.93,
+    "heldout-11": 0.94, "heldout-12": 0.935, "heldout-13": 0.865, "heldout-14": 0.89,
 }  # fmt: skip
 # Questions two independent writers wrote for training (the classifier learns from them): scored like a set,
 # but a training figure, reported apart and held just under its measured figure (README).
@@ -134,9 +142,10 @@ def run_case(engine: Engine, checker: Checker, turns: list[dict], session: str) 
 def test_the_sets_are_large_enough_and_cover_every_failure_class() -> None:
     training, first = _questions(TRAINING), _questions(HELDOUT)
     later = [_questions(HELDOUT_2), _questions(HELDOUT_3), _questions(HELDOUT_4), _questions(HELDOUT_6)]
-    # Written in less time: 217, 251, 220, 311, 326, 306 and 309 questions, >= 10 per failure class.
+    # Written in less time: 217, 251, 220, 311, 326, 306, 309, 307 and 320 questions, >= 10 per failure class.
     shorter_sets = [_questions(HELDOUT_5), _questions(HELDOUT_7), _questions(HELDOUT_8), _questions(HELDOUT_9),
-                    _questions(HELDOUT_10), _questions(HELDOUT_11), _questions(HELDOUT_12)]
+                    _questions(HELDOUT_10), _questions(HELDOUT_11), _questions(HELDOUT_12), _questions(HELDOUT_13),
+                    _questions(HELDOUT_14)]
     assert len(training) + len(first) >= 1000
     for heldout in (first, *later):
         assert len(heldout) >= 300
