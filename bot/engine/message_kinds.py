@@ -20,7 +20,8 @@ _COUNTED = re.compile(r"\b\d+ (?:provinsi|kabupaten|kota|kabkota|daerah|wilayah)
 _BAND_ASKED = re.compile(r"\b(?:masuk|termasuk)\b|\b(?:rendah|sedang|tinggi) atau (?:rendah|sedang|tinggi)\b")
 _FIGURE_WORDS = frozenset({"skor", "nilai", "ihai", "kategori", "peringkat", "indeks", "angka", "ci"})
 _QUESTION_WORDS = frozenset({"berapa", "brp", "gimana", "bagaimana", "sih", "kak", "kalau", "kalo", "juga", "nya"})
-_RANK_WORDS = re.compile(r"rank\w*|peringkat\w*|urutan\w*|posisi\w*|di|se|dalam|tingkat|berapa|brp|ke")
+_RANK_NOUN = re.compile(r"rank\w*|peringkat\w*|urutan\w*|posisi\w*")
+_RANK_FRAME = frozenset({"di", "se", "dalam", "tingkat", "berapa", "brp", "ke"})
 _FORUM_FRAME = frozenset({"dari", "untuk", "buat", "bagi", "dengan", "sama", "yang", "versi", "sisi"})
 _YEAR_WORDS = frozenset({"tahun", "thn", "th", "putaran", "periode", "nya", "gimana", "bagaimana", "berapa", "brp"})
 
@@ -120,7 +121,7 @@ def rank_in_its_province(u: Understanding, context: ChatContext, level: Level) -
     if len(u.regions) != 1 or level(u.regions[0]) != PROVINSI or not context.regions:
         return ()
     words = [w for w in u.residual.split() if w not in lexicon.FILLER and not lexicon.FOLLOWUP.fullmatch(w)]
-    if not words or not all(_RANK_WORDS.fullmatch(w) for w in words) or not _RANK_WORDS.match(words[0]):
+    if not any(map(_RANK_NOUN.fullmatch, words)) or not all(_RANK_NOUN.fullmatch(w) or w in _RANK_FRAME for w in words):
         return ()
     talked = context.regions[0]
     return (talked,) if level(talked) == KABKOTA and talked.split(".")[0] == u.regions[0] else ()
