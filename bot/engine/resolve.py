@@ -66,6 +66,12 @@ class Resolver:
         self._max_words = max(len(key.split()) for key in self._index)
         self._one_word_keys = [key for key in self._index if " " not in key]
         self._next_words = _next_words(self._index)
+        # "luwu" -> Luwu Utara, Luwu Timur: the regions a name with a direction after it names.
+        self._directed: dict[str, tuple[str, ...]] = {}
+        for key, codes in self._index.items():
+            *base, last = key.split()
+            if base and last in _DIRECTIONS:
+                self._directed[" ".join(base)] = tuple(dict.fromkeys(self._directed.get(" ".join(base), ()) + codes))
         self._is_known_word = is_known_word
         self._is_slip = is_slip
         self._everyday = COMMON_WORD_NAMES | gazetteer.everyday_names()
@@ -126,14 +132,20 @@ class Resolver:
 
     def _unknown_siblings(self, mentions: list[Mention], tokens: list[str]) -> tuple[list[Mention], list[Unknown]]:
         """ "Kabupaten Tapanuli Timur": a shared name with a direction none of its regions has is a region
-        we do not know, with its namesakes as suggestions, not a question which Tapanuli."""
+        we do not know, with its namesakes as suggestions, not a question which Tapanuli; so is a name with a
+        direction its directed siblings do not have ("Luwu Selatan" beside Luwu, Luwu Utara, Luwu Timur)."""
         kept: list[Mention] = []
         unknown: list[Unknown] = []
         for mention in mentions:
             following = tokens[mention.end] if mention.end < len(tokens) else ""
-            if not mention.resolved and following in _DIRECTIONS and self._all_directed(mention.codes):
+            # "Kabupaten Luwu Selatan": a name whose siblings are told apart by directions (Luwu Utara, Luwu
+            # Timur), with a direction none of them has, is a region we do not know, not Luwu.
+            base = _unqualified(mention.surface)
+            made_up = mention.resolved and following in _DIRECTIONS and base in self._directed
+            if made_up or (not mention.resolved and following in _DIRECTIONS and self._all_directed(mention.codes)):
                 start = mention.start - 1 if mention.start and tokens[mention.start - 1] in QUALIFIERS else mention.start
-                unknown.append(Unknown(f"{mention.surface} {following}", mention.codes[:SUGGESTION_LIMIT], start,
+                suggestions = tuple(dict.fromkeys(mention.codes + self._directed.get(base, ())))
+                unknown.append(Unknown(f"{mention.surface} {following}", suggestions[:SUGGESTION_LIMIT], start,
                                        mention.end + 1, qualified=True))  # fmt: skip
             else:
                 kept.append(mention)
@@ -336,6 +348,12 @@ class Resolver:
         """Tied candidates are one name ("bandng": Kabupaten and Kota Bandung), not a guess among several."""
         names = {region.short_name for code in codes if (region := self._gazetteer.get(code)) is not None}
         return len(names) == 1
+
+
+def _unqualified(surface: str) -> str:
+    """A name as typed without the kind before it: "kota bandung" -> "bandung"."""
+    first, _, rest = surface.partition(" ")
+    return rest if rest and first in QUALIFIERS else surface
 
 
 def _next_words(index: Mapping[str, tuple[str, ...]]) -> dict[str, list[str]]:

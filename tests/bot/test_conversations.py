@@ -79,7 +79,7 @@ HELDOUT_SETS = {
 FULL_ANSWER_FLOORS = {
     "heldout": 0.96, "heldout-2": 0.97, "heldout-3": 0.96, "heldout-4": 0.97, "heldout-5": 0.97,
     "heldout-6": 0.94, "heldout-7": 0.95, "heldout-8": 0.96, "heldout-9": 0.93, "heldout-10": 0.93,
-    "heldout-11": 0.94, "heldout-12": 0.935, "heldout-13": 0.865, "heldout-14": 0.89,
+    "heldout-11": 0.94, "heldout-12": 0.935, "heldout-13": 0.865, "heldout-14": 0.895,
 }  # fmt: skip
 # Questions two independent writers wrote for training (the classifier learns from them): scored like a set,
 # but a training figure, reported apart and held just under its measured figure (README).

@@ -175,6 +175,18 @@ def test_a_shared_name_with_a_direction_none_of_its_regions_has_is_unknown(dialo
     assert decide(dialogue, "skor tapanuli utara").regions == ("12.02",)
 
 
+def test_a_name_with_a_direction_its_siblings_do_not_have_is_unknown(dialogue: Dialogue) -> None:
+    # Luwu, Luwu Utara and Luwu Timur exist; "Luwu Barat" does not, and is not Kabupaten Luwu.
+    luwu = decide(dialogue, "berapa skor ihai Kabupaten Luwu Barat")
+    assert luwu.intent == Intent.TIDAK_DIKENAL
+    assert {"73.17", "73.22", "73.24"} <= set(luwu.choices)
+    assert decide(dialogue, "ihai kota bandung tengah").intent == Intent.TIDAK_DIKENAL
+    # The names themselves still resolve, and so do names whose direction is part of them.
+    assert decide(dialogue, "skor kab luwu").regions == ("73.17",)
+    assert decide(dialogue, "skor luwu timur").regions == ("73.24",)
+    assert decide(dialogue, "skor kab bandung barat").regions == ("32.17",)
+
+
 def test_buttons_carry_intent_and_slots_exactly(dialogue: Dialogue) -> None:
     payload = Payload(Intent.PERINGKAT, n=5, order=BOTTOM, scope="63", dimension="budaya")
     decision = decide(dialogue, encode(payload))
