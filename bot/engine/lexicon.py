@@ -138,8 +138,9 @@ BOTH_REFERENCE_WORDS = ("keduanya", "kedua wilayah", "kedua daerah", "dua wilaya
                         "dua duanya", "duanya", "kedua duanya", "masing masing",
                           "kedua kabupaten", "kedua kota", "kedua provinsi")  # fmt: skip
 BOTH_REFERENCE = pattern(BOTH_REFERENCE_WORDS)
-ORDINALS = {word: place for words in (_NUMBERED, _ORDINAL) for place, word in enumerate(words.split("|"), 1)}
-ORDINALS.update({word: place for place, word in enumerate(_ORDINAL.split("|"), 2)})
+# "satu" is 1, "kedua" 2: the ordinals start at the second.
+ORDINALS = {**{word: place for place, word in enumerate(_NUMBERED.split("|"), 1)},
+            **{word: place for place, word in enumerate(_ORDINAL.split("|"), 2)}}  # fmt: skip
 
 # Question words that ask about a region without saying what; the chat's previous intent decides.
 FOLLOWUP_WORDS = ("kalau", "bagaimana dengan", "terus", "lalu", "trus", "sedangkan", "gimana dengan", "kalo",

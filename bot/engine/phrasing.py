@@ -189,6 +189,11 @@ class RegionPhrasing:
     def dimension_name(self, key: str) -> str:
         return next(d.name for d in self.methodology.dimensions if d.key == key)
 
+    def dimension_score(self, row: Row, key: str, bold: bool = False) -> str:
+        """ "Budaya (5,78)": a dimension with the region's score on it, its name in bold where it leads."""
+        name = render.escape(self.dimension_name(key))
+        return f"{f'<b>{name}</b>' if bold else name} ({render.number(row[dimension_column(key)])})"
+
     def variable_label(self, key: str) -> str:
         return f"{key.upper()} {self.methodology.variable(key).name}"
 

@@ -332,7 +332,7 @@ def unasked(intent: Intent, u: Understanding, context: ChatContext) -> bool:
     if intent == Intent.BANDINGKAN:
         talked = len(set(context.regions) | set(context.earlier))
         sides = len(u.regions) + len(u.scan.ambiguous) + talked + u.slots.nation + u.slots.own_province
-        return sides < 2 and not (lexicon.COMPARE_WORDS.search(u.query) or lexicon.COMPARATIVE.search(u.query))
+        return sides < 2 and not _compares(u)
     return (intent == Intent.LAPORAN and not u.slots.asks_document) or (
         intent == Intent.TARGET and not u.slots.asks_target
     )

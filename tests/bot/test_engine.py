@@ -43,6 +43,13 @@ def _first_kabkota(results: Results, **where: Any) -> pd.Series:
     return rows.sort_values("code").iloc[0]
 
 
+def _weakest_dimension_line(results: Results, row: pd.Series) -> str:
+    """ "Dimensi terlemah: Budaya (5,78)", read from the results file."""
+    dimension = row["weakest_dimension"]
+    name = next(d.name for d in results.methodology.dimensions if d.key == dimension)
+    return f"Dimensi terlemah: {name} ({render.number(row[f'dim_{dimension}'])})"
+
+
 def test_guidance_answer_leads_with_the_section_that_answers_and_cites_its_sources(
     results: Results, search_index, make_engine
 ) -> None:
@@ -282,10 +289,8 @@ def test_a_weighted_profile_says_how_it_was_weighted(results: Results, make_engi
 def test_advice_from_a_region_weakness_names_its_weakest_dimension(results: Results, engine: Engine) -> None:
     row = _first_kabkota(results)
     answer = engine.ask(f"saran untuk FKDM {row['name']}", "weakest-advice")
-    dimension = row["weakest_dimension"]
-    name = next(d.name for d in results.methodology.dimensions if d.key == dimension)
     assert answer.intent == "saran"
-    assert f"Dimensi terlemah: {name} ({render.number(row[f'dim_{dimension}'])})" in answer.text
+    assert _weakest_dimension_line(results, row) in answer.text
 
 
 def test_a_comparison_shows_the_variable_asked(results: Results, engine: Engine) -> None:
@@ -336,10 +341,8 @@ def test_follow_ups_that_lean_on_the_last_answer(results: Results, engine: Engin
 def test_a_gap_answer_names_the_dimension_to_push_first(results: Results, engine: Engine) -> None:
     row = _first_kabkota(results)
     answer = engine.ask(f"{row['name']} kurang berapa ke kategori berikutnya, dimensi mana yg perlu didorong?", "gap-dim")
-    dimension = row["weakest_dimension"]
-    name = next(d.name for d in results.methodology.dimensions if d.key == dimension)
     assert answer.intent == "selisih_kategori"
-    assert f"Dimensi terlemah: {name} ({render.number(row[f'dim_{dimension}'])})." in answer.text
+    assert _weakest_dimension_line(results, row) + "." in answer.text
 
 
 def test_a_ranking_by_an_aspect_ranks_that_aspect_and_its_button_keeps_it(engine: Engine, results: Results) -> None:

@@ -18,7 +18,6 @@ from bot.engine.intents import Intent
 from bot.engine.model import Answer
 from bot.engine.phrasing import display_name
 from core.constants import FORUMS
-from scoring.results import dimension_column
 
 _WEAKEST_VARIABLES = 2
 
@@ -52,21 +51,10 @@ def _advice_section(
         + (f" ({render.escape(row['province_name'])})" if row["level"] == "kabkota" else ""),
     )
     if dimensions:
-        draft.add(
-            "Dimensi yang ditanyakan: "
-            + " dan ".join(
-                f"{render.escape(phrasing.dimension_name(key))} ({render.number(row[dimension_column(key)])})"
-                for key in dimensions
-            )
-            + "."
-        )
+        draft.add("Dimensi yang ditanyakan: " + " dan ".join(phrasing.dimension_score(row, key) for key in dimensions) + ".")
     elif not focus:
         # "fokus ke mana berdasarkan kelemahan": the weak spot the advice starts from, dimension and variables.
-        dimension = phrasing.weakest_dimension(row)
-        draft.add(
-            f"Dimensi terlemah: {render.escape(phrasing.dimension_name(dimension))} "
-            f"({render.number(row[dimension_column(dimension)])})."
-        )
+        draft.add(f"Dimensi terlemah: {phrasing.dimension_score(row, phrasing.weakest_dimension(row))}.")
     draft.add(
         ("Untuk variabel yang ditanyakan: " if focus else "Berdasarkan variabel terlemah: ")
         + " dan ".join(f"{render.escape(phrasing.variable_label(key))} ({render.number(row[key])})" for key in variables)
@@ -120,10 +108,7 @@ def forum_fit(decision: Decision, kit: Kit) -> Answer:
     where = f" di {render.escape(display_name(row))}" if row is not None else ""
     draft.add(f"<b>Forum yang cocok untuk dimensi {what}{where}</b>")
     if weakest is not None:
-        draft.add(
-            f"Dimensi terlemah: <b>{render.escape(kit.phrasing.dimension_name(weakest))}</b> "
-            f"({render.number(row[dimension_column(weakest)])})"
-        )
+        draft.add(f"Dimensi terlemah: {kit.phrasing.dimension_score(row, weakest, bold=True)}")
     if row is not None and row.get("publishable"):
         draft.figures = True
         draft.add(

@@ -19,7 +19,6 @@ from bot.engine.draft import Draft
 from bot.engine.intents import Intent
 from bot.engine.model import Answer
 from bot.engine.phrasing import title, weight_text
-from scoring.results import dimension_column
 
 
 def category_gap(decision: Decision, kit: Kit) -> Answer:
@@ -51,11 +50,7 @@ def _section(row: Row, decision: Decision, draft: Draft, kit: Kit) -> None:
     )
     if plan:
         # Where to push first, the dimension too ("… dan dimensi mana yg paling perlu didorong?").
-        weakest = phrasing.weakest_dimension(row)
-        draft.add(
-            f"• Dimensi terlemah: {render.escape(phrasing.dimension_name(weakest))} "
-            f"({render.number(row[dimension_column(weakest)])})."
-        )
+        draft.add(f"• Dimensi terlemah: {phrasing.dimension_score(row, phrasing.weakest_dimension(row))}.")
         draft.add(f"• Mulai dari yang terlemah: naikkan variabel berikut sampai {render.number(level)}:")
         for key, raise_by in plan.items():
             draft.add(

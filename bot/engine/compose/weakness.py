@@ -27,8 +27,7 @@ def _section(row: Row, draft: Draft, kit: Kit) -> None:
     variables = phrasing.weakest_variables(row, _LISTED_VARIABLES)
     draft.add(
         title(row),
-        f"Dimensi terlemah: <b>{render.escape(phrasing.dimension_name(dimension))}</b> "
-        f"({render.number(row[dimension_column(dimension)])})",
+        f"Dimensi terlemah: {phrasing.dimension_score(row, dimension, bold=True)}",
         f"Variabel terlemah: <b>{render.escape(phrasing.variable_label(variable))}</b> ({render.number(row[variable])})",
         "Dimensi dari yang terendah: "
         + " · ".join(f"{render.escape(d.name)} {render.number(row[dimension_column(d.key)])}" for d in dimensions),
