@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,7 @@ import pytest
 from bot.engine.classifier import IntentClassifier
 from bot.engine.context import ContextStore
 from bot.engine.engine import Engine
-from bot.engine.training.build import load_or_build
+from bot.engine.training.build import MODEL_FILE, load_or_build
 from core.gazetteer import get_gazetteer
 from knowledge.forums import load_forum_map
 from knowledge.guidance import load_guidance
@@ -31,10 +33,31 @@ def rounds(rounds_root: Path) -> Rounds:
 
 
 @pytest.fixture(scope="session")
-def intent_classifier(tmp_path_factory: pytest.TempPathFactory) -> IntentClassifier:
-    """Trained afresh from the package's training data, exactly as `ihai index build` builds it; it needs
-    the methodology and the gazetteer, not the scored sample."""
-    return load_or_build(tmp_path_factory.mktemp("model"), load_methodology("ihai-2025"), get_gazetteer())
+def intent_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The intent classifier trained afresh from the package's training data and stored, exactly as `ihai
+    index build` does; it needs the methodology and the gazetteer, not the scored sample."""
+    directory = tmp_path_factory.mktemp("model")
+    load_or_build(directory, load_methodology("ihai-2025"), get_gazetteer())
+    return directory
+
+
+@pytest.fixture(scope="session")
+def intent_classifier(intent_model_dir: Path) -> IntentClassifier:
+    return IntentClassifier.load(intent_model_dir / MODEL_FILE)
+
+
+@pytest.fixture(scope="session")
+def data_folder(sample_results_dir: Path, intent_model_dir: Path) -> Callable[[Path], Path]:
+    """Fills a data folder as `ihai score` and `ihai index build` leave it (results and the stored intent
+    model), so that a server or command started on it loads the model instead of training it again
+    (15-20 s each)."""
+
+    def fill(data_dir: Path) -> Path:
+        shutil.copytree(sample_results_dir, data_dir / "results")
+        shutil.copytree(intent_model_dir, data_dir / "model")
+        return data_dir
+
+    return fill
 
 
 @pytest.fixture(scope="session")

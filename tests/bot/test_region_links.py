@@ -5,7 +5,6 @@ off the rendered page in Chromium scans to the link."""
 from __future__ import annotations
 
 import io
-import shutil
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -59,11 +58,11 @@ def test_no_link_for_the_nation_an_unknown_region_or_an_unknown_bot(linked: Test
 
 
 @pytest.fixture(scope="module")
-def linked_server(tmp_path_factory: pytest.TempPathFactory, sample_results_dir: Path):
+def linked_server(tmp_path_factory: pytest.TempPathFactory, data_folder):
     """The app as `ihai serve` runs it, with the bot's username configured."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("web-tautan"), query_log_salt="garam-web",
                         telegram_bot_username=BOT, _env_file=None)  # fmt: skip
-    shutil.copytree(sample_results_dir, settings.results_dir)
+    data_folder(settings.data_dir)
     yield from serve(create_app(settings))
 
 

@@ -12,7 +12,6 @@ import logging
 import os
 import queue
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -690,17 +689,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def command_env(tmp_path: Path, sample_results_dir: Path, **extra: str) -> dict[str, str]:
-    shutil.copytree(sample_results_dir, tmp_path / "results")
-    return {**os.environ, "IHAI_DATA_DIR": str(tmp_path), "IHAI_QUERY_LOG_SALT": "garam-perintah", **extra}
+def command_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    return {**os.environ, "IHAI_DATA_DIR": str(data_dir), "IHAI_QUERY_LOG_SALT": "garam-perintah", **extra}
 
 
-def test_ihai_serve_answers_while_the_bot_api_is_unreachable(tmp_path, sample_results_dir):
+def test_ihai_serve_answers_while_the_bot_api_is_unreachable(tmp_path, data_folder):
     import httpx
 
     port = free_port()
     env = command_env(
-        tmp_path, sample_results_dir, TELEGRAM_BOT_TOKEN=TOKEN, IHAI_TELEGRAM_API_URL=closed_port_url(),
+        data_folder(tmp_path), TELEGRAM_BOT_TOKEN=TOKEN, IHAI_TELEGRAM_API_URL=closed_port_url(),
         IHAI_TELEGRAM_WEBHOOK_URL="https://ihai.example.go.id", IHAI_TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET,
         IHAI_PORT=str(port),
     )
@@ -727,8 +725,8 @@ def test_ihai_serve_answers_while_the_bot_api_is_unreachable(tmp_path, sample_re
     assert "Telegram: Telegram tidak terjangkau" in stderr
 
 
-def test_ihai_telegram_with_a_rejected_token_exits_2(tmp_path, sample_results_dir, stand_in):
-    env = command_env(tmp_path, sample_results_dir, TELEGRAM_BOT_TOKEN="7000000009:AAWrongTokenRejected_0000",
+def test_ihai_telegram_with_a_rejected_token_exits_2(tmp_path, data_folder, stand_in):
+    env = command_env(data_folder(tmp_path), TELEGRAM_BOT_TOKEN="7000000009:AAWrongTokenRejected_0000",
                       IHAI_TELEGRAM_API_URL=stand_in.base_url)
     finished = subprocess.run([sys.executable, "-m", "ihai.cli", "telegram"], env=env, capture_output=True,
                               text=True, timeout=120)

@@ -3,7 +3,6 @@ random localhost port: a question typed, the answer, the region card and its cha
 
 from __future__ import annotations
 
-import shutil
 import socket
 import threading
 import time
@@ -33,10 +32,10 @@ CHART_LOADED = (
 
 
 @pytest.fixture(scope="module")
-def server_url(tmp_path_factory: pytest.TempPathFactory, sample_results_dir: Path):
+def server_url(tmp_path_factory: pytest.TempPathFactory, data_folder):
     """The app as `ihai serve` runs it: the lifespan builds the engine from the data folder."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("web"), query_log_salt="garam-web")
-    shutil.copytree(sample_results_dir, settings.results_dir)
+    data_folder(settings.data_dir)
     yield from serve(create_app(settings))
 
 
