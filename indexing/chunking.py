@@ -48,8 +48,13 @@ class Chunk:
         if self.kind == "region":
             return self.title
         topics = ", ".join(self.metadata.get("topics", ()))
-        questions = "\n".join(self.metadata.get("questions", ()))
+        questions = "\n".join(self.questions)
         return "\n".join(part for part in (self.title, self.heading, topics, questions, self.text) if part)
+
+    @property
+    def questions(self) -> tuple[str, ...]:
+        """The questions a guidance section lists as answering (front matter)."""
+        return tuple(self.metadata.get("questions", ())) if self.kind == "guidance" else ()
 
     @property
     def dense_text(self) -> str:

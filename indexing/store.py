@@ -3,6 +3,7 @@
 Files in the index directory:
 - `chunks.json`: the chunks, in index order;
 - `embeddings.npy`: their vectors, kept so a rebuild re-embeds only chunks whose text changed;
+- `questions.npy`: a vector per question a guidance section lists as answering, in chunk order;
 - `dense.faiss`: the exact inner-product index over the same vectors;
 - `bm25/`: the bm25s index over the analyser's tokens;
 - `manifest.json`: model name, dimension and truncation, stemmer, chunk hashes, build time.
@@ -29,17 +30,21 @@ from core.safe_write import ForeignEntriesError, replacing_directory
 from indexing.chunking import Chunk
 from indexing.dense import DenseIndex, Embedder
 from indexing.lexical import LexicalIndex
-from indexing.text import DEFAULT_STEMMER, Analyzer
+from indexing.text import DEFAULT_STEMMER, Analyzer, normalise
 
 MANIFEST_JSON = "manifest.json"
 CHUNKS_JSON = "chunks.json"
 EMBEDDINGS_NPY = "embeddings.npy"
+QUESTIONS_NPY = "questions.npy"
 DENSE_FAISS = "dense.faiss"
 BM25_DIR = "bm25"
 # Everything a build writes (and the temporary files earlier versions left when killed mid-write); a build
 # refuses to replace a directory holding anything else.
-INDEX_ENTRIES = (MANIFEST_JSON, CHUNKS_JSON, EMBEDDINGS_NPY, DENSE_FAISS, BM25_DIR, "manifest.tmp", "chunks.tmp")
-FORMAT_VERSION = 1
+INDEX_ENTRIES = (
+    MANIFEST_JSON, CHUNKS_JSON, EMBEDDINGS_NPY, QUESTIONS_NPY, DENSE_FAISS, BM25_DIR, "manifest.tmp", "chunks.tmp"
+)  # fmt: skip
+# 2: the listed questions' vectors.
+FORMAT_VERSION = 2
 REBUILD_HINT = "Jalankan: ihai index build"
 # The code that turns documents into indexed text and tokens: an index built by another version of it holds
 # other tokens (a stopword, a synonym, the questions a section lists) until it is rebuilt.
@@ -60,6 +65,13 @@ class StoredIndex:
     chunks: list[Chunk]
     dense: DenseIndex
     lexical: LexicalIndex
+    # One row per question in `listed_questions(chunks)`.
+    questions: np.ndarray
+
+
+def listed_questions(chunks: Sequence[Chunk]) -> list[tuple[int, str]]:
+    """(chunk position, question) for every question a guidance section lists as answering, in chunk order."""
+    return [(position, question) for position, chunk in enumerate(chunks) for question in chunk.questions]
 
 
 @dataclass(frozen=True)
@@ -136,7 +148,10 @@ def load_stored(index_dir: Path, model_name: str) -> StoredIndex:
     lexical = _read(index_dir, BM25_DIR, lambda p: LexicalIndex.load(p, analyzer))
     if lexical.size != len(chunks):
         raise _damaged(index_dir, BM25_DIR, f"{lexical.size} dokumen, seharusnya {len(chunks)}")
-    return StoredIndex(manifest, chunks, dense, lexical)
+    questions = _read(index_dir, QUESTIONS_NPY, lambda p: np.load(p, allow_pickle=False))
+    if questions.shape != (len(listed_questions(chunks)), manifest["dimension"]):
+        raise _damaged(index_dir, QUESTIONS_NPY, f"{questions.shape[0]} vektor pertanyaan")
+    return StoredIndex(manifest, chunks, dense, lexical, questions)
 
 
 def analysis_version() -> str:
@@ -161,18 +176,25 @@ def out_of_date(manifest: dict[str, Any], guidance: Sequence[Chunk]) -> list[str
     return reasons
 
 
-def _previous_vectors(index_dir: Path, embedder: Embedder) -> dict[str, np.ndarray]:
-    """Vectors of the previous build by chunk hash, when it used the same model and truncation; else nothing."""
+def _previous_vectors(index_dir: Path, embedder: Embedder) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Vectors of the previous build by chunk hash and by listed question, when it used the same model and
+    truncation; else nothing."""
     try:
         manifest = read_manifest(index_dir)
         check_model(manifest, embedder.name, index_dir)
         chunks = _read_chunks(index_dir, manifest)
         vectors = _read(index_dir, EMBEDDINGS_NPY, lambda p: np.load(p, allow_pickle=False))
+        questions = _read(index_dir, QUESTIONS_NPY, lambda p: np.load(p, allow_pickle=False))
     except IndexNotReady:
-        return {}
-    if vectors.shape != (len(chunks), manifest["dimension"]) or manifest.get("max_tokens") != embedder.max_tokens:
-        return {}
-    return {chunk.hash: vectors[i] for i, chunk in enumerate(chunks)}
+        return {}, {}
+    listed = [question for _, question in listed_questions(chunks)]
+    if (
+        vectors.shape != (len(chunks), manifest["dimension"])
+        or questions.shape != (len(listed), manifest["dimension"])
+        or manifest.get("max_tokens") != embedder.max_tokens
+    ):
+        return {}, {}
+    return {chunk.hash: vectors[i] for i, chunk in enumerate(chunks)}, dict(zip(listed, questions, strict=True))
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -193,21 +215,33 @@ def build_index(
     duplicates = sorted(chunk_id for chunk_id, n in Counter(c.id for c in chunks).items() if n > 1)
     if duplicates:
         raise ValueError(f"id potongan ganda: {', '.join(duplicates)}")
-    previous = _previous_vectors(index_dir, embedder)
+    previous, previous_questions = _previous_vectors(index_dir, embedder)
     missing = [c for c in chunks if c.hash not in previous]
     if on_embed_start is not None:
         on_embed_start(len(missing))
     fresh = embedder.encode_documents([c.dense_text for c in missing], on_batch=on_embedded)
     by_hash = {**previous, **{c.hash: fresh[i] for i, c in enumerate(missing)}}
     vectors = np.vstack([by_hash[c.hash] for c in chunks]).astype(np.float32)
-    _write(index_dir, chunks, vectors, embedder, stemmer, extra_manifest or {})
+    _write(index_dir, chunks, vectors, _question_vectors(chunks, embedder, previous_questions), embedder, stemmer,
+           extra_manifest or {})  # fmt: skip
     return BuildReport(len(chunks), [c.id for c in missing], len(chunks) - len(missing), time.perf_counter() - started)
+
+
+def _question_vectors(chunks: Sequence[Chunk], embedder: Embedder, previous: dict[str, np.ndarray]) -> np.ndarray:
+    """A vector per listed question, embedded as a query is (the search compares question with question),
+    reusing the previous build's for questions it had."""
+    listed = [question for _, question in listed_questions(chunks)]
+    missing = sorted({question for question in listed if question not in previous})
+    fresh = dict(zip(missing, embedder.encode_documents([normalise(question) for question in missing]), strict=True))
+    by_question = {**previous, **fresh}
+    return np.array([by_question[question] for question in listed], dtype=np.float32).reshape(-1, embedder.dimension)
 
 
 def _write(
     index_dir: Path,
     chunks: Sequence[Chunk],
     vectors: np.ndarray,
+    questions: np.ndarray,
     embedder: Embedder,
     stemmer: str,
     extra_manifest: dict[str, Any],
@@ -216,6 +250,7 @@ def _write(
         with replacing_directory(index_dir, owned=INDEX_ENTRIES) as staging:
             _write_json(staging / CHUNKS_JSON, [c.to_json() for c in chunks])
             np.save(staging / EMBEDDINGS_NPY, vectors, allow_pickle=False)
+            np.save(staging / QUESTIONS_NPY, questions, allow_pickle=False)
             DenseIndex.build(vectors).save(staging / DENSE_FAISS)
             LexicalIndex.build([c.lexical_text for c in chunks], Analyzer(stemmer)).save(staging / BM25_DIR)
             manifest = {

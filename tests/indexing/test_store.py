@@ -21,9 +21,11 @@ from indexing.store import (
     DENSE_FAISS,
     EMBEDDINGS_NPY,
     MANIFEST_JSON,
+    QUESTIONS_NPY,
     IndexNotReady,
     IndexWriteError,
     build_index,
+    listed_questions,
     out_of_date,
 )
 from knowledge.cards import card_id
@@ -43,6 +45,11 @@ class CountingEmbedder(Embedder):
         return super().encode_documents(texts, on_batch)
 
 
+def _questions(corpus) -> int:
+    """How many different questions the corpus's sections list: each is embedded once."""
+    return len({question for _, question in listed_questions(corpus.chunks)})
+
+
 def _build(guidance_dir: Path, index_dir: Path, embedder: Embedder, results_dir: Path | None = None):
     corpus = collect_corpus(results_dir, guidance_dir)
     return corpus, build_index(corpus.chunks, embedder, index_dir)
@@ -52,7 +59,8 @@ def test_rebuild_reembeds_only_the_changed_document(small_guidance_dir: Path, tm
     index_dir = tmp_path / "index"
     first = CountingEmbedder(embedder)
     corpus, report = _build(small_guidance_dir, index_dir, first)
-    assert len(first.embedded) == len(corpus.chunks) == len(report.embedded) and report.reused == 0
+    assert len(corpus.chunks) == len(report.embedded) and report.reused == 0
+    assert len(first.embedded) == len(corpus.chunks) + _questions(corpus) and _questions(corpus) > 10
 
     unchanged = CountingEmbedder(embedder)
     _, report = _build(small_guidance_dir, index_dir, unchanged)
@@ -65,6 +73,13 @@ def test_rebuild_reembeds_only_the_changed_document(small_guidance_dir: Path, tm
     _, report = _build(small_guidance_dir, index_dir, edited)
     assert report.embedded == ["kategori-harmoni#aturan-pemakaian"]
     assert len(edited.embedded) == 1 and "Kalimat baru." in edited.embedded[0]
+
+    # A question a section lists changes: that section (its text has the question) and that question.
+    path.write_text(path.read_text(encoding="utf-8").replace('"batas skor harmoni tinggi berapa"', '"ambang harmoni tinggi"'))
+    requestioned = CountingEmbedder(embedder)
+    _, report = _build(small_guidance_dir, index_dir, requestioned)
+    assert report.embedded == ["kategori-harmoni#kategori-yang-dipakai-aplikasi-ini-sementara"]
+    assert len(requestioned.embedded) == 2 and requestioned.embedded[-1] == "ambang harmoni tinggi"
 
     # A new title reaches every chunk of that document, and no other.
     path.write_text(path.read_text(encoding="utf-8").replace("title: Kategori Harmoni", "title: Kategori Harmoni Baru"))
@@ -112,7 +127,7 @@ def test_rebuild_with_another_model_reembeds_everything(small_guidance_dir: Path
     corpus, _ = _build(small_guidance_dir, index_dir, embedder)
     renamed = CountingEmbedder(embedder, name="model-lain")
     _build(small_guidance_dir, index_dir, renamed)
-    assert len(renamed.embedded) == len(corpus.chunks)
+    assert len(renamed.embedded) == len(corpus.chunks) + _questions(corpus)
     assert SearchIndex.load(index_dir, renamed).manifest["model"] == "model-lain"
 
 
@@ -125,7 +140,7 @@ def _garble(path: Path) -> None:
     target.write_bytes(b"\x00rusak{")
 
 
-@pytest.mark.parametrize("name", [MANIFEST_JSON, CHUNKS_JSON, DENSE_FAISS, BM25_DIR])
+@pytest.mark.parametrize("name", [MANIFEST_JSON, CHUNKS_JSON, DENSE_FAISS, BM25_DIR, QUESTIONS_NPY])
 @pytest.mark.parametrize("damage", [_delete, _garble], ids=["missing", "corrupt"])
 def test_missing_or_corrupt_file_gives_a_clear_error(
     index_copy: Path, embedder: Embedder, name: str, damage: Callable[[Path], None]
@@ -148,7 +163,7 @@ def test_damaged_vectors_are_rebuilt_not_reused(small_guidance_dir: Path, tmp_pa
     (index_dir / EMBEDDINGS_NPY).write_bytes(b"bukan numpy")
     counting = CountingEmbedder(embedder)
     _build(small_guidance_dir, index_dir, counting)
-    assert len(counting.embedded) == len(corpus.chunks)
+    assert len(counting.embedded) == len(corpus.chunks) + _questions(corpus)
 
 
 def test_cli_reports_a_missing_index_without_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
