@@ -46,8 +46,10 @@ QUALIFIERS = {"kabupaten": "kabupaten", "kota": "kota", "provinsi": PROVINSI}
 _NOUN_BEFORE = frozenset({"tingkat", "level", "setiap", "tiap", "semua", "seluruh", "antar", "per", "para", "se", "wali",
                           "dua", "tiga", "empat", "lima", "beberapa", "banyak", "sejumlah", "kedua", "ketiga"})  # fmt: skip
 _CODE = re.compile(r"\d{2}\.\d{2}")
-# The words that tell apart regions sharing a name: Tapanuli Utara, Tengah, Selatan.
-_DIRECTIONS = frozenset({"utara", "selatan", "timur", "barat", "tengah", "tenggara", "laut", "raya"})
+# The words that tell apart regions sharing a name: Tapanuli Utara, Tengah, Selatan; Kapuas and Kapuas Hulu;
+# Ogan Komering Ulu and Ilir; Sumba Barat and Sumba Barat Daya.
+_DIRECTIONS = frozenset({"utara", "selatan", "timur", "barat", "tengah", "tenggara", "laut", "raya", "daya", "hulu",
+                         "hilir", "ulu", "ilir"})  # fmt: skip
 _PROVINCE_CODE_AFTER = frozenset({"wilayah", "kode", "provinsi"})
 
 
@@ -133,7 +135,8 @@ class Resolver:
     def _unknown_siblings(self, mentions: list[Mention], tokens: list[str]) -> tuple[list[Mention], list[Unknown]]:
         """ "Kabupaten Tapanuli Timur": a shared name with a direction none of its regions has is a region
         we do not know, with its namesakes as suggestions, not a question which Tapanuli; so is a name with a
-        direction its directed siblings do not have ("Luwu Selatan" beside Luwu, Luwu Utara, Luwu Timur)."""
+        direction its directed siblings do not have ("Luwu Selatan" beside Luwu, Luwu Utara, Luwu Timur),
+        and a name typed after "kabupaten"/"kota" with a direction it does not have ("Kab. Pulau Seribu Raya")."""
         kept: list[Mention] = []
         unknown: list[Unknown] = []
         for mention in mentions:
@@ -141,7 +144,8 @@ class Resolver:
             # "Kabupaten Luwu Selatan": a name whose siblings are told apart by directions (Luwu Utara, Luwu
             # Timur), with a direction none of them has, is a region we do not know, not Luwu.
             base = _unqualified(mention.surface)
-            made_up = mention.resolved and following in _DIRECTIONS and base in self._directed
+            qualified = base != mention.surface or (mention.start > 0 and tokens[mention.start - 1] in QUALIFIERS)
+            made_up = mention.resolved and following in _DIRECTIONS and (base in self._directed or qualified)
             if made_up or (not mention.resolved and following in _DIRECTIONS and self._all_directed(mention.codes)):
                 start = mention.start - 1 if mention.start and tokens[mention.start - 1] in QUALIFIERS else mention.start
                 suggestions = tuple(dict.fromkeys(mention.codes + self._directed.get(base, ())))

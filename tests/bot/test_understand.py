@@ -187,6 +187,33 @@ def test_a_name_with_a_direction_its_siblings_do_not_have_is_unknown(dialogue: D
     assert decide(dialogue, "skor kab bandung barat").regions == ("32.17",)
 
 
+@pytest.mark.parametrize(
+    ("question", "suggested"),
+    [
+        ("skor Kab. Kapuas Tengah brp", {"62.03", "61.06"}),  # Kapuas and Kapuas Hulu exist
+        ("Skor IHaI Kab. Mahakam Hilir berapa?", {"64.11"}),  # Mahakam Ulu: upstream, not downstream
+        ("ihai kab. kapuas barat", {"62.03", "61.06"}),
+        ("kab. kepulauan seribu raya ihai nya?", {"31.01"}),  # typed after "kab." with a direction it lacks
+        ("ihai kabupaten bogor barat", {"32.01"}),  # a proposed regency, not Kabupaten Bogor
+    ],
+)
+def test_a_name_with_a_direction_or_stream_word_it_does_not_have_is_unknown(
+    dialogue: Dialogue, question: str, suggested: set[str]
+) -> None:
+    decision = decide(dialogue, question)
+    assert decision.intent == Intent.TIDAK_DIKENAL and suggested <= set(decision.choices)
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [("ihai kapuas hulu", "61.06"), ("ihai kab kapuas", "62.03"), ("ihai mahakam ulu", "64.11"),
+     ("ihai ogan komering ilir", "16.02"), ("skor sumba barat daya", "53.18"), ("skor kab. hulu sungai tenga", "63.07"),
+     ("ihai kepulauan seribu", "31.01"), ("ihai kab. bandung barat", "32.17")],
+)  # fmt: skip
+def test_names_with_their_own_direction_or_stream_word_still_resolve(dialogue: Dialogue, question: str, code: str) -> None:
+    assert decide(dialogue, question).regions == (code,)
+
+
 def test_buttons_carry_intent_and_slots_exactly(dialogue: Dialogue) -> None:
     payload = Payload(Intent.PERINGKAT, n=5, order=BOTTOM, scope="63", dimension="budaya")
     decision = decide(dialogue, encode(payload))
