@@ -522,6 +522,15 @@ def test_method_and_survey_questions_without_a_region_are_guidance(dialogue: Dia
     assert decide(dialogue, text).intent == Intent.METODOLOGI
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Provinsi dengan dimensi ekonomi terendah apa saja?", "kabupaten dengan dimensi sosial tertinggi apa aja",
+     "provinsi mana yang aspek partisipasinya paling rendah, apa saja"],
+)  # fmt: skip
+def test_regions_asked_by_a_part_are_a_ranking_not_what_the_part_is_made_of(dialogue: Dialogue, text: str) -> None:
+    assert decide(dialogue, text).intent == Intent.PERINGKAT
+
+
 def test_the_same_words_with_a_region_ask_its_figures(dialogue: Dialogue) -> None:
     assert decide(dialogue, "skor kab tapin dihitung dari berapa responden").intent != Intent.METODOLOGI
 
