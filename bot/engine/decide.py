@@ -34,6 +34,7 @@ from bot.engine.message_kinds import (
 )
 from bot.engine.named_regions import (
     Level,
+    asks_about_the_askers_forum,
     by_level,
     focused,
     its_region,
@@ -107,6 +108,9 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
         intent = first_regional(u)  # "kota cendrawasih berapa?": a region we do not know, whatever else is asked
     elif u.slots.forums and u.slots.asks_mandate and not u.regions:
         intent = Intent.METODOLOGI  # "tugas FKDM", "anggota FKUB ada berapa": what the forum is and does
+    elif u.slots.forums and u.slots.asks_mandate and asks_about_the_askers_forum(u):
+        # "saya sekretaris FKUB Kab. Kolaka. Apa saja tugas FKUB?": the place only says where the asker is.
+        intent, u = Intent.METODOLOGI, replace(u, regions=())
     elif (alone := _asked_alone(u, answers, context, level)) is not None:
         # A greeting and a paragraph of context, then the question: read the question alone.
         intent = alone[0][0]

@@ -349,15 +349,18 @@ OWN_FIGURE = pattern(("kategorinya", "skornya", "nilainya", "ihainya", "angkanya
                       "selang kepercayaannya", "intervalnya", "posisi se indonesia", "posisi nasional",
                       "peringkat se indonesia", "urutan se indonesia"))  # fmt: skip
 # "tugas FKDM", "anggota FKUB": what a forum is and does, which the guidance answers.
-ASKS_MANDATE = pattern(("tugas*", "fungsi*", "wewenang*", "kewenangan*", "mandat*", "dasar hukum", "anggota*",
+ASKS_MANDATE = pattern(("tugas*", "fungsi*", "wewenang*", "kewenangan*", "kewajiban*", "mandat*", "dasar hukum*", "anggota*",
                         "susunan", "dibentuk", "membentuk", "pembentukan", "kepanjangan*", "singkatan"))  # fmt: skip
 # The asker introducing themself as a forum's member ("saya pengurus FKUB Kab. Bone", "kami dari FPK", "saya
-# pendeta sekaligus anggota FKUB", "selaku ketua FKDM"): the forum says who asks, not what is asked.
+# pendeta sekaligus anggota FKUB", "selaku ketua FKDM", "saya baru ditunjuk jadi sekretaris FKUB", "kami FPK dan
+# FKUB"): the forums say who asks, not what is asked.
 _ROLES = r"(?:anggota|pengurus|ketua|wakil|sekretaris|sekretariat|bendahara|koordinator|perwakilan|utusan|dari)"
+_AFFILIATED_FORUMS = r"((?:fkub|fpk|fkdm)(?: (?:dan|serta|sama) (?:fkub|fpk|fkdm))*)"
 AFFILIATION = re.compile(
-    rf"\b(?:kami|saya|aku)(?: \w+)?(?: (?:sendiri|kebetulan|adalah|sekaligus|juga|selaku|sebagai|merupakan|ini))*"
-    rf"(?: {_ROLES})+ (fkub|fpk|fkdm)\b"
-    rf"|\b(?:kami|saya|aku) (?:di )?(fkub|fpk|fkdm)\b|\b(?:selaku|sebagai)(?: {_ROLES})* (fkub|fpk|fkdm)\b"
+    rf"\b(?:kami|saya|aku)(?: \w+)?(?: (?:sendiri|kebetulan|adalah|sekaligus|juga|selaku|sebagai|merupakan|ini|baru"
+    rf"|ditunjuk|diangkat|dilantik|terpilih|menjabat|jadi|menjadi))*"
+    rf"(?: {_ROLES})+ {_AFFILIATED_FORUMS}\b"
+    rf"|\b(?:kami|saya|aku) (?:di )?{_AFFILIATED_FORUMS}\b|\b(?:selaku|sebagai)(?: {_ROLES})* {_AFFILIATED_FORUMS}\b"
 )
 # What an introduced forum's name is read as: a word no rule or slot knows.
 AFFILIATED = "lembaga"

@@ -139,3 +139,19 @@ def ranking_scope(u: Understanding, regions: tuple[str, ...], context: ChatConte
 def points_at_place(u: Understanding) -> bool:
     """ "di sana", "daerah itu": the place just talked about."""
     return bool(_PLACE_POINTED.search(u.query))
+
+
+def asks_about_the_askers_forum(u: Understanding) -> bool:
+    """ "saya sekretaris FKUB Kab. Kolaka. Apa saja tugas FKUB?": every region named only places the forum the
+    asker introduces themself by, and what follows asks what a forum is and does."""
+    tokens = u.query.split()
+
+    def places_asker(start: int) -> bool:
+        before = tokens[start - 2 : start]
+        return bool(before) and (before[-1] == lexicon.AFFILIATED or before == [lexicon.AFFILIATED, "kabupaten"]
+                                 or before == [lexicon.AFFILIATED, "kota"])  # fmt: skip
+
+    mentions = u.scan.mentions
+    if not mentions or not all(places_asker(mention.start) for mention in mentions):
+        return False
+    return bool(lexicon.ASKS_MANDATE.search(" ".join(tokens[max(mention.end for mention in mentions) :])))

@@ -205,7 +205,7 @@ def without_affiliation(query: str) -> tuple[str, tuple[str, ...]]:
 
     def plain(match: re.Match[str]) -> str:
         group = next(index for index in range(1, len(match.groups()) + 1) if match.group(index))
-        forums.append(lexicon.FORUM_WORDS[match.group(group)])
+        forums.extend(lexicon.FORUM_WORDS[word] for word in match.group(group).split() if word in lexicon.FORUM_WORDS)
         start, end = match.span(group)
         return match.group(0)[: start - match.start()] + lexicon.AFFILIATED + match.group(0)[end - match.start() :]
 

@@ -278,6 +278,10 @@ def test_a_long_message_asks_in_its_last_sentence_that_asks(dialogue: Dialogue) 
         ("Saya dari FPK Tapin, mohon saran program tahun depan", Intent.SARAN, ("FPK",)),
         ("Kami pengurus FKUB Kab. Tapin, mohon arahan kegiatan untuk memperbaiki dimensi terlemah kami", Intent.SARAN,
          ("FKUB",)),
+        # ... (each of them when the asker introduces themself by two) ...
+        ("Kami FPK dan FKUB Kab. Tapin ingin bikin program bersama untuk V7. Kegiatan apa yang cocok?", Intent.SARAN,
+         ("FPK", "FKUB")),
+        ("saya baru ditunjuk jadi ketua FKDM Kab. Tapin, mohon saran kegiatan tahun depan", Intent.SARAN, ("FKDM",)),
         # ... or of the forum the question names.
         ("saya anggota FKDM, FKUB di Tapin bisa bantu apa untuk V7?", Intent.SARAN, ("FKUB",)),
     ],
@@ -287,6 +291,19 @@ def test_a_forum_in_the_askers_introduction(
 ) -> None:
     decision = decide(dialogue, text)
     assert (decision.intent, decision.regions, decision.forums) == (intent, ("63.05",), forums)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Assalamualaikum, saya baru ditunjuk jadi sekretaris FKUB Kabupaten Kolaka. Apa saja tugas FKUB menurut aturan?",
+     "kami FKDM kota Kendari, apa saja kewajiban FKDM", "saya dari FKUB Kab. Tapin, apa tugas FKUB?",
+     "Saya baru dilantik sebagai anggota FPK Kota Banjarbaru. FPK itu dasar hukumnya apa?"],
+)  # fmt: skip
+def test_a_forums_duties_asked_after_the_askers_place_are_guidance(dialogue: Dialogue, text: str) -> None:
+    # The place only says where the asker is: the duties are the same everywhere, and a region without
+    # results must not turn the question into "belum diukur".
+    decision = decide(dialogue, text)
+    assert (decision.intent, decision.regions) == (Intent.METODOLOGI, ())
 
 
 def test_a_forum_introducing_the_asker_still_leads_the_guidance_search(dialogue: Dialogue) -> None:
@@ -302,6 +319,8 @@ def test_a_forum_introducing_the_asker_still_leads_the_guidance_search(dialogue:
         ("saya pendeta sekaligus anggota fpk", "saya pendeta sekaligus anggota lembaga", ("FPK",)),
         ("selaku ketua fkdm saya mohon info", "selaku ketua lembaga saya mohon info", ("FKDM",)),
         ("kami di fkub ingin tahu skor", "kami di lembaga ingin tahu skor", ("FKUB",)),
+        ("kami fpk dan fkub ingin program", "kami lembaga ingin program", ("FPK", "FKUB")),
+        ("saya baru ditunjuk jadi sekretaris fkub", "saya baru ditunjuk jadi sekretaris lembaga", ("FKUB",)),
         # A forum asked about, not introduced by.
         ("apa yang bisa kami lakukan di fkub", "apa yang bisa kami lakukan di fkub", ()),
         ("kami ingin tahu program dari fkub", "kami ingin tahu program dari fkub", ()),
