@@ -34,6 +34,10 @@ _SUFFIXES = ("nya", "kah", "lah", "pun", "ku", "mu", "wan", "wati")
 # first consonant.
 _CHAT_PREFIXES = (("nge", ""), ("ng", ""), ("ng", "k"), ("ny", "c"), ("ny", "s"))
 _CHAT_SUFFIXES = ("in", "an")
+# Bound forms written onto a word ("antarkampung", "pascakonflik", "nonmuslim", "multietnis"): with an ordinary
+# word after them, an ordinary word. None of them begins a region's name this way.
+_BOUND_PREFIXES = ("antar", "pasca", "pra", "non", "multi", "anti", "lintas", "tuna", "swa", "semi", "sub")
+_MIN_BOUND_REST = 3
 # A stem of at least four letters left by a chat affix: "Ngada", "Ngawi" and "Tapin" are names, not "ada",
 # "awi" and "tap".
 _MIN_CHAT_STEM = 4
@@ -81,14 +85,20 @@ def _chat_stems(token: str) -> set[str]:
 
 
 def _standard_word(token: str) -> bool:
-    """A root, with a particle or a possessive, with the stemmer's affixes, or a loanword we know."""
+    """A root, with a particle or a possessive, with the stemmer's affixes, a loanword we know, or one of these
+    after a bound form."""
     roots = _roots()
     if token in roots or token in EXTRA_WORDS:
         return True
     bare = next((token.removesuffix(s) for s in _SUFFIXES if token.endswith(s) and len(token) > len(s) + 2), token)
     if bare in roots or bare in EXTRA_WORDS:
         return True
-    return _stemmer().stem(token) in roots and len(token) > 3
+    if _stemmer().stem(token) in roots and len(token) > 3:
+        return True
+    return any(
+        token.startswith(prefix) and len(token) - len(prefix) >= _MIN_BOUND_REST and _standard_word(token[len(prefix) :])
+        for prefix in _BOUND_PREFIXES
+    )
 
 
 def is_ordinary_phrase(text: str) -> bool:

@@ -44,7 +44,10 @@ SUGGESTION_LIMIT = 3
 QUALIFIERS = {"kabupaten": "kabupaten", "kota": "kota", "provinsi": PROVINSI}
 # Words before "kabupaten"/"kota" that make it a common noun: "tingkat kabupaten", "setiap kota", "wali kota".
 _NOUN_BEFORE = frozenset({"tingkat", "level", "setiap", "tiap", "semua", "seluruh", "antar", "per", "para", "se", "wali",
-                          "dua", "tiga", "empat", "lima", "beberapa", "banyak", "sejumlah", "kedua", "ketiga"})  # fmt: skip
+                          "dua", "tiga", "empat", "lima", "beberapa", "banyak", "sejumlah", "kedua", "ketiga", "rata"})  # fmt: skip
+# Words after it that do the same: "angka kabupaten tetangga", "rata-rata provinsi sementara", "kota lain".
+_NOUN_AFTER = frozenset({"tetangga", "lain", "lainnya", "sekitar", "sekitarnya", "terdekat", "induk", "sendiri", "sebelah",
+                         "sementara", "pemekaran", "besar", "kecil", "tertentu", "asal", "setempat", "terkait", "masing"})  # fmt: skip
 _CODE = re.compile(r"\d{2}\.\d{2}")
 # The words that tell apart regions sharing a name: Tapanuli Utara, Tengah, Selatan; Kapuas and Kapuas Hulu;
 # Ogan Komering Ulu and Ilir; Sumba Barat and Sumba Barat Daya.
@@ -253,7 +256,8 @@ class Resolver:
         for index in residual:
             # "tingkat kabupaten", "setiap kota", "3 provinsi": the word as a noun, not introducing a name.
             before = tokens[index - 1] if index else ""
-            if tokens[index] in QUALIFIERS and not (before in _NOUN_BEFORE or before.isdigit()):
+            after = tokens[index + 1] if index + 1 < len(tokens) else ""
+            if tokens[index] in QUALIFIERS and not (before in _NOUN_BEFORE or before.isdigit() or after in _NOUN_AFTER):
                 run = []
                 for following in range(index + 1, min(index + 1 + _MAX_FUZZY_WORDS, len(tokens))):
                     if following not in kept or self._is_known_word(tokens[following]) or tokens[following].isdigit():

@@ -128,6 +128,17 @@ def test_two_asks_get_the_answer_that_covers_both(dialogue: Dialogue) -> None:
     assert decide(dialogue, "kontribusi ketiga forum di tabanan").intent == Intent.SARAN
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("Ada isu sengketa lahan antarkampung yang bisa memanas, forum mana yang mestinya memantau?", Intent.FORUM_COCOK),
+     ("Boleh tidak kami pakai angka kabupaten tetangga atau rata-rata provinsi sementara?", Intent.METODOLOGI)],
+)  # fmt: skip
+def test_ordinary_words_after_or_inside_a_kind_word_are_no_region(dialogue: Dialogue, text: str, intent: Intent) -> None:
+    # A word with a bound form ("antarkampung"), "kabupaten tetangga", "rata-rata provinsi": no region is named.
+    decision = decide(dialogue, text)
+    assert (decision.intent, decision.regions, decision.choices) == (intent, (), ())
+
+
 def test_noise_words_never_become_regions(dialogue: Dialogue) -> None:
     # Ordinary words are no region candidates, and a region named exactly wins over near-misses.
     assert decide(dialogue, "respondennya cuma sedikit ya, kab tapin").regions == ("63.05",)

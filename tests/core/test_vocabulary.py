@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.text import fold
-from core.vocabulary import is_common_word, is_standard_word
+from core.vocabulary import _BOUND_PREFIXES, _MIN_BOUND_REST, is_common_word, is_standard_word
 
 REGIONS = Path(__file__).resolve().parents[2] / "core" / "regions.csv"
 
@@ -16,7 +16,7 @@ REGIONS = Path(__file__).resolve().parents[2] / "core" / "regions.csv"
 @pytest.mark.parametrize(
     "word",
     ["tinggal", "respondennya", "ngangkat", "ngecek", "nyari", "naikin", "ngumpulin", "ngomongin", "duluan",
-     "ngisi", "bandingin", "gimana", "jejerin"],
+     "ngisi", "bandingin", "gimana", "jejerin", "antarkampung", "pascakonflik", "nonmuslim", "multietnis"],
 )  # fmt: skip
 def test_ordinary_and_chat_words_are_common(word: str) -> None:
     assert is_common_word(word)
@@ -32,3 +32,14 @@ def test_chat_affixes_make_no_region_word_common() -> None:
     with REGIONS.open(encoding="utf-8") as f:
         words = {word for row in csv.DictReader(f) for word in fold(row["name"]).split()}
     assert [word for word in words if is_common_word(word) and not is_standard_word(word)] == []
+
+
+def test_bound_forms_make_no_region_word_common() -> None:
+    """ "antarkampung" is ordinary through its bound form; no word of a region's name reads that way."""
+    with REGIONS.open(encoding="utf-8") as f:
+        words = {word for row in csv.DictReader(f) for word in fold(row["name"]).split()}
+    bound = [
+        word for word in words for prefix in _BOUND_PREFIXES
+        if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_BOUND_REST and is_standard_word(word[len(prefix):])
+    ]  # fmt: skip
+    assert bound == []
