@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 from indexing.chunking import Chunk, Kind
 from indexing.dense import Embedder, load_embedding_model
@@ -184,11 +185,18 @@ class SearchIndex:
             for c in stored.chunks
         ]
         self._earlier = [bool(_EARLIER_TITLE.search(chunk.title)) for chunk in stored.chunks]
-        # The questions each section lists as answering (front matter), as the analyzer reads them, and
-        # which section each stored question vector belongs to.
-        self._bank = [tuple(frozenset(analyzer.tokens(question)) for question in chunk.questions) for chunk in stored.chunks]
-        self._listing = np.array([position for position, _ in listed_questions(stored.chunks)], dtype=np.int64)
-        self._listed = sorted(set(self._listing.tolist()))
+        # The questions sections list as answering (front matter): which section each belongs to, and its
+        # words as the analyzer reads them (a question x word matrix, so one query's overlaps are one product).
+        listed = listed_questions(stored.chunks)
+        self._listing = np.array([position for position, _ in listed], dtype=np.int64)
+        words = [frozenset(analyzer.tokens(question)) for _, question in listed]
+        self._listed_vocabulary = {word: column for column, word in enumerate(sorted(frozenset().union(*words)))}
+        cells = [(row, self._listed_vocabulary[word]) for row, question in enumerate(words) for word in question]
+        rows, columns = zip(*cells, strict=True) if cells else ((), ())
+        self._listed_words = sparse.csc_matrix(
+            (np.ones(len(cells)), (rows, columns)), shape=(len(listed), len(self._listed_vocabulary))
+        )
+        self._listed_sizes = np.array([len(question) for question in words], dtype=np.float64)
         self._heads = [_QUESTION_HEADS.get(normalise(c.heading).partition(" ")[0]) for c in stored.chunks]
         self._answer_types = [
             frozenset(kind for kind, (_, shown) in ANSWER_TYPES.items() if shown.search(c.text)) for c in stored.chunks
@@ -374,15 +382,15 @@ class SearchIndex:
     def _closeness_to_listed(self, query: str, terms: frozenset[str]) -> np.ndarray:
         """Per chunk, how closely the questions it lists read like `query`: the best cosine of their vectors
         and the best Jaccard of their analysed words with `terms`, weighted; 0 for a chunk listing none."""
-        closeness = np.zeros(len(self.chunks))
-        if not self._listed:
-            return closeness
-        np.maximum.at(closeness, self._listing, self.stored.questions @ self._query_vector(normalise(query)))
-        closeness *= LISTED_MEANING_WEIGHT
-        for position in self._listed:
-            shared = max((len(terms & asked) / len(terms | asked) for asked in self._bank[position] if asked), default=0.0)
-            closeness[position] += LISTED_WORDS_WEIGHT * shared
-        return closeness
+        meaning, words = np.zeros(len(self.chunks)), np.zeros(len(self.chunks))
+        if not len(self._listing):
+            return meaning
+        np.maximum.at(meaning, self._listing, self.stored.questions @ self._query_vector(normalise(query)))
+        columns = [self._listed_vocabulary[term] for term in terms if term in self._listed_vocabulary]
+        shared = np.asarray(self._listed_words[:, columns].sum(axis=1)).ravel()
+        union = len(terms) + self._listed_sizes - shared
+        np.maximum.at(words, self._listing, np.divide(shared, union, out=np.zeros_like(shared), where=union > 0))
+        return LISTED_MEANING_WEIGHT * meaning + LISTED_WORDS_WEIGHT * words
 
     def _weight(self, terms: frozenset[str]) -> float:
         return sum(self._weights.get(term, 1.0) for term in terms)
