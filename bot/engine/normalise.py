@@ -109,6 +109,15 @@ _ENGLISH_PHRASES = [
                 r"|our|we|they|their|has|have|had|one)\b"), ""),
 ]
 
+# Every word any English frame above is written with (an optional last letter both ways): a message with none
+# of them, as most are, skips the frames.
+_ENGLISH_CUES = frozenset(
+    form
+    for pattern, _ in _ENGLISH_PHRASES
+    for word in re.findall(r"[a-z]+\??", re.sub(r"\\[a-zA-Z]", " ", pattern.pattern))
+    for form in ((word[:-1], word[:-2]) if word.endswith("?") else (word,))
+)
+
 # English word order put right once the words are Indonesian: "tinggi kategori" -> "kategori tinggi".
 _INDONESIAN_ORDER = [(re.compile(r"\b(tinggi|sedang|rendah) kategori\b"), r"kategori \1")]
 
@@ -126,7 +135,9 @@ PHRASES = (
     ("kabupaten atau kota", "kabkota"),
     ("kota dan kabupaten", "kabkota"),
 )
-_PHRASES = [(re.compile(rf"\b{phrase}\b"), token) for phrase, token in PHRASES]
+# One pass for all of them, the longest first where one begins another.
+_PHRASE_TOKENS = dict(PHRASES)
+_PHRASES = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _PHRASE_TOKENS), key=len, reverse=True)) + r")\b")
 
 _KABKOTA = re.compile(r"\bkab(?:upaten)?\.?\s*/\s*kot(?:a)?\b")
 # Chat reduplication: "dua2nya" -> "dua duanya", "kota2" -> "kota kota".
@@ -138,11 +149,16 @@ _WORD = re.compile(r"\d{2}\.\d{2}(?!\d)|[^\W_]+")
 def normalise(text: str) -> str:
     """Canonical form of a chat message: "Brp IHaI Kab./Kota Banjar?" -> "berapa ihai kabkota banjar"."""
     folded = _REDUPLICATION.sub(r"\1 \1\2", _KABKOTA.sub(" kabkota ", join_thousands(fold(text))))
-    joined = " ".join(SLANG.get(token, token) for token in _WORD.findall(folded))
-    for pattern, token in _ENGLISH_PHRASES:
+    tokens = [SLANG.get(token, token) for token in _WORD.findall(folded)]
+    joined = " ".join(tokens)
+    if not _ENGLISH_CUES.isdisjoint(tokens):
+        for pattern, token in _ENGLISH_PHRASES:
+            joined = pattern.sub(token, joined)
+        joined = " ".join(ENGLISH.get(token, token) for token in joined.split())
+    elif not ENGLISH.keys().isdisjoint(tokens):
+        joined = " ".join(ENGLISH.get(token, token) for token in tokens)
+    for pattern, token in _INDONESIAN_ORDER:
         joined = pattern.sub(token, joined)
-    joined = " ".join(ENGLISH.get(token, token) for token in joined.split())
-    for pattern, token in (*_PHRASES, *_INDONESIAN_ORDER):
-        joined = pattern.sub(token, joined)
+    joined = _PHRASES.sub(lambda found: _PHRASE_TOKENS[found.group(0)], joined)
     # Single letters carry nothing here (stray markup "<b>", "a.", initials) and would only confuse.
     return " ".join(token for token in joined.split() if len(token) > 1 or token.isdigit())
