@@ -176,7 +176,7 @@ FILLER = frozenset(
     kabkota daerah wilayah sebutkan tampilkan tunjukkan kasih beri berikan jawab coba lagi gan sis bro kakak
     bapak ibu punya milik sana situ sini the of and what is how berapakah bagaimanakah per versi izin bertanya
     tanya nanya halo hai selamat pagi siang sore malam assalamualaikum terimakasih admin berdasarkan menurut
-    terhadap sebagai mengenai
+    terhadap sebagai mengenai khususnya khusus juga jg bagaimana gimana gmn
     """.split()
 )
 

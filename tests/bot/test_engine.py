@@ -336,6 +336,11 @@ def test_follow_ups_that_lean_on_the_last_answer(results: Results, engine: Engin
     engine.ask("kegiatan FKUB buat naikin toleransi antarumat apa aja", "followups-d")
     answer = engine.ask("kalau dari FPK?", "followups-d")
     assert (answer.intent, answer.facts["forums"], answer.facts["focus_variables"]) == ("saran_umum", ["FPK"], ["v7"])
+    # A region "in particular" after one forum's general advice: that forum's advice for the region.
+    for session, ask in (("followups-e", "Untuk {} khususnya bagaimana?"), ("followups-f", "kalau {} gimana?")):
+        engine.ask("apa saja yang bisa dilakukan FKUB untuk menaikkan IHaI?", session)
+        answer = engine.ask(ask.format(second["name"]), session)
+        assert (answer.intent, answer.regions, answer.facts["forums"]) == ("saran", (second["code"],), ["FKUB"])
 
 
 def test_a_gap_answer_names_the_dimension_to_push_first(results: Results, engine: Engine) -> None:
