@@ -189,7 +189,8 @@ WORD_GROUPS = (ALL_FORUMS_WORDS, BOTTOM_WORDS, TOP_WORDS, RANKING_SUBJECT_WORDS,
 # FKUB's, relations between ethnic groups FPK's (their regulations' wording; see knowledge/forum_map.toml).
 FORUM_TOPICS = {
     "FKDM": pattern(("deteksi dini", "kewaspadaan dini", "peringatan dini", "potensi konflik", "gesekan",
-                     "kerawanan", "rawan konflik", "ancaman", "hoaks", "pilkades", "pilkada", "pemilu")),
+                     "kerawanan", "rawan konflik", "ancaman", "hoaks", "pilkades", "pilkada", "pemilu", "sengketa lahan",
+                     "sengketa tanah", "sengketa batas", "bentrok*", "tawuran", "memanas", "provokasi", "provokatif")),
     "FKUB": pattern(("rumah ibadat", "rumah ibadah", "tempat ibadah", "tempat ibadat", "gereja", "masjid", "musala",
                      "musholla", "mushola", "langgar", "vihara", "klenteng", "kelenteng", "antarumat", "antar umat",
                      "lintas agama", "lintas iman", "beda agama", "umat beragama", "penistaan agama")),

@@ -591,6 +591,8 @@ def test_a_polite_closing_leaves_the_question_before_it(dialogue: Dialogue, text
         ("warga menolak renovasi masjid di kampung sebelah, forum mana yang turun duluan?", ("FKUB",)),
         ("ada ketegangan pendatang dengan warga asli, sebaiknya ditangani forum apa", ("FPK",)),
         ("forum apa yg paling pas buat ngangkat V6?", ()),
+        ("Ada isu sengketa lahan antarkampung yang bisa memanas, forum mana yang mestinya memantau?", ("FKDM",)),
+        ("pemuda dua desa sering tawuran, forum apa yang cocok turun", ("FKDM",)),
     ],
 )
 def test_chat_words_and_everyday_troubles_pick_a_forum(dialogue: Dialogue, text: str, forums: tuple) -> None:
