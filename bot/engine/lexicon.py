@@ -83,6 +83,9 @@ PROVINCES_SUBJECT = pattern(PROVINCES_SUBJECT_WORDS)
 # Every province at once: "rata-rata IHaI per provinsi" lists them all, not the first five.
 EVERY_PROVINCE = pattern(("per provinsi", "setiap provinsi", "tiap provinsi", "semua provinsi", "seluruh provinsi",
                           "masing masing provinsi", "daftar provinsi"))  # fmt: skip
+# "urutkan semua kab/kota di Babel": every kab/kota of the scope, not the first five.
+EVERY_KABKOTA = pattern(("semua kabkota", "seluruh kabkota", "semua kabupaten", "seluruh kabupaten", "semua kota",
+                         "seluruh kota", "setiap kabkota", "tiap kabkota", "masing masing kabkota"))  # fmt: skip
 NATION_WORDS = ("nasional", "indonesia", "seluruh indonesia", "se indonesia", "nusantara", "tingkat pusat")
 NATION = pattern(NATION_WORDS)
 METHOD_WORDS = ("dihitung", "menghitung", "perhitungan", "hitungan*", "rumus*", "bobot*", "metodologi", "metode",

@@ -168,7 +168,8 @@ class SlotReader:
             variables=tuple(dict.fromkeys(variables)),
             category=self._categories[category.group(1)] if category else None,
             years=tuple(sorted({int(year) for year in _YEAR.findall(text)})),
-            n=_top_n(_THRESHOLD.sub(" ", text)) or (MAX_TOP_N if lexicon.EVERY_PROVINCE.search(text) else None),
+            n=_top_n(_THRESHOLD.sub(" ", text))
+            or (MAX_TOP_N if lexicon.EVERY_PROVINCE.search(text) or lexicon.EVERY_KABKOTA.search(text) else None),
             order=_order(_THRESHOLD.sub(" ", text)),
             provinces=bool(lexicon.PROVINCES_SUBJECT.search(text) or _N_PROVINCES.search(text)),
             ranking_subject=bool(lexicon.RANKING_SUBJECT.search(text)),

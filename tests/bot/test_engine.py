@@ -343,6 +343,18 @@ def test_follow_ups_that_lean_on_the_last_answer(results: Results, engine: Engin
         assert (answer.intent, answer.regions, answer.facts["forums"]) == ("saran", (second["code"],), ["FKUB"])
 
 
+@pytest.mark.parametrize("ask", ["Urutkan semua kab/kota di Kalsel dari IHaI tertinggi", "ranking seluruh kabupaten kalsel"])
+def test_every_kabkota_of_a_province_ranked_lists_them_all(results: Results, engine: Engine, ask: str) -> None:
+    table = results.table
+    publishable = table[(table["level"] == "kabkota") & table["code"].str.startswith("63.") & table["publishable"]]
+    expected = list(publishable.sort_values("ihai", ascending=False, kind="stable")["code"])
+    answer = engine.ask(ask, f"semua-{ask[:5]}")
+    assert answer.intent == "peringkat" and len(expected) > 5
+    assert answer.facts["listed"] == expected
+    # The position after the fifth is in the list, so "urutan ke-6" is that kab/kota.
+    assert engine.ask("urutan ke-6 lemahnya di mana?", f"semua-{ask[:5]}").regions == (expected[5],)
+
+
 def test_a_gap_answer_names_the_dimension_to_push_first(results: Results, engine: Engine) -> None:
     row = _first_kabkota(results)
     answer = engine.ask(f"{row['name']} kurang berapa ke kategori berikutnya, dimensi mana yg perlu didorong?", "gap-dim")
