@@ -37,7 +37,8 @@ DO_WHAT = pattern(("ngapain", "harus apa", "apa yang harus", "mesti apa", "mesti
 # A meaning asked, not a value: "kategori sedang itu artinya apa".
 ASKS_MEANING = pattern(("artinya", "arti", "maksudnya", "itu apa", "apa itu", "definisi*", "pengertian*", "makna*"))
 # How to use the assistant itself: its help, not the guidance.
-ASKS_USE = pattern(("cara bertanya*", "cara tanya*", "cara pakai*", "cara memakai*", "cara menggunakan*",
+ASKS_USE = pattern(("cara bertanya*", "cara tanya*", "cara nanya*", "mulai nanya*", "mulai bertanya*", "cara pakai*",
+                    "cara memakai*", "cara menggunakan*", "baru pertama pakai", "baru pertama kali pakai",
                     "fungsinya untuk apa", "gunanya apa", "fitur*", "perintah*", "menu", "bisa bantu apa",
                     "bisa membantu apa", "bisa dibantu apa", "what can you do", "what kind of questions",
                     "what can i ask", "how do i use", "how to use"))  # fmt: skip

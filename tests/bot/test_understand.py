@@ -565,7 +565,11 @@ def test_the_same_words_with_a_region_ask_its_figures(dialogue: Dialogue) -> Non
     assert decide(dialogue, "skor kab tapin dihitung dari berapa responden").intent != Intent.METODOLOGI
 
 
-@pytest.mark.parametrize("text", ["bisa bantu apa aja buat bappeda?", "asisten ini bisa membantu apa untuk kesbangpol"])
+@pytest.mark.parametrize(
+    "text",
+    ["bisa bantu apa aja buat bappeda?", "asisten ini bisa membantu apa untuk kesbangpol",
+     "baru pertama pakai, mulai nanya dari mana ya", "cara nanya ke bot ini gmn"],
+)  # fmt: skip
 def test_what_the_assistant_can_do_is_help(dialogue: Dialogue, text: str) -> None:
     assert decide(dialogue, text).intent == Intent.BANTUAN
 
