@@ -45,6 +45,10 @@ HELDOUT_11_FILE = Path(__file__).with_name("conversations_heldout_11.yaml")
 HELDOUT_12_FILE = Path(__file__).with_name("conversations_heldout_12.yaml")
 HELDOUT_13_FILE = Path(__file__).with_name("conversations_heldout_13.yaml")
 HELDOUT_14_FILE = Path(__file__).with_name("conversations_heldout_14.yaml")
+# The fifteenth and sixteenth: two more writers at once, committed before this session's first engine change,
+# a total taken on the engine as found, then first run when the session's tuning (on sets 1-14) had ended.
+HELDOUT_15_FILE = Path(__file__).with_name("conversations_heldout_15.yaml")
+HELDOUT_16_FILE = Path(__file__).with_name("conversations_heldout_16.yaml")
 SYNTHETIC_LINE = "<i>Data sampel sintetis, bukan hasil resmi.</i>"
 FIGURE_INTENTS = {
     "profil", "provinsi", "terlemah", "saran", "cakupan", "selisih_kategori", "bandingkan", "peringkat", "kategori",
