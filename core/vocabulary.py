@@ -96,9 +96,10 @@ def _standard_word(token: str) -> bool:
     if _stemmer().stem(token) in roots and len(token) > 3:
         return True
     return any(
-        token.startswith(prefix) and len(token) - len(prefix) >= _MIN_BOUND_REST and _standard_word(token[len(prefix) :])
+        token.startswith(prefix) and len(token) - len(prefix) >= _MIN_BOUND_REST
+        and _standard_word(token[len(prefix) :])
         for prefix in _BOUND_PREFIXES
-    )
+    )  # fmt: skip
 
 
 def is_ordinary_phrase(text: str) -> bool:

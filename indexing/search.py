@@ -58,7 +58,7 @@ QUESTION_CUES: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {
     ("apa saja", "apa aja", "ada apa", "sebutkan", "terdiri", "daftar", "komponen", "unsur"):
         (("dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "susunan"), 1.0),
     ("anggota", "keanggotaan", "struktur", "pengurus"): (("susunan", "anggota"), 1.5),
-    # "kewajiban FKDM apa saja", "anggota FKDM kerjanya apa": the duties.
+    # "kewajiban FKDM apa saja", "FKDM kerjanya apa": the duties.
     ("tugas", "tugasnya", "kewajiban", "kewajibannya", "fungsi", "fungsinya", "kerjanya", "wewenang"):
         (("tugas", "fungsi", "wewenang"), 1.0),
     ("dasar", "hukum", "aturan", "regulasi", "landasan", "peraturan", "permendagri", "perpres", "undang",

@@ -193,8 +193,9 @@ WORD_GROUPS = (ALL_FORUMS_WORDS, BOTTOM_WORDS, TOP_WORDS, RANKING_SUBJECT_WORDS,
 # FKUB's, relations between ethnic groups FPK's (their regulations' wording; see knowledge/forum_map.toml).
 FORUM_TOPICS = {
     "FKDM": pattern(("deteksi dini", "kewaspadaan dini", "peringatan dini", "potensi konflik", "gesekan",
-                     "kerawanan", "rawan konflik", "ancaman", "hoaks", "pilkades", "pilkada", "pemilu", "sengketa lahan",
-                     "sengketa tanah", "sengketa batas", "bentrok*", "tawuran", "memanas", "provokasi", "provokatif")),
+                     "kerawanan", "rawan konflik", "ancaman", "hoaks", "pilkades", "pilkada", "pemilu",
+                     "sengketa lahan", "sengketa tanah", "sengketa batas", "bentrok*", "tawuran", "memanas",
+                     "provokasi", "provokatif")),
     "FKUB": pattern(("rumah ibadat", "rumah ibadah", "tempat ibadah", "tempat ibadat", "gereja", "masjid", "musala",
                      "musholla", "mushola", "langgar", "vihara", "klenteng", "kelenteng", "antarumat", "antar umat",
                      "lintas agama", "lintas iman", "beda agama", "umat beragama", "penistaan agama")),
@@ -354,8 +355,9 @@ OWN_FIGURE = pattern(("kategorinya", "skornya", "nilainya", "ihainya", "angkanya
                       "selang kepercayaannya", "intervalnya", "posisi se indonesia", "posisi nasional",
                       "peringkat se indonesia", "urutan se indonesia"))  # fmt: skip
 # "tugas FKDM", "anggota FKUB": what a forum is and does, which the guidance answers.
-ASKS_MANDATE = pattern(("tugas*", "fungsi*", "wewenang*", "kewenangan*", "kewajiban*", "mandat*", "dasar hukum*", "anggota*",
-                        "susunan", "dibentuk", "membentuk", "pembentukan", "kepanjangan*", "singkatan"))  # fmt: skip
+ASKS_MANDATE = pattern(("tugas*", "fungsi*", "wewenang*", "kewenangan*", "kewajiban*", "mandat*", "dasar hukum*",
+                        "anggota*", "susunan", "dibentuk", "membentuk", "pembentukan", "kepanjangan*",
+                        "singkatan"))  # fmt: skip
 # The asker introducing themself as a forum's member ("saya pengurus FKUB Kab. Bone", "kami dari FPK", "saya
 # pendeta sekaligus anggota FKUB", "selaku ketua FKDM", "saya baru ditunjuk jadi sekretaris FKUB", "kami FPK dan
 # FKUB"): the forums say who asks, not what is asked.

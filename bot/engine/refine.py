@@ -244,9 +244,9 @@ def _which_part_lowest(u: Understanding) -> bool:
 
 
 def _asks_composition(u: Understanding) -> bool:
-    """ "variabel di dimensi keberagamaan apa saja"; "provinsi dengan dimensi ekonomi terendah apa saja" asks for regions."""
-    query = u.query
-    return bool(lexicon.ASKS_COMPOSITION.search(query) and lexicon.PARTS_WORDS.search(query)) and not lexicon.RANKING_SUBJECT.search(query)
+    """ "variabel di dimensi keberagamaan apa saja"; not "provinsi dengan dimensi ekonomi terendah apa saja"."""
+    asked = lexicon.ASKS_COMPOSITION.search(u.query) and lexicon.PARTS_WORDS.search(u.query)
+    return bool(asked) and not lexicon.RANKING_SUBJECT.search(u.query)
 
 
 def _asks_schedule(u: Understanding) -> bool:

@@ -44,10 +44,12 @@ SUGGESTION_LIMIT = 3
 QUALIFIERS = {"kabupaten": "kabupaten", "kota": "kota", "provinsi": PROVINSI}
 # Words before "kabupaten"/"kota" that make it a common noun: "tingkat kabupaten", "setiap kota", "wali kota".
 _NOUN_BEFORE = frozenset({"tingkat", "level", "setiap", "tiap", "semua", "seluruh", "antar", "per", "para", "se", "wali",
-                          "dua", "tiga", "empat", "lima", "beberapa", "banyak", "sejumlah", "kedua", "ketiga", "rata"})  # fmt: skip
+                          "dua", "tiga", "empat", "lima", "beberapa", "banyak", "sejumlah", "kedua", "ketiga",
+                          "rata"})  # fmt: skip
 # Words after it that do the same: "angka kabupaten tetangga", "rata-rata provinsi sementara", "kota lain".
-_NOUN_AFTER = frozenset({"tetangga", "lain", "lainnya", "sekitar", "sekitarnya", "terdekat", "induk", "sendiri", "sebelah",
-                         "sementara", "pemekaran", "besar", "kecil", "tertentu", "asal", "setempat", "terkait", "masing"})  # fmt: skip
+_NOUN_AFTER = frozenset({"tetangga", "lain", "lainnya", "sekitar", "sekitarnya", "terdekat", "induk", "sendiri",
+                         "sebelah", "sementara", "pemekaran", "besar", "kecil", "tertentu", "asal", "setempat",
+                         "terkait", "masing"})  # fmt: skip
 _CODE = re.compile(r"\d{2}\.\d{2}")
 # The words that tell apart regions sharing a name: Tapanuli Utara, Tengah, Selatan; Kapuas and Kapuas Hulu;
 # Ogan Komering Ulu and Ilir; Sumba Barat and Sumba Barat Daya.
