@@ -39,7 +39,8 @@ _DEFINITION = re.compile(
     r"\b(apa itu|itu (?:sebenarnya |sebenernya |sih )?apa|apakah itu|maksud\w*|arti(?:nya)? (?:apa|gimana|bagaimana)|definisi\w*"
     r"|pengertian\w*|singkatan|kepanjangan\w*|apaan|itu siapa|siapa itu"
     r"|itu (?:forum|lembaga|indeks|program|badan|organisasi|tim|dokumen|istilah|aturan) apa"
-    r"|tentang apa|soal apa|(?:me)?ngukur apa|isinya apa|(?:tuh|tu) apa|^apa (?:sih |ya )?\S+(?: \S+)? itu$)\b"
+    r"|tentang apa|soal apa|(?:me)?ngukur apa|isinya apa|(?:tuh|tu) apa|^apa (?:sih |ya )?\S+(?: \S+)? itu$"
+    r"|(?:yang |yg )?dinilai apa|menilai (?:hal )?apa)\b"
 )
 RELATION_ASKS = ("hubungan", "hubungannya", "kaitan", "kaitannya", "keterkaitan")
 DIFFERENCE_ASKS = ("beda", "bedanya", "perbedaan", "membedakan")
@@ -78,7 +79,7 @@ QUESTION_CUES: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {
     ("boleh", "bolehkah", "bisakah", "dapatkah", "diperbolehkan", "dilarang", "dibebankan", "wajibkah"):
         (("ketentuan",), 1.0),
     ("cek", "dicek", "periksa", "diperiksa", "memeriksa", "dicermati"): (("periksa", "daftar"), 1.0),
-    ("tanda", "arti", "artinya", "rendah"): (("arti",), 1.0),
+    ("tanda", "rendah"): (("arti",), 1.0),
     ("baca", "membaca", "menafsirkan", "tafsir", "memaknai", "bacanya"): (("baca", "membaca"), 1.0),
     ("dibuka", "jadwal", "dilaksanakan", "berlangsung"): (("fakta", "jadwal", "linimasa"), 1.0),
     ("siapa", "direktorat", "instansi", "lembaga", "penyelenggara", "pelaksana", "kementerian", "pegang",

@@ -164,6 +164,11 @@ def test_a_title_defines_its_acronym(title: str, names: list[str]) -> None:
         ("variabel akulturasi budaya isinya tentang apa", "variabel-v6#apa-yang-ditangkap"),
         ("akulturasi budaya di kerangka 2024 isinya tentang apa", "variabel-x6#apa-yang-ditangkap"),
         ("X6 itu mengukur apa saja", "variabel-x6#apa-yang-ditangkap"),
+        # What is judged is what the variable captures; "artinya" alone asks a meaning, not a low score's.
+        ("yang dinilai di V2 apa", "variabel-v2#apa-yang-ditangkap"),
+        ("V8 menilai apa dari warga", "variabel-v8#apa-yang-ditangkap"),
+        ("partisipasi artinya apa", "aspek-partisipasi#apa-itu-partisipasi"),
+        ("apa arti skor rendah di aspek partisipasi", "aspek-partisipasi#arti-skor-rendah"),
     ],
 )
 def test_the_kind_of_question_picks_the_section(search_index: SearchIndex, question: str, leading: str) -> None:
