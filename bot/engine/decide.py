@@ -17,6 +17,7 @@ from bot.engine.context import ChatContext
 from bot.engine.data import scope_regions
 from bot.engine.intents import Intent, spec
 from bot.engine.message_kinds import (
+    band_limits_asked,
     earlier_year_of_this_round,
     first_regional,
     forum_only,
@@ -326,7 +327,8 @@ def _asked_in_words(u: Understanding, answers: Answers) -> Intent | None:
              (Intent.SELISIH_KATEGORI, slots.asks_gap),
              (Intent.PERINGKAT, ranks),
              (Intent.TERLEMAH, slots.asks_weakness), (Intent.LAPORAN, slots.asks_document),
-             (Intent.TARGET, slots.asks_target), (Intent.PROFIL, named_values(u) or counted)) if said}  # fmt: skip
+             (Intent.TARGET, slots.asks_target), (Intent.PROFIL, named_values(u) or counted),
+             (Intent.METODOLOGI, band_limits_asked(u))) if said}  # fmt: skip
     if not named and headline_asked(u):
         named = {Intent.PROFIL}
     likely = [intent for intent, _ in answers[:READINGS]]

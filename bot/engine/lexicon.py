@@ -357,7 +357,7 @@ OWN_FIGURE = pattern(("kategorinya", "skornya", "nilainya", "ihainya", "angkanya
 # "tugas FKDM", "anggota FKUB": what a forum is and does, which the guidance answers.
 ASKS_MANDATE = pattern(("tugas*", "fungsi*", "wewenang*", "kewenangan*", "kewajiban*", "mandat*", "dasar hukum*",
                         "anggota*", "susunan", "dibentuk", "membentuk", "pembentukan", "kepanjangan*",
-                        "singkatan"))  # fmt: skip
+                        "singkatan", "kerjanya"))  # fmt: skip
 # The asker introducing themself as a forum's member ("saya pengurus FKUB Kab. Bone", "kami dari FPK", "saya
 # pendeta sekaligus anggota FKUB", "selaku ketua FKDM", "saya baru ditunjuk jadi sekretaris FKUB", "kami FPK dan
 # FKUB"): the forums say who asks, not what is asked.

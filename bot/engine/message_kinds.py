@@ -13,6 +13,9 @@ from bot.engine.understand import Understanding
 from core.constants import KABKOTA, PROVINSI
 from core.vocabulary import is_ordinary_phrase
 
+_BAND_NAMES = re.compile(r"\b(rendah|sedang|tinggi)\b")
+_LIMIT_WORDS = re.compile(r"\b(?:batas\w*|ambang\w*|rentang\w*|kisaran\w*|range)\b")
+
 # Words that pick among what was offered or take back what was said: "maksud saya yang kotamadya".
 _PICKING = frozenset({"maksud", "maksudnya", "maksudku", "ralat", "eh"})
 _SCALE_TOP = 10  # IHaI scores run from 1 to 10
@@ -69,6 +72,12 @@ def named_values(u: Understanding) -> bool:
     named = slots.dimensions or slots.variables or slots.aspects
     weakness = lexicon.ASKS_WEAKNESS.search(u.query) or lexicon.BOTTOM.search(u.query)
     return bool(named) and bool(lexicon.ASKS_VALUE.search(u.query)) and not weakness
+
+
+def band_limits_asked(u: Understanding) -> bool:
+    """ "batas angka harmoni rendah sedang tinggi brp aja": where the bands begin and end, with no region."""
+    bands = set(_BAND_NAMES.findall(u.query))
+    return not u.regions and len(bands) >= 2 and bool(_LIMIT_WORDS.search(u.query))
 
 
 def headline_asked(u: Understanding) -> bool:

@@ -12,7 +12,7 @@ import re
 from bot.engine import lexicon
 from bot.engine.context import ChatContext
 from bot.engine.intents import Intent
-from bot.engine.message_kinds import headline_asked, named_values, score_in_band
+from bot.engine.message_kinds import band_limits_asked, headline_asked, named_values, score_in_band
 from bot.engine.named_regions import Level
 from bot.engine.slots import BOTH
 from bot.engine.understand import Understanding
@@ -97,6 +97,8 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.METODOLOGI  # "kalau respondennya cuma 800, hasilnya sah gak?": the rule, of no region
     if intent == Intent.SELISIH_KATEGORI and not slots.asks_gap and _forums_work_asked(u):
         return Intent.SARAN  # "perlu kegiatan apa dr forum2 biar harmoninya naik": the forums' work, no distance asked
+    if intent in (Intent.KATEGORI, Intent.SELISIH_KATEGORI) and band_limits_asked(u):
+        return Intent.METODOLOGI  # "ambang kategori rendah, sedang, tinggi berapa": the bands, not a region's
     if intent == Intent.BANTUAN and slots.method:
         return Intent.METODOLOGI  # "ada contoh hitungannya?": the method, not the assistant
     if intent != Intent.SAPAAN and _courtesy_only(u):
@@ -106,9 +108,9 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
     if intent != Intent.SAPAAN and _presence_only(u):
         return Intent.SAPAAN  # "halo bot, ada orang?": a greeting, answered with one
     if (
-        intent in (Intent.METODOLOGI, Intent.SARAN_UMUM, Intent.DI_LUAR_CAKUPAN)
+        intent in (Intent.METODOLOGI, Intent.SARAN, Intent.SARAN_UMUM, Intent.DI_LUAR_CAKUPAN)
         and (lexicon.ASKS_USE.search(u.query) or lexicon.ASSISTANT_DATA.search(u.query))
-        and not (slots.method or slots.forums)
+        and not (slots.method or slots.forums or u.regions or lexicon.FORUM_MENTION.search(u.query))
     ):
         # "aplikasi ini fungsinya untuk apa …", "bisa bantu apa saja untuk Kesbangpol?", "datanya dari mana?"
         return Intent.BANTUAN

@@ -546,6 +546,10 @@ def test_a_band_asked_of_one_kabkota_is_its_category(dialogue: Dialogue, text: s
         # When the e-survey runs.
         "e-survey tahun ini ditutup kapan dan berapa responden se-indonesia",
         "jadwal e-survey 2025 dari tgl brp",
+        # Where the bands begin and end; what a forum does.
+        "batas angka harmoni rendah sedang tinggi brp aja",
+        "ambang kategori rendah, sedang, tinggi di IHaI berapa",
+        "FKDM kerjanya ngapain sih sebenernya",
     ],
 )
 def test_method_and_survey_questions_without_a_region_are_guidance(dialogue: Dialogue, text: str) -> None:
@@ -561,6 +565,12 @@ def test_regions_asked_by_a_part_are_a_ranking_not_what_the_part_is_made_of(dial
     assert decide(dialogue, text).intent == Intent.PERINGKAT
 
 
+def test_bands_listed_or_asked_with_a_forum_are_no_method_or_help(dialogue: Dialogue) -> None:
+    # Regions in two bands are a list, not the bands' limits; a forum's help is advice, not the assistant's.
+    assert decide(dialogue, "daftar kab/kota kategori rendah dan sedang").intent == Intent.KATEGORI
+    assert decide(dialogue, "forum bisa bantu apa buat kab tapin").intent == Intent.SARAN
+
+
 def test_the_same_words_with_a_region_ask_its_figures(dialogue: Dialogue) -> None:
     assert decide(dialogue, "skor kab tapin dihitung dari berapa responden").intent != Intent.METODOLOGI
 
@@ -568,7 +578,8 @@ def test_the_same_words_with_a_region_ask_its_figures(dialogue: Dialogue) -> Non
 @pytest.mark.parametrize(
     "text",
     ["bisa bantu apa aja buat bappeda?", "asisten ini bisa membantu apa untuk kesbangpol",
-     "baru pertama pakai, mulai nanya dari mana ya", "cara nanya ke bot ini gmn"],
+     "baru pertama pakai, mulai nanya dari mana ya", "cara nanya ke bot ini gmn",
+     "km bisa bantu apa aja buat kesbangpol"],
 )  # fmt: skip
 def test_what_the_assistant_can_do_is_help(dialogue: Dialogue, text: str) -> None:
     assert decide(dialogue, text).intent == Intent.BANTUAN
