@@ -31,6 +31,7 @@ from bot.engine.message_kinds import (
     score_in_band,
     unknown_beside_province,
     unknown_region_asked,
+    unmeasured_what_to_do,
     year_only,
 )
 from bot.engine.named_regions import (
@@ -112,6 +113,8 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
     elif u.slots.forums and u.slots.asks_mandate and asks_about_the_askers_forum(u):
         # "saya sekretaris FKUB Kab. Kolaka. Apa saja tugas FKUB?": the place only says where the asker is.
         intent, u = Intent.METODOLOGI, replace(u, regions=())
+    elif unmeasured_what_to_do(u):
+        intent, u = Intent.METODOLOGI, replace(u, regions=())  # the guidance for regions without results
     elif (alone := _asked_alone(u, answers, context, level)) is not None:
         # A greeting and a paragraph of context, then the question: read the question alone.
         intent = alone[0][0]

@@ -34,6 +34,13 @@ ASKS_WHAT_TO_DO = pattern(("sebaiknya", "ngapain", "harus apa", "apa yang harus"
                            "mesti apa", "mesti ngapain", "what should"))  # fmt: skip
 # What someone should do, in so many words: "FKDM di daerah itu sebaiknya ngapain" (a forum's actions).
 DO_WHAT = pattern(("ngapain", "harus apa", "apa yang harus", "mesti apa", "mesti ngapain", "what should"))
+# A region without results, said of one's own ("kab kami belum terukur") when asking what to do: the guidance
+# for unmeasured regions, whatever region is named.
+NOT_MEASURED = pattern(("belum terukur", "belum diukur", "tidak terukur", "belum ada hasil*", "belum dapat hasil*",
+                        "belum pernah dapat hasil*", "belum punya hasil*", "tidak ikut pengukuran",
+                        "tidak masuk daftar pengukuran"))  # fmt: skip
+WHAT_TO_DO = pattern(("harus bagaimana", "harus apa", "apa yang harus", "apa yang sebaiknya", "sebaiknya apa",
+                      "langkah apa", "ngapain", "mesti bagaimana", "perlu dilakukan"))  # fmt: skip
 # A meaning asked, not a value: "kategori sedang itu artinya apa".
 ASKS_MEANING = pattern(("artinya", "arti", "maksudnya", "itu apa", "apa itu", "definisi*", "pengertian*", "makna*"))
 # How to use the assistant itself: its help, not the guidance.

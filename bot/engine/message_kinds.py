@@ -80,6 +80,12 @@ def band_limits_asked(u: Understanding) -> bool:
     return not u.regions and len(bands) >= 2 and bool(_LIMIT_WORDS.search(u.query))
 
 
+def unmeasured_what_to_do(u: Understanding) -> bool:
+    """ "kabupaten kami belum pernah dapat hasil IHaI, apa yang sebaiknya kami lakukan?", "trus kami harus gmn
+    kalau blm terukur": what a region without results should do."""
+    return bool(lexicon.NOT_MEASURED.search(u.query) and lexicon.WHAT_TO_DO.search(u.query))
+
+
 def headline_asked(u: Understanding) -> bool:
     """ "butuh angka IHaI sama kategorinya", "gimana kondisi kerukunan di Kota Ambon" of a kab/kota named: its
     own score, category or state asked in words, not a list of regions."""

@@ -317,6 +317,17 @@ def test_a_forums_duties_asked_after_the_askers_place_are_guidance(dialogue: Dia
     assert (decision.intent, decision.regions) == (Intent.METODOLOGI, ())
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Kabupaten kami di Maluku Utara belum pernah dapat hasil IHaI. Apa yang sebaiknya kami lakukan sekarang?",
+     "trus kami harus gmn kalau blm terukur", "Kab. Kolaka belum terukur, langkah apa yang perlu dilakukan Kesbangpol?"],
+)  # fmt: skip
+def test_what_a_region_without_results_should_do_is_guidance(dialogue: Dialogue, text: str) -> None:
+    # Not "belum diukur" again, nor the province's figures: the guidance for regions without results.
+    decision = decide(dialogue, text)
+    assert (decision.intent, decision.regions) == (Intent.METODOLOGI, ())
+
+
 def test_a_forum_introducing_the_asker_still_leads_the_guidance_search(dialogue: Dialogue) -> None:
     decision = decide(dialogue, "Kami pengurus FKUB yang baru dilantik. Apa saja tugas kami menurut aturan?")
     assert decision.intent == Intent.METODOLOGI
