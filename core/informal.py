@@ -25,7 +25,7 @@ CHAT_WORDS: dict[str, str] = {
     "bgt": "sekali", "banget": "sekali",
     "ningkatin": "meningkatkan", "naikin": "menaikkan", "benerin": "memperbaiki", "perbaiki": "memperbaiki",
     "nurunin": "menurunkan", "turunin": "menurunkan", "ngukur": "mengukur", "ngitung": "menghitung",
-    "ngisi": "mengisi", "isiin": "mengisikan", "duluan": "lebih dulu",
+    "ngisi": "mengisi", "megang": "memegang", "pegangin": "memegang", "isiin": "mengisikan", "duluan": "lebih dulu",
     "itung": "hitung", "jelasin": "jelaskan", "ngelaporin": "melaporkan",
     "kab": "kabupaten", "prov": "provinsi", "propinsi": "provinsi",
 }  # fmt: skip

@@ -89,6 +89,7 @@ _ENGLISH_PHRASES = [
     (re.compile(r"\b(?:the )?last one\b"), "yang terakhir"),
     (re.compile(r"\b(?:the )?first one\b"), "yang pertama"),
     (re.compile(r"\b(?:needs?|requires?) (?:the )?most (?:attention|improvement|work|help)\b"), "paling lemah"),
+    (re.compile(r"\b(?:main|biggest|key) (?:problems?|issues?|weakness(?:es)?)(?: areas?)?\b"), "paling lemah"),
     (re.compile(r"\bfalls? (?:in|into|under)\b"), "masuk"),
     (re.compile(r"\b(?:give|show|tell) me\b"), "tampilkan"),
     (re.compile(r"\bplease\b"), "mohon"),

@@ -42,6 +42,7 @@ def test_every_phrase_of_a_word_group_is_found_as_messages_are_normalised(group:
         ("Which regencies improved the most?", "kabupaten mana naik paling"),
         ("And which regencies there are the bottom five?", "dan kabupaten mana di sana bottom lima"),
         ("Tell me more about the last one on that list.", "tampilkan more about yang terakhir daftar"),
+        ("What is the main problem area of Kota Banjarbaru?", "apa paling lemah kota banjarbaru"),
         # Indonesian stays as it was.
         ("top 5 kab di jateng", "top 5 kabupaten di jateng"),
         ("laporan ihai kab tapin", "laporan ihai kabupaten tapin"),

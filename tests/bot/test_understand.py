@@ -619,6 +619,7 @@ def test_a_polite_closing_leaves_the_question_before_it(dialogue: Dialogue, text
         ("forum apa yg paling pas buat ngangkat V6?", ()),
         ("Ada isu sengketa lahan antarkampung yang bisa memanas, forum mana yang mestinya memantau?", ("FKDM",)),
         ("pemuda dua desa sering tawuran, forum apa yang cocok turun", ("FKDM",)),
+        ("v7 forum mana yg paling pas megang", ()),  # a chat verb, not a region's name
     ],
 )
 def test_chat_words_and_everyday_troubles_pick_a_forum(dialogue: Dialogue, text: str, forums: tuple) -> None:
