@@ -64,7 +64,7 @@ COURTESY = frozenset("""
 PRESENCE = pattern(("ada orang", "ada yang jaga", "ada admin", "anybody there", "anyone there"))
 
 BOTTOM_WORDS = ("terendah*", "terburuk*", "terjelek*", "paling rendah", "paling buruk", "paling jelek", "paling tidak harmonis",
-     "terbawah", "paling bawah", "rendah", "lemah*", "terlemah*", "lowest", "worst", "bottom", "buncit", "jeblok",
+     "terbawah", "paling bawah", "rendah", "lemah*", "terlemah*", "lowest", "worst", "bottom", "buncit", "buntut", "jeblok",
      "bawahnya", "ujung bawah", "yang bawah",
      "dari bawah", "tersedikit", "paling sedikit", "paling kecil", "terkecil")  # fmt: skip
 BOTTOM = pattern(BOTTOM_WORDS)
@@ -129,7 +129,7 @@ CHANGE_UP = pattern(CHANGE_UP_WORDS)
 CHANGE_DOWN = pattern(CHANGE_DOWN_WORDS)
 # A position in the last list the assistant showed: "yang paling bawah", "yang nomor 2", "urutan ketiga".
 LIST_LAST_WORDS = ("yang paling bawah", "yang terbawah", "yang terakhir", "paling bawah itu", "urutan terakhir", "yang buncit",
-     "nomor terakhir", "yang paling akhir", "paling buncit", "urutan buncit", "yang paling rendah itu", "yang terendah itu", "yang terendah tadi",
+     "nomor terakhir", "yang paling akhir", "paling buncit", "urutan buncit", "paling buntut", "yang buntut", "yang paling rendah itu", "yang terendah itu", "yang terendah tadi",
      "yang paling rendah tadi", "yang bawah sendiri", "peringkat terakhir")  # fmt: skip
 LIST_LAST = pattern(LIST_LAST_WORDS)
 LIST_FIRST_WORDS = ("yang pertama", "yang paling atas", "yang teratas", "urutan pertama", "nomor satu", "peringkat pertama",

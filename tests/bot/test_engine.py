@@ -332,6 +332,8 @@ def test_follow_ups_that_lean_on_the_last_answer(results: Results, engine: Engin
     listed = engine.ask("5 kab/kota terendah di kalsel", "followups-c").facts["listed"]
     answer = engine.ask("kelima?", "followups-c")
     assert (answer.intent, answer.regions) == ("profil", (listed[4],))
+    answer = engine.ask("yg paling buntut V5-nya brp", "followups-c")  # "buntut": the tail, the last one
+    assert (answer.intent, answer.regions) == ("profil", (listed[-1],))
     # Another forum after general advice: the same advice, for that forum.
     engine.ask("kegiatan FKUB buat naikin toleransi antarumat apa aja", "followups-d")
     answer = engine.ask("kalau dari FPK?", "followups-d")
