@@ -49,6 +49,10 @@ HELDOUT_14_FILE = Path(__file__).with_name("conversations_heldout_14.yaml")
 # a total taken on the engine as found, then first run when the session's tuning (on sets 1-14) had ended.
 HELDOUT_15_FILE = Path(__file__).with_name("conversations_heldout_15.yaml")
 HELDOUT_16_FILE = Path(__file__).with_name("conversations_heldout_16.yaml")
+# The seventeenth and eighteenth: two more writers at once in the same session, after sets 15 and 16 had been
+# read; committed before any run, a total taken on the engine as it was then, first run at the session's end.
+HELDOUT_17_FILE = Path(__file__).with_name("conversations_heldout_17.yaml")
+HELDOUT_18_FILE = Path(__file__).with_name("conversations_heldout_18.yaml")
 SYNTHETIC_LINE = "<i>Data sampel sintetis, bukan hasil resmi.</i>"
 FIGURE_INTENTS = {
     "profil", "provinsi", "terlemah", "saran", "cakupan", "selisih_kategori", "bandingkan", "peringkat", "kategori",
