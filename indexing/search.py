@@ -40,7 +40,9 @@ _DEFINITION = re.compile(
     r"|pengertian\w*|singkatan|kepanjangan\w*|apaan|itu siapa|siapa itu"
     r"|itu (?:forum|lembaga|indeks|program|badan|organisasi|tim|dokumen|istilah|aturan) apa"
     r"|tentang apa|soal apa|(?:me)?ngukur apa|isinya apa|(?:tuh|tu) apa|^apa (?:sih |ya )?\S+(?: \S+)? itu$"
-    r"|(?:yang |yg )?dinilai apa|menilai (?:hal )?apa)\b"
+    r"|(?:yang |yg )?dinilai apa|menilai (?:hal )?apa"
+    # "akseptabilitas di sini artinya penerimaan terhadap apa": what the word means, not "Arti skor rendah".
+    r"|artinya(?=(?: \w+){1,3} apa\b)(?!.*\b(?:rendah|tinggi|turun|naik)\b))\b"
 )
 RELATION_ASKS = ("hubungan", "hubungannya", "kaitan", "kaitannya", "keterkaitan")
 DIFFERENCE_ASKS = ("beda", "bedanya", "perbedaan", "membedakan")
@@ -58,10 +60,11 @@ QUESTION_CUES: dict[tuple[str, ...], tuple[tuple[str, ...], float]] = {
     DIFFERENCE_ASKS: (("hubungan", "kaitan", "perbedaan", "ringkasan"), 2.0),
     ("apa saja", "apa aja", "ada apa", "sebutkan", "terdiri", "daftar", "komponen", "unsur"):
         (("dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "susunan"), 1.0),
-    ("anggota", "keanggotaan", "struktur", "pengurus"): (("susunan", "anggota"), 1.5),
-    # "kewajiban FKDM apa saja", "FKDM kerjanya apa": the duties.
+    ("keanggotaan", "struktur", "komposisi"): (("susunan", "anggota"), 1.5),
+    # "kewajiban FKDM apa saja", "FKDM kerjanya apa": the duties, also when the asker says they are a member
+    # ("saya baru dilantik jadi anggota FKUB, apa kewajiban kami").
     ("tugas", "tugasnya", "kewajiban", "kewajibannya", "fungsi", "fungsinya", "kerjanya", "wewenang"):
-        (("tugas", "fungsi", "wewenang"), 1.0),
+        (("tugas", "fungsi", "wewenang"), 1.6),
     ("dasar", "hukum", "aturan", "regulasi", "landasan", "peraturan", "permendagri", "perpres", "undang",
      "berdasarkan", "nomor"): (("dasar", "hukum", "aturan", "ketentuan"), 0.5),
     ("kapan",): (("kapan", "linimasa", "fakta", "jadwal"), 1.0),
@@ -106,7 +109,9 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # "harmoni tinggi minimal skornya berapa": the section that gives each band with its limit.
     "band": (
         re.compile(r"\b(?:harmoni|kategori\w*)\b(?:\s+\w+)*?\s+(?:berapa|minimal|minimum|batas\w*|rentang\w*|dari berapa)\b"
-                   r"|\b(?:batas\w*|rentang\w*|minimal|minimum)\b(?:\s+\w+)*?\s+(?:harmoni|kategori\w*)\b"),
+                   r"|\b(?:batas\w*|rentang\w*|minimal|minimum)\b(?:\s+\w+)*?\s+(?:harmoni|kategori\w*)\b"
+                   # "persis 8,00 itu tinggi atau masih sedang?": which band a score on a limit falls in.
+                   r"|\b(?:rendah|sedang|tinggi) atau (?:masih |sudah |tetap )?(?:rendah|sedang|tinggi)\b|\bcutoff\b"),
         re.compile(r"harmoni (?:rendah|sedang|tinggi)\W{0,6}(?:di bawah |di atas |dari )?\d", re.I),
     ),
     "law": (
@@ -119,7 +124,16 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 # is about the current framework, so documents on the earlier framework's variables step back by this much.
 _EARLIER_FRAMEWORK = re.compile(r"\b(?:x(?:[1-9]|10)|2023|2024|lama|dulu|sebelumnya|terdahulu|kerangka awal)\b")
 EARLIER_FRAMEWORK_WEIGHT = 0.04
+# A question naming a forum is not about a document on another forum only ("anggota FKDM … lapor ke siapa"
+# is not FKUB's reporting), so such a document steps back by this much.
+OTHER_FORUM_WEIGHT = 0.04
+_FORUM_NAMES = frozenset({"fkub", "fpk", "fkdm"})
 _EARLIER_TITLE = re.compile(r"\b2023\s*/\s*2024\b")  # "X6 … (Kerangka 2023/2024)", "Kerangka IHaI 2023/2024 — …"
+# "10 variabel", "V1 sampai V8": the count as the headings spell it ("Sepuluh variabel dan bobotnya").
+_SPELLED = {"2": "dua", "3": "tiga", "4": "empat", "5": "lima", "6": "enam", "7": "tujuh", "8": "delapan",
+            "9": "sembilan", "10": "sepuluh"}  # fmt: skip
+_COUNTED_PARTS = re.compile(r"\b(10|[2-9]) (?=(?:variabel|dimensi|aspek|kategori|indikator)\b)")
+_PART_RANGE = re.compile(r"\b([vx])1 ?(?:sampai|hingga|sd|s d|to|-|–) ?\1(10|[2-9])\b")
 # The words before "… itu apa" that name the term asked about.
 _DEFINED_WORDS = 3
 # Cue words are matched on words alone: "undang-undang" asks "undang".
@@ -186,6 +200,7 @@ class SearchIndex:
             for c in stored.chunks
         ]
         self._earlier = [bool(_EARLIER_TITLE.search(chunk.title)) for chunk in stored.chunks]
+        self._forums = [frozenset(f.lower() for f in chunk.metadata.get("forums", ())) for chunk in stored.chunks]
         # The questions sections list as answering (front matter): which section each belongs to, and its
         # words as the analyzer reads them (a question x word matrix, so one query's overlaps are one product).
         listed = listed_questions(stored.chunks)
@@ -289,6 +304,8 @@ class SearchIndex:
         """
         if not query.strip():
             return []
+        query = _PART_RANGE.sub(lambda m: f"{m.group(0)} {_SPELLED[m.group(2)]} variabel", query)
+        query = _COUNTED_PARTS.sub(lambda m: f"{_SPELLED[m.group(1)]} ", query)
         scores = self._fused(self.rankings(query, filters), fusion)
         terms = set(self.stored.lexical.analyzer.tokens(query))
         scores = scores + self._closeness_to_listed(query, frozenset(terms)) * (scores > 0)
@@ -303,6 +320,7 @@ class SearchIndex:
         wanted = {kind for kind, (asks, _) in ANSWER_TYPES.items() if asks.search(asked)}
         heads = {_QUESTION_HEADS[word] for word in asked.split() if word in _QUESTION_HEADS}
         current = not _EARLIER_FRAMEWORK.search(normalised)
+        asked_forums = terms & _FORUM_NAMES
         definition = _DEFINITION.search(normalised)
         defining = definition is not None
         defined = subject
@@ -365,11 +383,13 @@ class SearchIndex:
             else:
                 own = max((self._weights.get(term, 1.0) for term in subject & names), default=0.0)
             topical = self._weight(subject & self._topics[positions[0]])
-            earlier = EARLIER_FRAMEWORK_WEIGHT if current and self._earlier[positions[0]] else 0.0
+            aside = EARLIER_FRAMEWORK_WEIGHT if current and self._earlier[positions[0]] else 0.0
+            forums = self._forums[positions[0]]
+            aside += OTHER_FORUM_WEIGHT if forums and asked_forums and not forums & asked_forums else 0.0
             return (
                 max(section[p] for p in positions)
                 + TITLE_WEIGHT * (len(subject & title) + topical + kind + headed + own)
-                - earlier
+                - aside
             )
 
         hits: list[Hit] = []

@@ -27,6 +27,9 @@ _SECTION_CANDIDATES = 8
 _SECTIONS_SHOWN = 1
 
 
+# The framework before the current one, named without its years or variables.
+_EARLIER_FRAMEWORK = re.compile(r"\bkerangka (?:lama|dulu|sebelumnya|terdahulu|awal)\b|\b(?:10|sepuluh) variabel\b")
+
 class GuidanceIndex(Protocol):
     """What the engine needs of `indexing`'s search index."""
 
@@ -219,10 +222,12 @@ class Advisor:
         return Answer(text=text, intent="dokumen", sources=sources, facts={"doc_id": doc.id})
 
     def names_other_framework(self, query: str) -> bool:
-        """The question names another round's year ("2023") or a variable the results do not have ("x10")."""
+        """The question names another round's year ("2023"), a variable the results do not have ("x10"), or
+        the framework before the current one ("kerangka lama yg 10 variabel")."""
         years = {int(year) for year in re.findall(r"\b(20\d\d)\b", query)}
         keys = set(re.findall(r"\b([a-z]\d{1,2})\b", query))
-        return bool(years - set(self.methodology.years)) or bool(keys - set(self.methodology.variable_keys))
+        other = bool(years - set(self.methodology.years)) or bool(keys - set(self.methodology.variable_keys))
+        return other or bool(_EARLIER_FRAMEWORK.search(query))
 
     def _joined(
         self, hits: list[Any], query: str, filters: dict[str, str], own: Callable[[str], bool], k: int

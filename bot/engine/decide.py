@@ -22,13 +22,16 @@ from bot.engine.message_kinds import (
     first_regional,
     forum_only,
     headline_asked,
+    highest_of_named,
     list_reference_only,
     named_values,
     namesake_only,
+    other_index_only,
     own_figure,
     points_at_first,
     rank_in_its_province,
     score_in_band,
+    target_for_region,
     unknown_beside_province,
     unknown_region_asked,
     unmeasured_what_to_do,
@@ -113,6 +116,12 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
     elif u.slots.forums and u.slots.asks_mandate and asks_about_the_askers_forum(u):
         # "saya sekretaris FKUB Kab. Kolaka. Apa saja tugas FKUB?": the place only says where the asker is.
         intent, u = Intent.METODOLOGI, replace(u, regions=())
+    elif other_index_only(u) and intent not in _GENERAL:
+        intent = Intent.METODOLOGI  # "tren nilai IKUB nasional": what the guidance says of that index
+    elif target_for_region(u, context):
+        intent = Intent.TARGET  # "trus target tahunannya gmn dr angka tadi": the chat's region's target path
+    elif highest_of_named(u) and not u.slots.forums:
+        intent = Intent.BANDINGKAN  # "Kalbar, Kalteng, Kaltim: mana paling tinggi": the named regions side by side
     elif unmeasured_what_to_do(u):
         intent, u = Intent.METODOLOGI, replace(u, regions=())  # the guidance for regions without results
     elif (alone := _asked_alone(u, answers, context, level)) is not None:
@@ -134,7 +143,8 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
     regions = tuple(dict.fromkeys(_with_list_reference(u, intent, context) + _province_readings(u, intent, level)))
     regions = its_region(sibling(u, regions, context, world), u, context, level)
     unplaced = not regions or unknown_beside_province(u)
-    if unplaced and u.scan.unknown and (spec(intent).needs_region or intent in (Intent.FORUM_COCOK, Intent.TREN)):
+    named = any(unknown.qualified for unknown in u.scan.unknown)  # "Kabupaten Tanjung Langit di provinsi mana"
+    if unplaced and u.scan.unknown and (spec(intent).needs_region or intent in (Intent.FORUM_COCOK, Intent.TREN) or named):
         unknown = u.scan.unknown[0]
         return Decision(Intent.TIDAK_DIKENAL, slots=slots, choices=unknown.suggestions, surface=unknown.surface,
                         pending_text=u.text, query=u.said, asked=intent)  # fmt: skip
@@ -234,7 +244,10 @@ def _followed(u: Understanding, context: ChatContext, level: Level) -> Intent:
         return previous if regional else Intent.PROFIL
     if previous is not None and spec(previous).followable:
         provinces_only = u.regions and all(level(code) == PROVINSI for code in u.regions)
-        if previous not in (Intent.PERINGKAT, Intent.KATEGORI) or provinces_only or not u.regions:
+        # After a comparison, a region alone asks about it ("Cilegon?", "Provinsi Jambi sendiri?"); one added
+        # in words joins the comparison ("tambahkan Bondowoso").
+        apart = previous == Intent.BANDINGKAN and u.regions and not lexicon.ADDED_TO_LIST.search(u.query)
+        if (previous not in (Intent.PERINGKAT, Intent.KATEGORI) or provinces_only or not u.regions) and not apart:
             return previous
     if u.regions or u.scan.mentions:
         return Intent.SARAN if u.slots.forums else Intent.PROFIL

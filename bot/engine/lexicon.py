@@ -162,13 +162,27 @@ ANAPHORA_WORDS = ("untuk itu", "soal itu", "hal itu", "masalah itu", "terkait it
                   "hal tersebut", "masalah tersebut", "isu itu", "isu tersebut", "untuk hal itu", "itu tadi",
                   "dimensi itu", "dimensi tersebut", "variabel itu", "variabel tersebut", "aspek itu", "dimensi tadi",
                   "variabel tadi")  # fmt: skip
-ANAPHORA = pattern(ANAPHORA_WORDS)
+# "forum mana yg pas buat ngurusin itu", "siapa yang menanganinya": the topic just talked about, as the object
+# of a verb of taking care of it.
+_TENDING = r"(?:mem|meng|men|me|ng|di)?(?:tangan|nangan|urus|ngurus|garap|atasi|perbaik|benah|handle|pegang|megang|bantu)"
+ANAPHORA = re.compile(
+    pattern(ANAPHORA_WORDS).pattern + rf"|\b{_TENDING}\w*\s+(?:itu|tersebut|tadi)\b|\b{_TENDING}(?:in|i)?nya\b"
+)
 FOLLOWUP = pattern(FOLLOWUP_WORDS)
 NUMBER_WORDS = {
     "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
     "sembilan": 9, "sepuluh": 10, "sebelas": 11, "lima belas": 15, "dua puluh": 20, "tiga puluh": 30,
 }  # fmt: skip
 NUMBER_WORD = pattern(NUMBER_WORDS)
+# Everyday words for what a 2025 variable is about, beside the methodology's own keywords (kept here, so that
+# the assistant's vocabulary can grow without changing the methodology that results are checked against):
+# "pengangguran" is V2's, "tawuran" V3's, "kurang membaur" V6's, "intoleransi" V7's.
+VARIABLE_SYNONYMS = {
+    "sembako": "v1", "harga pangan": "v1", "pengangguran": "v2", "lapangan pekerjaan": "v2", "tawuran": "v3",
+    "gotong royong": "v3", "kerja bakti": "v3", "anak muda": "v4", "kaum muda": "v4", "disabilitas": "v4",
+    "difabel": "v4", "adat istiadat": "v5", "tradisi lokal": "v5", "bahasa daerah": "v5", "membaur": "v6",
+    "berbaur": "v6", "intoleransi": "v7", "intoleran": "v7",
+}  # fmt: skip
 # Colloquial names of the dimensions, mapped to words of the methodology's own dimension keys.
 DIMENSION_SYNONYMS = {
     "agama": "keberagamaan", "keagamaan": "keberagamaan", "religi": "keberagamaan", "religius": "keberagamaan",
@@ -330,6 +344,9 @@ SURVEY_NAMED = pattern(("survei", "survey", "esurvey", "esurvei", "ihai", "indek
 # Putting regions side by side: "bandingkan", "jejerin", "sandingkan".
 # A comparison "with" what follows, its first side left out: the region talked about.
 COMPARED_WITH = re.compile(r"\b(?:banding\w*|dibanding\w*|sanding\w*|jejer\w*|versus)\s+(?:sama|dengan|dgn|ke|lawan)\b")
+# A region added to the comparison just shown ("tambahkan Bondowoso", "kalau ditambah Deli Serdang?"); a
+# region alone after a comparison ("Cilegon?") asks about that region instead.
+ADDED_TO_LIST = pattern(("tambah*", "ditambah*", "juga", "jg", "sekalian", "serta", "plus", "also", "add*", "include*"))
 COMPARE_WORDS = pattern(("banding*", "dibanding*", "jejer*", "sanding*", "disanding*", "sejajar*", "komparasi*",
                          "compare", "adu"))  # fmt: skip
 # Which of two regions is higher or has more: a comparison of them.

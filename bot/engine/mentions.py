@@ -15,10 +15,15 @@ from core.gazetteer import KABKOTA, PROVINSI, Gazetteer
 # as a region only with a qualifier ("kota batu") or when the message asks about regions at all.
 COMMON_WORD_NAMES = frozenset({"batu", "padang", "batang", "buru", "landak", "kuningan", "metro", "bone", "sabang"})
 # Words that take back what came before: "maaf, maksud saya …", "ralat", "eh salah, …".
-_CORRECTION = re.compile(r"\b(?:maksud (?:saya|kami|aku)|ralat|salah ketik|eh salah|maaf salah|bukan itu|koreksi)\b")
+# After a correction, or after the words that say what is asked ("… anak saya kuliah di Malang. Yg saya
+# tanyakan Sumenep"), only the regions named from there on are meant.
+_CORRECTION = re.compile(
+    r"\b(?:maksud (?:saya|kami|aku)|ralat|salah ketik|eh salah|maaf salah|bukan itu|koreksi"
+    r"|(?:yang|yg) (?:(?:saya|sy|kami|mau|ingin) )*(?:tanyakan|tanya|ditanyakan|maksud)|pertanyaan (?:saya|kami))\b"
+)
 _DENIAL = frozenset({"bukan", "selain", "kecuali", "tanpa"})
 # Words allowed between a name and the province that narrows it: "banjar di kalsel", "banjar, kalsel".
-_BETWEEN = frozenset({"di", "provinsi", "prov"})
+_BETWEEN = frozenset({"di", "provinsi", "prov", "yang", "yg", "se"})
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,7 @@ def settled(mentions: list[Mention], tokens: list[str]) -> tuple[list[Mention], 
         keep = [mention for mention in keep if mention.surface not in COMMON_WORD_NAMES]
     # "Skor Bangka berapa? Kabupatennya, bukan Provinsi Babel": a region said not to be meant.
     denied = [m for m in keep if m.start and tokens[m.start - 1] in _DENIAL]
+    denied += [m for m in keep if any(m.start == d.end for d in denied)]  # "bukan kota banjar jabar": its province too
     if denied and len(denied) < len(keep):
         keep = [mention for mention in keep if mention not in denied]
     # "Skor NTT berapa? Kami dari FKUB Kupang": a shared name placing the asker's forum is no question
@@ -102,7 +108,8 @@ def narrow_by_adjacent_province(mentions: list[Mention], tokens: list[str], gaze
         following = mentions[position + 1] if position + 1 < len(mentions) else None
         province = _province_of(following, gazetteer) if following else None
         gap = tokens[mention.end : following.start] if following else []
-        if following and province and len(gap) <= 1 and all(word in _BETWEEN for word in gap):
+        # "banjar yg di kalsel", "kota banjar, jawa barat"
+        if following and province and len(gap) <= 2 and all(word in _BETWEEN for word in gap):
             inside = tuple(code for code in mention.codes if _is_kabkota_in(code, province, gazetteer))
             if inside:
                 result.append(replace(mention, codes=inside, end=following.end))

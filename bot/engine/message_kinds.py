@@ -26,6 +26,10 @@ _QUESTION_WORDS = frozenset({"berapa", "brp", "gimana", "bagaimana", "sih", "kak
 _RANK_NOUN = re.compile(r"rank\w*|peringkat\w*|urutan\w*|posisi\w*")
 _RANK_FRAME = frozenset({"di", "se", "dalam", "tingkat", "berapa", "brp", "ke"})
 _FORUM_FRAME = frozenset({"dari", "untuk", "buat", "bagi", "dengan", "sama", "yang", "versi", "sisi"})
+_TARGET_WORD = re.compile(r"\btarget\w*\b")
+_PLANNED = re.compile(r"\b(?:tahunan\w*|per ?tahun\w*|tiap tahun|setiap tahun|\d thn|\d tahun|rpjmd\w*|renstra\w*|rkpd\w*)\b")
+_OTHER_INDEX = re.compile(r"\b(?:ikub|ikn|iko|indeks (?:kerukunan|kewaspadaan|kinerja ormas|demokrasi))\b")
+_THIS_INDEX = re.compile(r"\b(?:ihai|harmoni|indeks harmoni)\b")
 _YEAR_WORDS = frozenset({"tahun", "thn", "th", "putaran", "periode", "nya", "gimana", "bagaimana", "berapa", "brp"})
 
 
@@ -157,3 +161,26 @@ def forum_only(u: Understanding) -> bool:
     words = [w for w in u.residual.split() if w not in lexicon.FILLER and w not in _QUESTION_WORDS
              and not lexicon.FOLLOWUP.fullmatch(w) and w not in _FORUM_FRAME]  # fmt: skip
     return bool(u.slots.forums) and all(lexicon.FORUM_MENTION.fullmatch(w) for w in words)
+
+
+def highest_of_named(u: Understanding) -> bool:
+    """ "Samarinda, Balikpapan, Bontang - mana tertinggi?": which of the regions it names is highest or lowest,
+    a comparison of them, not a ranking of every kab/kota."""
+    if len(u.regions) < 2 or u.slots.ranking_subject or u.slots.n is not None or lexicon.WHICH_PART_LOWEST.search(u.query):
+        return False
+    superlative = lexicon.TOP.search(u.query) or lexicon.BOTTOM.search(u.query)
+    return bool(superlative and re.search(r"\b(?:mana|siapa|which)\b", u.query))
+
+
+def target_for_region(u: Understanding, context: ChatContext) -> bool:
+    """ "oke, trus target tahunan utk renstra 5 thn ke depan sebaiknya gmn" after a region's figures: that
+    region's target path, not how targets are set in general ("cara menetapkan target")."""
+    if u.regions or not context.regions or re.search(r"\bcara\b", u.query):
+        return False
+    return bool(_TARGET_WORD.search(u.query) and _PLANNED.search(u.query))
+
+
+def other_index_only(u: Understanding) -> bool:
+    """ "tren nilai IKUB nasional", "IKN Kab. Bogor berapa": another index, whose figures the results do not
+    hold; the guidance on it answers, not IHaI figures."""
+    return bool(_OTHER_INDEX.search(u.query)) and not _THIS_INDEX.search(u.query)

@@ -12,7 +12,7 @@ import re
 from bot.engine import lexicon
 from bot.engine.context import ChatContext
 from bot.engine.intents import Intent
-from bot.engine.message_kinds import band_limits_asked, headline_asked, named_values, score_in_band
+from bot.engine.message_kinds import band_limits_asked, headline_asked, named_values, score_in_band, target_for_region
 from bot.engine.named_regions import Level
 from bot.engine.slots import BOTH
 from bot.engine.understand import Understanding
@@ -184,7 +184,7 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return _next_reading(u, intent)
     if intent == Intent.TARGET and slots.asks_coverage:
         return Intent.CAKUPAN  # "target responden", "sudah capai target?": the 1,250-respondent target
-    if intent == Intent.TARGET and slots.asks_how and not u.regions:
+    if intent == Intent.TARGET and slots.asks_how and not (u.regions or target_for_region(u, context)):
         return Intent.METODOLOGI  # "bagaimana menetapkan target IHaI di RPJMD": the guidance on targets
     return intent
 

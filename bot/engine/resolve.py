@@ -49,7 +49,7 @@ _NOUN_BEFORE = frozenset({"tingkat", "level", "setiap", "tiap", "semua", "seluru
 # Words after it that do the same: "angka kabupaten tetangga", "rata-rata provinsi sementara", "kota lain".
 _NOUN_AFTER = frozenset({"tetangga", "lain", "lainnya", "sekitar", "sekitarnya", "terdekat", "induk", "sendiri",
                          "sebelah", "sementara", "pemekaran", "besar", "kecil", "tertentu", "asal", "setempat",
-                         "terkait", "masing"})  # fmt: skip
+                         "terkait", "masing", "maksimal", "minimal", "maksimum", "minimum", "paling"})  # fmt: skip
 _CODE = re.compile(r"\d{2}\.\d{2}")
 # The words that tell apart regions sharing a name: Tapanuli Utara, Tengah, Selatan; Kapuas and Kapuas Hulu;
 # Ogan Komering Ulu and Ilir; Sumba Barat and Sumba Barat Daya.
@@ -107,7 +107,12 @@ class Resolver:
                 # A region named exactly settles what the message is about: near-misses among its other
                 # words are taken only when very close, never offered as "maksud Anda …?" - unless typed as
                 # a region of their own ("kota Bukitharapan di Jabar"): a name, not a stray word.
-                unknown = [found for found in unknown if found.qualified and not is_ordinary_phrase(found.surface)]
+                # Ordinary words after "kabupaten" may describe ("kota samudra biru"), but not with the
+                # province named right after them ("Kab. Gunung Perak Jatim"): that is a name.
+                provinces = [m.start for m in mentions if self._gazetteer.get(m.codes[0]).level == PROVINSI]
+                placed = {*provinces, *(start - 1 for start in provinces if start and tokens[start - 1] in ("di", "provinsi"))}
+                unknown = [found for found in unknown
+                           if found.qualified and (not is_ordinary_phrase(found.surface) or found.end in placed)]  # fmt: skip
                 fuzzy = [mention for mention in fuzzy if mention.score >= ACCEPT_BESIDE_EXACT]
             taken = {i for mention in fuzzy for i in range(mention.start, mention.end)}
             residual = [i for i in residual if i not in taken]

@@ -103,6 +103,9 @@ class SlotReader:
         self._variable_keys = frozenset(methodology.variable_keys) | frozenset(other_keys)
         self._variable_words = {fold(word): v.key for v in methodology.variables for word in v.keywords}
         self._variable_words.update({fold(v.name): v.key for v in methodology.variables})
+        self._variable_words.update(
+            {word: key for word, key in lexicon.VARIABLE_SYNONYMS.items() if key in methodology.variable_keys}
+        )
         self._variable_pattern = _words(self._variable_words, suffix="(?:nya)?")
         # "harmoni tinggi", "kategori rendah" -> the band labelled "Harmoni Tinggi".
         bands = methodology.categories.bands

@@ -135,7 +135,9 @@ def indexed_engine(rounds: Rounds, search_index, intent_classifier, tmp_path_fac
 
 def run_case(engine: Engine, checker: Checker, turns: list[dict], session: str) -> list[Verdict]:
     verdicts = []
-    shown: dict | list | None = None  # the last list: a ranking's spec or the regions compared
+    # The last list: a ranking's spec, the regions compared, or a category's members as the answer showed
+    # them (which of a band's members, in which order, is the answer's to choose; the list is what was seen).
+    shown: dict | list | None = None
     for turn in turns:
         answer = engine.ask(checker.substitute(turn["ask"]), session)
         verdict = checker.judge(turn, answer, shown)
@@ -146,6 +148,8 @@ def run_case(engine: Engine, checker: Checker, turns: list[dict], session: str) 
             shown = turn["ranking"]
         elif turn["intent"] == "bandingkan" and turn.get("regions"):
             shown = turn["regions"]
+        elif turn["intent"] == "kategori" and answer.intent == "kategori" and answer.facts.get("listed"):
+            shown = list(answer.facts["listed"])  # an empty band leaves the list before it in sight
     return verdicts
 
 
