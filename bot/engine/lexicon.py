@@ -174,21 +174,6 @@ NUMBER_WORDS = {
     "sembilan": 9, "sepuluh": 10, "sebelas": 11, "lima belas": 15, "dua puluh": 20, "tiga puluh": 30,
 }  # fmt: skip
 NUMBER_WORD = pattern(NUMBER_WORDS)
-# Everyday words for what a 2025 variable is about, beside the methodology's own keywords (kept here, so that
-# the assistant's vocabulary can grow without changing the methodology that results are checked against):
-# "pengangguran" is V2's, "tawuran" V3's, "kurang membaur" V6's, "intoleransi" V7's.
-VARIABLE_SYNONYMS = {
-    "sembako": "v1", "harga pangan": "v1", "pengangguran": "v2", "lapangan pekerjaan": "v2", "tawuran": "v3",
-    "gotong royong": "v3", "kerja bakti": "v3", "anak muda": "v4", "kaum muda": "v4", "disabilitas": "v4",
-    "difabel": "v4", "adat istiadat": "v5", "tradisi lokal": "v5", "bahasa daerah": "v5", "membaur": "v6",
-    "berbaur": "v6", "intoleransi": "v7", "intoleran": "v7",
-}  # fmt: skip
-# Colloquial names of the dimensions, mapped to words of the methodology's own dimension keys.
-DIMENSION_SYNONYMS = {
-    "agama": "keberagamaan", "keagamaan": "keberagamaan", "religi": "keberagamaan", "religius": "keberagamaan",
-    "beragama": "keberagamaan", "kebudayaan": "budaya", "perekonomian": "ekonomi", "ekonominya": "ekonomi",
-    "kemasyarakatan": "sosial",
-}  # fmt: skip
 # Words of a message that carry no topic: greetings, politeness, pronouns, particles. A message made of
 # these and a region name is the region alone.
 FILLER = frozenset(
@@ -208,21 +193,7 @@ FILLER = frozenset(
 # Every word group slots are read from: such words are question words, never misspelt region names.
 WORD_GROUPS = (ALL_FORUMS_WORDS, BOTTOM_WORDS, TOP_WORDS, RANKING_SUBJECT_WORDS, PROVINCES_SUBJECT_WORDS,
                NATION_WORDS, METHOD_WORDS, TREND_WORDS, CHANGE_UP_WORDS, CHANGE_DOWN_WORDS, LIST_LAST_WORDS, LIST_FIRST_WORDS, BOTH_REFERENCE_WORDS,
-               FOLLOWUP_WORDS, ANAPHORA_WORDS, tuple(NUMBER_WORDS), tuple(DIMENSION_SYNONYMS), tuple(FORUM_WORDS))  # fmt: skip
-
-# Problems that name their forum without naming a dimension: early warning is FKDM's, houses of worship
-# FKUB's, relations between ethnic groups FPK's (their regulations' wording; see knowledge/forum_map.toml).
-FORUM_TOPICS = {
-    "FKDM": pattern(("deteksi dini", "kewaspadaan dini", "peringatan dini", "potensi konflik", "gesekan",
-                     "kerawanan", "rawan konflik", "ancaman", "hoaks", "pilkades", "pilkada", "pemilu",
-                     "sengketa lahan", "sengketa tanah", "sengketa batas", "bentrok*", "tawuran", "memanas",
-                     "provokasi", "provokatif")),
-    "FKUB": pattern(("rumah ibadat", "rumah ibadah", "tempat ibadah", "tempat ibadat", "gereja", "masjid", "musala",
-                     "musholla", "mushola", "langgar", "vihara", "klenteng", "kelenteng", "antarumat", "antar umat",
-                     "lintas agama", "lintas iman", "beda agama", "umat beragama", "penistaan agama")),
-    "FPK": pattern(("antaretnis", "antar etnis", "antarsuku", "antar suku", "pembauran", "kesukuan", "etnis",
-                    "pendatang", "suku asli", "warga asli", "penduduk asli", "adat istiadat")),
-}  # fmt: skip
+               FOLLOWUP_WORDS, ANAPHORA_WORDS, tuple(NUMBER_WORDS), tuple(FORUM_WORDS))  # fmt: skip
 
 # A second ask inside a question about a region's figures: the answer that covers both is chosen.
 ASKS_COVERAGE = pattern(("responden*", "cakupan", "sampel*", "pengisi*", "yang mengisi", "capai target",
@@ -330,7 +301,7 @@ WHICH_PART_LOWEST = re.compile(
     rf"\b{_PART}\s+(?:apa|mana)\b(?:\s+\w+){{0,4}}?\s+{_LOWEST}|\b{_LOWEST}\s+(?:di\s+|pada\s+)?{_PART}\s+(?:apa|mana)\b"
 )
 # How a figure is made or may be read, asked with no region in sight: the method's guidance.
-ASKS_METHOD_HOW = pattern(("cara*", "rumus*", "dihitung*", "menghitung*", "boleh bilang", "boleh dibilang",
+ASKS_METHOD_HOW = pattern(("cara*", "rumus*", "dihitung*", "menghitung*", "rata rata dari", "dirata*", "boleh bilang", "boleh dibilang",
                            "boleh disebut", "boleh dikatakan", "dibandingkan langsung", "dibandingin langsung",
                            "bisa dibandingkan"))  # fmt: skip
 # What something is made of: "variabel di dimensi keberagamaan apa saja", "dimensi ekonomi mencakup apa".
@@ -340,6 +311,9 @@ PARTS_WORDS = pattern(("dimensi*", "variabel*", "aspek*", "indikator*"))
 # When the e-survey runs: the measurement's facts.
 SURVEY_SCHEDULE = pattern(("dibuka", "ditutup", "tanggal berapa", "tgl berapa", "jadwal*", "kapan dimulai",
                            "kapan dibuka", "periode survei", "masa survei"))  # fmt: skip
+# How respondents come in: "sampel acak atau yg mau ngisi aja", "dipilih acak", "bias".
+SURVEY_SAMPLING = pattern(("acak", "random*", "probabilit*", "representatif", "mewakili", "bias", "sukarela",
+                           "siapa saja boleh", "mau mengisi", "mau isi", "self selected"))  # fmt: skip
 SURVEY_NAMED = pattern(("survei", "survey", "esurvey", "esurvei", "ihai", "indeks harmoni"))
 # Putting regions side by side: "bandingkan", "jejerin", "sandingkan".
 # A comparison "with" what follows, its first side left out: the region talked about.

@@ -126,7 +126,7 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.METODOLOGI  # "skor provinsi dihitungnya gimana?", "selangnya tumpang tindih, boleh bilang …?"
     if intent in _FIGURES | _LISTS_AND_PLANS and _unplaced(u, context) and _asks_composition(u):
         return Intent.METODOLOGI  # "variabel di dimensi keberagamaan apa saja": what the index is made of
-    if intent in _FIGURES | {Intent.DI_LUAR_CAKUPAN} and not u.regions and _asks_schedule(u):
+    if intent in _FIGURES | {Intent.DI_LUAR_CAKUPAN} and not u.regions and _asks_about_the_survey(u):
         return Intent.METODOLOGI  # "e-survey 2025 dibuka tanggal berapa, berapa kab/kota yg ikut?": its facts
     if _general(intent, u, context):
         return Intent.METODOLOGI  # "kenaikan target IHaI per tahun yg wajar itu brp?": no region's figure
@@ -251,9 +251,11 @@ def _asks_composition(u: Understanding) -> bool:
     return bool(asked) and not lexicon.RANKING_SUBJECT.search(u.query)
 
 
-def _asks_schedule(u: Understanding) -> bool:
-    """When the survey runs: a date word with the survey named ("jadwal e-survey", "survei ditutup kapan")."""
-    return bool(lexicon.SURVEY_SCHEDULE.search(u.query) and lexicon.SURVEY_NAMED.search(u.query))
+def _asks_about_the_survey(u: Understanding) -> bool:
+    """When the survey runs or how its respondents come in, with the survey named ("jadwal e-survey", "survei
+    ditutup kapan", "e-survey itu sampel acak atau yg mau ngisi aja?")."""
+    asked = lexicon.SURVEY_SCHEDULE.search(u.query) or lexicon.SURVEY_SAMPLING.search(u.query)
+    return bool(asked and lexicon.SURVEY_NAMED.search(u.query))
 
 
 def _measured_count(u: Understanding) -> bool:

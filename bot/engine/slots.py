@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from bot.engine import lexicon
+from bot.engine import lexicon, topic_words
 from bot.engine.intents import registry
 from core.text import fold
 from core.vocabulary import is_common_word
@@ -97,14 +97,14 @@ class SlotReader:
         for dimension in methodology.dimensions:
             self._dimensions[fold(dimension.name)] = dimension.key
         self._dimensions.update(
-            {word: key for word, key in lexicon.DIMENSION_SYNONYMS.items() if key in methodology.dimension_keys}
+            {word: key for word, key in topic_words.DIMENSION_SYNONYMS.items() if key in methodology.dimension_keys}
         )
         self._dimension_pattern = _words(self._dimensions, suffix="(?:nya)?")
         self._variable_keys = frozenset(methodology.variable_keys) | frozenset(other_keys)
         self._variable_words = {fold(word): v.key for v in methodology.variables for word in v.keywords}
         self._variable_words.update({fold(v.name): v.key for v in methodology.variables})
         self._variable_words.update(
-            {word: key for word, key in lexicon.VARIABLE_SYNONYMS.items() if key in methodology.variable_keys}
+            {word: key for word, key in topic_words.VARIABLE_SYNONYMS.items() if key in methodology.variable_keys}
         )
         self._variable_pattern = _words(self._variable_words, suffix="(?:nya)?")
         # "harmoni tinggi", "kategori rendah" -> the band labelled "Harmoni Tinggi".
@@ -195,7 +195,7 @@ class SlotReader:
             asks_document=bool(lexicon.ASKS_DOCUMENT.search(text) or lexicon.REPORT_FILE.search(text)),
             asks_how=bool(lexicon.ASKS_HOW.search(text)),
             asks_target=bool(lexicon.ASKS_TARGET.search(text)),
-            topic_forums=tuple(forum for forum, words in lexicon.FORUM_TOPICS.items() if words.search(text)),
+            topic_forums=tuple(forum for forum, words in topic_words.FORUM_TOPICS.items() if words.search(text)),
             aspects=tuple(dict.fromkeys(self._aspects[m.group(1)] for m in self._aspect_pattern.finditer(text))),
             threshold=_threshold(text),
         )
@@ -240,7 +240,8 @@ def _words(words: Iterable[str], suffix: str = "") -> re.Pattern[str]:
 
 
 def _lexicon_words() -> list[str]:
-    return [phrase.rstrip("*") for group in lexicon.WORD_GROUPS for phrase in group]
+    groups = (*lexicon.WORD_GROUPS, tuple(topic_words.DIMENSION_SYNONYMS))
+    return [phrase.rstrip("*") for group in groups for phrase in group]
 
 
 def _signal_words() -> list[str]:

@@ -987,3 +987,64 @@ def test_what_the_words_ask_beyond_the_classifiers_reading(
 ) -> None:
     decision = decide(dialogue, text)
     assert (decision.intent, decision.regions) == (intent, regions)
+
+
+COMPARED = ChatContext(regions=("36.74", "36.71"), intent="bandingkan", listed=("36.74", "36.71"))
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "intent", "regions"),
+    [
+        # A region alone after a comparison asks about that region; one added in words joins the comparison.
+        ("Cilegon?", COMPARED, Intent.PROFIL, ("36.72",)),
+        ("kalau Kep. Seribu?", COMPARED, Intent.PROFIL, ("31.01",)),
+        ("Banten secara prov", COMPARED, Intent.PROVINSI, ("36",)),
+        ("kalau ditambah Pandeglang?", COMPARED, Intent.BANDINGKAN, ("36.74", "36.71", "36.01")),
+        ("tambahin kab. serang", COMPARED, Intent.BANDINGKAN, ("36.74", "36.71", "36.04")),
+        # Which of the regions named is highest: those regions side by side, not a ranking of all.
+        ("Samarinda, Balikpapan, Bontang - mana tertinggi?", NO_CONTEXT, Intent.BANDINGKAN, ("64.72", "64.71", "64.74")),
+        ("Kalbar, Kalteng, Kaltim: mana paling rendah", NO_CONTEXT, Intent.BANDINGKAN, ("61", "62", "64")),
+        ("di Kalbar kab mana paling tinggi", NO_CONTEXT, Intent.PERINGKAT, ("61",)),
+        # English requests for the report.
+        ("report for Kab. Ketapang please", NO_CONTEXT, Intent.LAPORAN, ("61.04",)),
+        ("could you send me the one-page report for Balikpapan?", NO_CONTEXT, Intent.LAPORAN, ("64.71",)),
+        # A target asked after a region's figures is that region's target path; how to set one is guidance.
+        ("oke, trus target tahunan utk renstra 5 thn ke depan sebaiknya gmn",
+         ChatContext(regions=("34.04",), intent="selisih_kategori"), Intent.TARGET, ("34.04",)),
+        ("cara menetapkan target tahunan IHaI di RPJMD gimana", ChatContext(regions=("34.04",), intent="profil"),
+         Intent.METODOLOGI, ()),
+        # Another index is the guidance's, not IHaI figures.
+        ("tren nilai IKUB nasional beberapa tahun terakhir gimana", NO_CONTEXT, Intent.METODOLOGI, ()),
+        # What the message says it asks settles the region; a region denied takes its province along.
+        ("Mohon izin pak, anak saya kuliah di Malang tp saya tinggal di Sumenep. Yg saya tanyakan Sumenep: skor IHaI?",
+         NO_CONTEXT, Intent.PROFIL, ("35.29",)),
+        ("banjar yg di kalsel ya, bukan kota banjar jabar. IHaI nya brp", NO_CONTEXT, Intent.PROFIL, ("63.03",)),
+        # A kab/kota name we do not know, placed in a province or asked where it is.
+        ("Kab. Gunung Perak Jatim ihai", NO_CONTEXT, Intent.TIDAK_DIKENAL, ()),
+        ("Kabupaten Tanjung Langit di provinsi mana dan IHaI-nya berapa?", NO_CONTEXT, Intent.TIDAK_DIKENAL, ()),
+        ("anggota FKUB kabupaten maksimal brp orang", NO_CONTEXT, Intent.METODOLOGI, ()),
+        # How the survey takes its respondents, or how a province's score is made: the method.
+        ("e-survey IHaI itu sampel acak atau yg mau ngisi aja?", NO_CONTEXT, Intent.METODOLOGI, ()),
+        ("skor provinsi itu rata2 dari kab/kotanya kah?", NO_CONTEXT, Intent.METODOLOGI, ()),
+    ],
+)  # fmt: skip
+def test_comparisons_targets_other_indices_and_settled_names(
+    dialogue: Dialogue, text: str, context: ChatContext, intent: Intent, regions: tuple
+) -> None:
+    decision = decide(dialogue, text, context)
+    assert (decision.intent, decision.regions) == (intent, regions)
+
+
+@pytest.mark.parametrize(
+    ("topic", "text", "focus"),
+    [
+        ({"variables": ["v6"]}, "terus forum mana yg paling pas buat ngurusin itu", ("v6",)),
+        ({"variables": ["v7"]}, "siapa yang sebaiknya menanganinya", ("v7",)),
+        ({}, "forum apa yang cocok kalau warga pendatang dan penduduk asli kurang membaur", ("v6",)),
+        ({}, "saran FKDM soal tawuran antarkampung", ("v3",)),
+        ({}, "forum mana yang pas menangani intoleransi", ("v7",)),
+    ],
+)
+def test_a_topic_talked_about_or_described_is_the_focus(dialogue: Dialogue, topic: dict, text: str, focus: tuple) -> None:
+    decision = decide(dialogue, text, ChatContext(intent="metodologi", slots=topic))
+    assert decision.slots.variables == focus
