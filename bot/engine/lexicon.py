@@ -64,11 +64,11 @@ COURTESY = frozenset("""
 PRESENCE = pattern(("ada orang", "ada yang jaga", "ada admin", "anybody there", "anyone there"))
 
 BOTTOM_WORDS = ("terendah*", "terburuk*", "terjelek*", "paling rendah", "paling buruk", "paling jelek", "paling tidak harmonis",
-     "terbawah", "paling bawah", "rendah", "lemah*", "terlemah*", "lowest", "worst", "bottom", "buncit", "buntut", "jeblok",
+     "terbawah*", "paling bawah", "rendah", "lemah*", "terlemah*", "lowest", "worst", "bottom", "buncit", "buntut", "jeblok",
      "bawahnya", "ujung bawah", "yang bawah",
      "dari bawah", "tersedikit", "paling sedikit", "paling kecil", "terkecil")  # fmt: skip
 BOTTOM = pattern(BOTTOM_WORDS)
-TOP_WORDS = ("tertinggi*", "terbaik*", "teratas", "paling tinggi", "paling baik", "paling harmonis", "terharmonis*",
+TOP_WORDS = ("tertinggi*", "terbaik*", "teratas*", "paling tinggi", "paling baik", "paling harmonis", "terharmonis*",
      "paling bagus", "terbagus", "juara", "top", "unggul*", "tinggi", "highest", "best", "paling atas", "atasnya",
      "ujung atas", "yang atas", "dari atas", "terbanyak", "paling banyak", "paling besar")  # fmt: skip
 TOP = pattern(TOP_WORDS)
@@ -87,7 +87,9 @@ PROVINCES_SUBJECT_WORDS = ("provinsi mana", "provinsi apa", "provinsi yang", "pr
      "urutan provinsi", "ranking provinsi", "provinsi provinsi", "provinsi terbawah", "provinsi teratas", "per provinsi",
      "setiap provinsi", "masing masing provinsi",
      "provinsi terburuk", "provinsi terjelek", "provinsi terharmonis")  # fmt: skip
-PROVINCES_SUBJECT = pattern(PROVINCES_SUBJECT_WORDS)
+# "provinsi 5 besar nya siapa aja", "provinsi 3 terbawah": the provinces, ranked.
+PROVINCES_SUBJECT = re.compile(pattern(PROVINCES_SUBJECT_WORDS).pattern
+                               + r"|\bprovinsi (?:\d+|tiga|lima|sepuluh) (?:besar|teratas|terbawah|tertinggi|terendah)")
 # Every province at once: "rata-rata IHaI per provinsi" lists them all, not the first five.
 EVERY_PROVINCE = pattern(("per provinsi", "setiap provinsi", "tiap provinsi", "semua provinsi", "seluruh provinsi",
                           "masing masing provinsi", "daftar provinsi"))  # fmt: skip

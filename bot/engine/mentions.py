@@ -120,8 +120,9 @@ def narrow_by_adjacent_province(mentions: list[Mention], tokens: list[str], gaze
 
 
 def _province_of(mention: Mention, gazetteer: Gazetteer) -> str | None:
-    region = gazetteer.get(mention.codes[0]) if mention.resolved else None
-    return region.code if region is not None and region.level == PROVINSI else None
+    """The province a mention names; "bengkulu" after "kaur" is the province, not Kota Bengkulu."""
+    regions = [gazetteer.get(code) for code in mention.codes]
+    return next((region.code for region in regions if region is not None and region.level == PROVINSI), None)
 
 
 def _is_kabkota_in(code: str, province: str, gazetteer: Gazetteer) -> bool:

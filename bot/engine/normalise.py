@@ -70,6 +70,8 @@ _ENGLISH_DIRECTIONS = {"central": "tengah", "east": "timur", "west": "barat", "n
 _ENGLISH_ISLANDS = {"java": "jawa", "sumatra": "sumatera"}
 _ENGLISH_PHRASES = [
     (re.compile(r"\b(?:the )?harmony index\b"), "ihai"),
+    # "a researcher working on social cohesion": the field, not the Sosial dimension.
+    (re.compile(r"\bsocial cohesion\b"), "kerukunan"),
     # Whole English frames of questions the lexicon knows in Indonesian: the assistant's use, presence, the
     # distance to the next band, the largest changes.
     (re.compile(r"\bwhat (?:can (?:you|i) (?:do|ask)|(?:kinds?|sorts?|types?) of questions)\b|\bhow (?:do i|to|can i) use\b"),

@@ -96,9 +96,10 @@ class Resolver:
         are the provinces of the chat's previous regions."""
         tokens = self._mend_slips(text.split())
         mentions, residual = self._exact(tokens, expects_region)
+        # "metro lampung": a province right after a name qualifies it before an everyday-word name is weighed.
+        mentions = narrow_by_adjacent_province(mentions, tokens, self._gazetteer)
         mentions, dropped = settled(mentions, tokens)
         residual = sorted(residual + dropped)
-        mentions = narrow_by_adjacent_province(mentions, tokens, self._gazetteer)
         mentions = [self._apply_hints(mention, overrides or {}, hint_provinces) for mention in mentions]
         unknown: list[Unknown] = []
         if expects_region:

@@ -26,6 +26,7 @@ _MIN_TYPO_LENGTH = 5
 _VARIABLE_KEY = re.compile(r"\b([vx]\d{1,2})\b")
 _YEAR = re.compile(r"\b(20\d\d)\b")
 _NUMBER = re.compile(r"\b(\d{1,3})\b")
+_NOT_A_COUNT = re.compile(r"\b(?:asisten|pasal|ayat|bab|nomor|no|tahun|ke|sila|poin|angka)\s*$")
 # "kab/kota yang (IHaI-nya) naik": the regions that rose, not a category climbed ("yang naik kategori").
 _RISEN = re.compile(r"\byang (?:\w+(?: ?nya)? )?(?:naik|meningkat|membaik)\b(?! kategori| ke )")
 _FALLEN = re.compile(r"\byang (?:\w+(?: ?nya)? )?(?:turun|menurun|memburuk)\b(?! kategori| ke )")
@@ -251,8 +252,11 @@ def _signal_words() -> list[str]:
 
 def _order(text: str) -> str | None:
     """ "tertinggi dan terendah", "10 besar dan 10 terbawah": both ends; else the end named, if any."""
-    top = bool(lexicon.TOP.search(text) or _N_BESAR.search(text))
     bottom = bool(lexicon.BOTTOM.search(text))
+    # "partisipasi terendah se kaltim 5 besar": "5 besar" is how many, not the top end, unless another count
+    # asks for the bottom ("10 besar dan 10 terbawah").
+    besar = _N_BESAR.search(text) and (not bottom or len(_NUMBER.findall(text)) >= 2)
+    top = bool(lexicon.TOP.search(text) or besar)
     if top and bottom:
         return BOTH
     return BOTTOM if bottom else (TOP if top else None)
@@ -273,7 +277,8 @@ def _top_n(text: str) -> int | None:
         return int(besar.group(1))
     for match in _NUMBER.finditer(text):
         value = int(match.group(1))
-        if 1 <= value <= MAX_TOP_N:
+        # "pak asisten 1 minta …", "pasal 9": a title's or an article's number, not how many.
+        if 1 <= value <= MAX_TOP_N and not _NOT_A_COUNT.search(text[: match.start()]):
             return value
     if word := lexicon.NUMBER_WORD.search(text):
         return lexicon.NUMBER_WORDS[re.sub(r"\s+", " ", word.group(0))]
