@@ -45,6 +45,7 @@ from bot.engine.named_regions import (
     its_region,
     placing_provinces,
     ranking_scope,
+    regions_from_context,
     sibling,
     without_enclosing_provinces,
 )
@@ -197,7 +198,7 @@ def _decided(
         if len(regions) < 2:  # "bandingkan keduanya": the region before this one too
             regions = tuple(dict.fromkeys(context.earlier + regions))
     if not regions:
-        regions = _from_context(intent, u, context)
+        regions = regions_from_context(intent, u, context)
     regions = regions[:MAX_REGIONS]
     common = {"slots": slots, "query": u.said, "forums": forums, "confidence": u.confidence}
     if intent == Intent.SARAN and not regions:
@@ -206,26 +207,6 @@ def _decided(
     if (spec(intent).needs_region and not regions) or (intent == Intent.BANDINGKAN and len(regions) < 2):
         return Decision(Intent.PILIH_WILAYAH, regions, pending_text=u.text, asked=intent, **common)
     return Decision(by_level(intent, regions, level), regions, **common)
-
-
-def _from_context(intent: Intent, u: Understanding, context: ChatContext) -> tuple[str, ...]:
-    """The regions a message that names none is about: the chat's, or the nation for overall coverage."""
-    slots = u.slots
-    if intent == Intent.CAKUPAN and (slots.provinces or slots.ranking_subject):
-        return (NATIONAL_CODE,)  # "provinsi mana saja yang layak lapor": all of them
-    if intent == Intent.TREN:
-        return context.regions  # the chat's region's trend; with none, the composer shows the nation's
-    if slots.own_province and context.regions:
-        return tuple(dict.fromkeys(code.split(".")[0] for code in context.regions))  # "kalau provinsinya sendiri?"
-    if intent == Intent.FORUM_COCOK:
-        # "forum mana yang cocok menangani itu?" is about the chat's region; with a dimension named, not.
-        return context.regions if slots.followup or slots.anaphora or not (slots.dimensions or slots.variables) else ()
-    if spec(intent).needs_region or slots.followup or u.only_regions:
-        if context.regions:
-            return context.regions
-        if intent == Intent.CAKUPAN and not slots.followup:
-            return (NATIONAL_CODE,)  # "berapa total responden?" — but "respondennya?" asks about something
-    return ()
 
 
 def _effective(intent: Intent, u: Understanding, context: ChatContext, level: Level) -> Intent:
@@ -330,7 +311,9 @@ def _asked_alone(u: Understanding, answers: Answers, context: ChatContext, level
         and spec(alone_answers[0][0]).needs_region
         and not (lexicon.FORUM_MENTION.search(u.question) or lexicon.ASKS_ACTIONS.search(u.question))
     )
-    stands = introduced or (names and _top(alone_answers) > _top(answers))
+    # "Halo gan, numpang tanya buat tugas kuliah. Kab. Barru di Sulsel indeksnya berapa?": not out of scope.
+    aside = answers and answers[0][0] in (Intent.DI_LUAR_CAKUPAN, Intent.SAPAAN)
+    stands = introduced or (names and (_top(alone_answers) > _top(answers) or aside))
     return alone_answers if stands else None
 
 

@@ -149,7 +149,8 @@ LIST_WORD = re.compile(rf"nomor|no|urutan|ke|\d{{1,2}}|{_NUMBERED}|{_ORDINAL}|pe
                        r"paling|bawah|atas|teratas|terbawah|tadi|itu|buncit")
 BOTH_REFERENCE_WORDS = ("keduanya", "kedua wilayah", "kedua daerah", "dua wilayah itu", "dua daerah itu",
                         "dua duanya", "duanya", "kedua duanya", "masing masing",
-                          "kedua kabupaten", "kedua kota", "kedua provinsi")  # fmt: skip
+                          "kedua kabupaten", "kedua kota", "kedua provinsi", "dua kabupaten itu", "dua kota itu",
+                          "dua provinsi itu", "dua kabupaten tadi", "dua kota tadi", "dua daerah tadi")  # fmt: skip
 BOTH_REFERENCE = pattern(BOTH_REFERENCE_WORDS)
 # "satu" is 1, "kedua" 2: the ordinals start at the second.
 ORDINALS = {**{word: place for place, word in enumerate(_NUMBERED.split("|"), 1)},
@@ -323,8 +324,9 @@ COMPARED_WITH = re.compile(r"\b(?:banding\w*|dibanding\w*|sanding\w*|jejer\w*|ve
 # A region added to the comparison just shown ("tambahkan Bondowoso", "kalau ditambah Deli Serdang?"); a
 # region alone after a comparison ("Cilegon?") asks about that region instead.
 ADDED_TO_LIST = pattern(("tambah*", "ditambah*", "juga", "jg", "sekalian", "serta", "plus", "also", "add*", "include*"))
-COMPARE_WORDS = pattern(("banding*", "dibanding*", "jejer*", "sanding*", "disanding*", "sejajar*", "komparasi*",
-                         "compare", "adu"))  # fmt: skip
+# Not "studi banding" (a visit to learn from another region).
+COMPARE_WORDS = re.compile(r"(?<!studi )" + pattern(("banding*", "dibanding*", "perbandingan*", "jejer*", "sanding*",
+                           "disanding*", "sejajar*", "komparasi*", "compare", "adu")).pattern)  # fmt: skip
 # Which of two regions is higher or has more: a comparison of them.
 COMPARATIVE = re.compile(
     r"\blebih\s+(?:tinggi|rendah|banyak|sedikit|baik|bagus|harmonis|unggul|besar|kecil)\b(?:\s+\w+){0,3}?\s+(?:yang\s+)?mana\b"
@@ -348,6 +350,8 @@ ASKS_RANGE_VALUES = pattern(("min max", "minimum maksimum", "terendah dan tertin
                              "di angka berapa", "di angka brp", "rentang*", "dari berapa sampai berapa"))  # fmt: skip
 # The parts of the region pointed at: "gimana dimensinya", "variabelnya".
 ITS_PARTS = pattern(("dimensinya", "variabelnya", "aspeknya", "rinciannya"))
+# Every part's value at once: "nilai per dimensi", "rinciin tiap variabel".
+PER_PART = re.compile(r"\b(?:per|tiap|setiap|masing masing|semua|seluruh|rincian|rinci\w*) (?:dimensi|variabel|aspek)\w*\b")
 # A region's own figure asked by its name alone, pointing at the region talked about ("kategorinya?", "dan
 # skornya", "peringkat nasionalnya?").
 OWN_FIGURE = pattern(("kategorinya", "skornya", "nilainya", "ihainya", "angkanya", "indeksnya", "peringkatnya",

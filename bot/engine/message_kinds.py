@@ -184,3 +184,41 @@ def other_index_only(u: Understanding) -> bool:
     """ "tren nilai IKUB nasional", "IKN Kab. Bogor berapa": another index, whose figures the results do not
     hold; the guidance on it answers, not IHaI figures."""
     return bool(_OTHER_INDEX.search(u.query)) and not _THIS_INDEX.search(u.query)
+
+
+def which_part_lowest(u: Understanding) -> bool:
+    """Which part of one region is lowest, not which regions are ("kab/kota mana yang dimensi sosialnya terendah")."""
+    return bool(lexicon.WHICH_PART_LOWEST.search(u.query)) and (bool(u.regions) or not u.slots.ranking_subject)
+
+
+def asks_composition(u: Understanding) -> bool:
+    """ "variabel di dimensi keberagamaan apa saja"; not "provinsi dengan dimensi ekonomi terendah apa saja"."""
+    asked = lexicon.ASKS_COMPOSITION.search(u.query) and lexicon.PARTS_WORDS.search(u.query)
+    return bool(asked) and not lexicon.RANKING_SUBJECT.search(u.query)
+
+
+def asks_about_the_survey(u: Understanding) -> bool:
+    """When the survey runs or how it takes respondents: "jadwal e-survey", "e-survey itu sampel acak?"."""
+    asked = lexicon.SURVEY_SCHEDULE.search(u.query) or lexicon.SURVEY_SAMPLING.search(u.query)
+    return bool(asked and lexicon.SURVEY_NAMED.search(u.query))
+
+
+def measured_count(u: Understanding) -> bool:
+    """How many of a province's (or the nation's) kab/kota are measured, or its score with how many reached the
+    target: its summary shows both. Which kab/kota, or whether they suffice, is coverage."""
+    query = u.question or u.query
+    if KABKOTA in u.levels or not lexicon.KABKOTA_COUNT.search(query) or lexicon.ASKS_ADEQUACY.search(query):
+        return False
+    if re.search(r"\b(?:mana|apa saja|siapa)\b", query):
+        return False
+    if lexicon.figure_besides_respondents(query):
+        return True
+    return bool(lexicon.MEASURED.search(query) and not lexicon.ASKS_TARGET.search(query))
+
+
+def lowest_of_named_parts(u: Understanding) -> bool:
+    """Which of several parts it names is lowest, of one region: its weakest part, not a list of regions."""
+    slots = u.slots
+    named = len(slots.dimensions) + len(slots.variables) + len(slots.aspects)
+    asks_which = re.search(r"\b(?:mana|apa|yang)\b", u.query) and not slots.ranking_subject
+    return named >= 2 and bool(asks_which) and bool(lexicon.BOTTOM.search(u.query))

@@ -11,9 +11,9 @@ from dataclasses import replace
 from bot.engine import lexicon
 from bot.engine.context import ChatContext
 from bot.engine.data import PROVINCES_SCOPE
-from bot.engine.intents import Intent
+from bot.engine.intents import Intent, spec
 from bot.engine.understand import Understander, Understanding
-from core.constants import KABKOTA, PROVINSI
+from core.constants import KABKOTA, NATIONAL_CODE, PROVINSI
 from core.vocabulary import is_standard_word
 
 # Words that place what follows: "di Kepri", "se-Jabar", "dalam Provinsi Bali".
@@ -155,3 +155,23 @@ def asks_about_the_askers_forum(u: Understanding) -> bool:
     if not mentions or not all(places_asker(mention.start) for mention in mentions):
         return False
     return bool(lexicon.ASKS_MANDATE.search(" ".join(tokens[max(mention.end for mention in mentions) :])))
+
+
+def regions_from_context(intent: Intent, u: Understanding, context: ChatContext) -> tuple[str, ...]:
+    """The regions a message that names none is about: the chat's, or the nation for overall coverage."""
+    slots = u.slots
+    if intent == Intent.CAKUPAN and (slots.provinces or slots.ranking_subject):
+        return (NATIONAL_CODE,)  # "provinsi mana saja yang layak lapor": all of them
+    if intent == Intent.TREN:
+        return context.regions  # the chat's region's trend; with none, the composer shows the nation's
+    if slots.own_province and context.regions:
+        return tuple(dict.fromkeys(code.split(".")[0] for code in context.regions))  # "kalau provinsinya sendiri?"
+    if intent == Intent.FORUM_COCOK:
+        # "forum mana yang cocok menangani itu?" is about the chat's region; with a dimension named, not.
+        return context.regions if slots.followup or slots.anaphora or not (slots.dimensions or slots.variables) else ()
+    if spec(intent).needs_region or slots.followup or u.only_regions:
+        if context.regions:
+            return context.regions
+        if intent == Intent.CAKUPAN and not slots.followup:
+            return (NATIONAL_CODE,)  # "berapa total responden?" — but "respondennya?" asks about something
+    return ()

@@ -12,7 +12,18 @@ import re
 from bot.engine import lexicon
 from bot.engine.context import ChatContext
 from bot.engine.intents import Intent
-from bot.engine.message_kinds import band_limits_asked, headline_asked, named_values, score_in_band, target_for_region
+from bot.engine.message_kinds import (
+    asks_about_the_survey,
+    asks_composition,
+    band_limits_asked,
+    headline_asked,
+    lowest_of_named_parts,
+    measured_count,
+    named_values,
+    score_in_band,
+    target_for_region,
+    which_part_lowest,
+)
 from bot.engine.named_regions import Level
 from bot.engine.slots import BOTH
 from bot.engine.understand import Understanding
@@ -46,11 +57,12 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         and not (intent == Intent.CAKUPAN and slots.asks_coverage)
     ):
         return Intent.SELISIH_KATEGORI
-    if intent in _FIGURES | {Intent.PERINGKAT, Intent.FORUM_COCOK, Intent.SARAN} and _which_part_lowest(u):
+    if intent in _FIGURES | {Intent.PERINGKAT, Intent.FORUM_COCOK, Intent.SARAN} and which_part_lowest(u):
         return Intent.TERLEMAH  # "Kota Pontianak paling rendah di bidang apa", "dimensi apa yang nilainya paling bawah"
-    compared = lexicon.COMPARATIVE.search(u.query) or (slots.both_listed and lexicon.COMPARE_WORDS.search(u.query))
+    several = slots.both_listed or len(set(u.regions)) >= 2
+    compared = lexicon.COMPARATIVE.search(u.query) or (several and lexicon.COMPARE_WORDS.search(u.query))
     if intent != Intent.BANDINGKAN and compared and not slots.asks_gap and _two_regions(u, context):
-        return Intent.BANDINGKAN  # "yg respondennya lebih banyak yg mana?", "coba jejerin dua2nya" after two regions
+        return Intent.BANDINGKAN  # "yg respondennya lebih banyak yg mana?", "perbandingan dimensi budaya gianyar, badung"
     if intent == Intent.PERINGKAT and set(u.levels) == {KABKOTA} and len(set(u.regions)) == 1 and ranks_no_list(u):
         return Intent.PROFIL  # "skor sama peringkat nasional Kota Surabaya": its rank, which its profile shows
     if intent in (Intent.PROFIL, Intent.PROVINSI) and slots.provinces and not (u.regions or slots.list_position):
@@ -62,12 +74,12 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
     if intent == Intent.KATEGORI and set(u.levels) == {KABKOTA} and not slots.ranking_subject:
         return Intent.PROFIL  # "Kab Bulukumba harmoni sedang atau tinggi?": its category
     measured_list = intent in (Intent.KATEGORI, Intent.PERINGKAT) and slots.category is None and slots.order is None
-    if (intent == Intent.CAKUPAN or measured_list) and _measured_count(u):
+    if (intent == Intent.CAKUPAN or measured_list) and measured_count(u):
         return Intent.PROFIL  # "Kalbar berapa kab/kota yang sudah terukur?": a line of the province's summary
     if intent == Intent.CAKUPAN and slots.respondents_beside_figure:
         return Intent.PROFIL  # "berapa IHaI Gianyar dan berapa respondennya?": the profile shows both
     if intent == Intent.PROFIL:
-        if slots.asks_coverage and not (slots.respondents_beside_figure or _measured_count(u)):
+        if slots.asks_coverage and not (slots.respondents_beside_figure or measured_count(u)):
             return Intent.CAKUPAN
         if slots.asks_weakness:
             return Intent.TERLEMAH
@@ -116,17 +128,19 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.BANTUAN
     if intent == Intent.TERLEMAH and named_values(u):
         return Intent.PROFIL  # "dimensi sosialnya brp, sm V3 nya": their values, not the weakest part
-    if intent == Intent.PROFIL and _lowest_of_named_parts(u):
+    if intent == Intent.PROFIL and lowest_of_named_parts(u):
         return Intent.TERLEMAH  # "mana yang paling rendah di Tarakan: ekonomi, sosial, budaya, atau keberagamaan?"
+    if intent in (Intent.METODOLOGI, Intent.TERLEMAH) and _regional(u, context) and _every_part(u):
+        return Intent.PROFIL  # "kab. lombok utara nilai per dimensi", "rinciin per dimensi": the values of its parts
     if intent in (Intent.METODOLOGI, Intent.PERINGKAT) and _listed_item(u, context) and _its_figures(u):
         return Intent.PROFIL  # "nomor dua V1 sama V2-nya berapa", "urutan ke-4 itu gimana dimensinya": that item's
     if intent in _FIGURES | {Intent.SARAN} and lexicon.REPORT_FILE.search(u.query):
         return Intent.LAPORAN  # "dokumen laporan … mau saya forward ke grup WA FKUB": the file
     if intent in _FIGURES | _LISTS_AND_PLANS and _unplaced(u, context) and lexicon.ASKS_METHOD_HOW.search(u.query):
         return Intent.METODOLOGI  # "skor provinsi dihitungnya gimana?", "selangnya tumpang tindih, boleh bilang …?"
-    if intent in _FIGURES | _LISTS_AND_PLANS and _unplaced(u, context) and _asks_composition(u):
+    if intent in _FIGURES | _LISTS_AND_PLANS and _unplaced(u, context) and asks_composition(u):
         return Intent.METODOLOGI  # "variabel di dimensi keberagamaan apa saja": what the index is made of
-    if intent in _FIGURES | {Intent.DI_LUAR_CAKUPAN} and not u.regions and _asks_about_the_survey(u):
+    if intent in _FIGURES | {Intent.DI_LUAR_CAKUPAN} and not u.regions and asks_about_the_survey(u):
         return Intent.METODOLOGI  # "e-survey 2025 dibuka tanggal berapa, berapa kab/kota yg ikut?": its facts
     if _general(intent, u, context):
         return Intent.METODOLOGI  # "kenaikan target IHaI per tahun yg wajar itu brp?": no region's figure
@@ -240,45 +254,6 @@ def ranks_no_list(u: Understanding) -> bool:
     return not (lexicon.RANKING_SUBJECT.search(rest) or lexicon.PROVINCES_SUBJECT.search(rest))
 
 
-def _which_part_lowest(u: Understanding) -> bool:
-    """Which part of one region is lowest, not which regions are ("kab/kota mana yang dimensi sosialnya terendah")."""
-    return bool(lexicon.WHICH_PART_LOWEST.search(u.query)) and (bool(u.regions) or not u.slots.ranking_subject)
-
-
-def _asks_composition(u: Understanding) -> bool:
-    """ "variabel di dimensi keberagamaan apa saja"; not "provinsi dengan dimensi ekonomi terendah apa saja"."""
-    asked = lexicon.ASKS_COMPOSITION.search(u.query) and lexicon.PARTS_WORDS.search(u.query)
-    return bool(asked) and not lexicon.RANKING_SUBJECT.search(u.query)
-
-
-def _asks_about_the_survey(u: Understanding) -> bool:
-    """When the survey runs or how its respondents come in, with the survey named ("jadwal e-survey", "survei
-    ditutup kapan", "e-survey itu sampel acak atau yg mau ngisi aja?")."""
-    asked = lexicon.SURVEY_SCHEDULE.search(u.query) or lexicon.SURVEY_SAMPLING.search(u.query)
-    return bool(asked and lexicon.SURVEY_NAMED.search(u.query))
-
-
-def _measured_count(u: Understanding) -> bool:
-    """How many of a province's (or the nation's) kab/kota are measured, or its score with how many reached the
-    target: its summary shows both. Which kab/kota, or whether they suffice, is coverage."""
-    query = u.question or u.query
-    if KABKOTA in u.levels or not lexicon.KABKOTA_COUNT.search(query) or lexicon.ASKS_ADEQUACY.search(query):
-        return False
-    if re.search(r"\b(?:mana|apa saja|siapa)\b", query):
-        return False
-    if lexicon.figure_besides_respondents(query):
-        return True
-    return bool(lexicon.MEASURED.search(query) and not lexicon.ASKS_TARGET.search(query))
-
-
-def _lowest_of_named_parts(u: Understanding) -> bool:
-    """Which of several parts it names is lowest, of one region: its weakest part, not a list of regions."""
-    slots = u.slots
-    named = len(slots.dimensions) + len(slots.variables) + len(slots.aspects)
-    asks_which = re.search(r"\b(?:mana|apa|yang)\b", u.query) and not slots.ranking_subject
-    return named >= 2 and bool(asks_which) and bool(lexicon.BOTTOM.search(u.query))
-
-
 def _regional(u: Understanding, context: ChatContext) -> bool:
     """A region named or talked about."""
     return bool(u.regions or context.regions)
@@ -291,6 +266,12 @@ def _compares(u: Understanding) -> bool:
 
 def _listed_item(u: Understanding, context: ChatContext) -> bool:
     return u.slots.list_position is not None and bool(context.listed) and not u.regions
+
+
+def _every_part(u: Understanding) -> bool:
+    """Every part's value, not the weakest, nor how the parts are made."""
+    weakest = lexicon.ASKS_WEAKNESS.search(u.query) or lexicon.BOTTOM.search(u.query)
+    return bool(lexicon.PER_PART.search(u.query)) and not (weakest or _asks_about_method(u))
 
 
 def _its_figures(u: Understanding) -> bool:

@@ -40,6 +40,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+|(?<=:)\s+")
 _ABBREVIATION = re.compile(
     r"(?:^|[\s(])(?:kab|kec|kel|prov|kot|no|nomor|dr|drs|ir|bpk|jl|yth|tgl|dll|dsb|dst)\.$", re.I
 )
+_CORRECTING = re.compile(r"\s*(?:eh|ralat|koreksi|maksud (?:saya|sy|kami|aku)|maaf maksud)\b", re.I)
 # A sentence that asks nothing: greetings and thanks around the question.
 _NO_QUESTION = frozenset({Intent.SAPAAN})
 # A polite closing asks for help with what came before it: "… tanya nilai IHaI Sleman. Kira-kira bisa dibantu?"
@@ -221,7 +222,8 @@ def _sentences(text: str) -> tuple[list[str], list[str]]:
     """The message's sentences as typed (with their punctuation) and normalised; empty ones dropped."""
     parts: list[str] = []
     for part in _SENTENCE_END.split(text):
-        if parts and _ABBREVIATION.search(parts[-1]):
+        # "Kab. Poso... eh maksud sy Kab. Mimika": an abbreviation's dot or a correction goes on the sentence.
+        if parts and (_ABBREVIATION.search(parts[-1]) or _CORRECTING.match(part)):
             parts[-1] = f"{parts[-1]} {part}"
         else:
             parts.append(part)
