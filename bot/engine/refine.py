@@ -87,7 +87,8 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.PERINGKAT  # "5 kab/kota yang respondennya paling sedikit di Jatim": ranked by respondents
     if intent == Intent.TERLEMAH and slots.asks_gap:
         return Intent.SELISIH_KATEGORI  # "butuh tambahan berapa, variabel mana yg didongkrak": the plan starts there
-    if intent == Intent.TERLEMAH and (slots.forums or u.affiliation) and lexicon.ASKS_ACTIONS.search(u.question or u.query):
+    forum_asked = slots.forums or u.affiliation  # "kami FPK Kab. Garut. V6 kami kurang, mangga dibantu ide kegiatannya"
+    if intent in (Intent.TERLEMAH, Intent.PROFIL) and forum_asked and lexicon.ASKS_ACTIONS.search(u.question or u.query):
         return Intent.SARAN  # "FKDM Kutim harus fokus ke mana berdasarkan kelemahan": the forum's actions there
     if intent == Intent.METODOLOGI and headline_asked(u) and not _asks_about_method(u):
         return Intent.PROFIL  # "aku lg nyusun laporan soal kerukunan di Kab Luwu, perlu angka IHaI sama kategorinya"
