@@ -24,7 +24,7 @@ EXTRA_WORDS = frozenset(
     rpjmd rpjmn renstra rkpd renja sakip iku dprd pemda pemkab pemkot pemprov asn ormas jdih perpres permendagri
     pbm uu pp tni polri pilkada pilkades pemilu hoaks sara likert kuesioner esurvei asta cita wellbeing apbd
     which where there their these those could would should about after before every other being doing while
-    whose since round years improve explain between really right going first second third still rinci
+    whose since round years improve explain between really right going first second third still rinci bener join
     """.split()
 )
 # "-wan" and "-wati" make a person of a root: wartawan, relawan, karyawati.

@@ -89,7 +89,7 @@ PROVINCES_SUBJECT_WORDS = ("provinsi mana", "provinsi apa", "provinsi yang", "pr
      "provinsi terburuk", "provinsi terjelek", "provinsi terharmonis")  # fmt: skip
 # "provinsi 5 besar nya siapa aja", "provinsi 3 terbawah": the provinces, ranked.
 PROVINCES_SUBJECT = re.compile(pattern(PROVINCES_SUBJECT_WORDS).pattern
-                               + r"|\bprovinsi (?:\d+|tiga|lima|sepuluh) (?:besar|teratas|terbawah|tertinggi|terendah)")
+                               + r"|\bprovinsi (?:top|(?:\d+|tiga|lima|sepuluh) (?:besar|teratas|terbawah|tertinggi|terendah))\b")
 # Every province at once: "rata-rata IHaI per provinsi" lists them all, not the first five.
 EVERY_PROVINCE = pattern(("per provinsi", "setiap provinsi", "tiap provinsi", "semua provinsi", "seluruh provinsi",
                           "masing masing provinsi", "daftar provinsi"))  # fmt: skip

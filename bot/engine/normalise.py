@@ -70,6 +70,9 @@ _ENGLISH_DIRECTIONS = {"central": "tengah", "east": "timur", "west": "barat", "n
 _ENGLISH_ISLANDS = {"java": "jawa", "sumatra": "sumatera"}
 _ENGLISH_PHRASES = [
     (re.compile(r"\b(?:the )?harmony index\b"), "ihai"),
+    # "Which regencies in Central Java are rated Tinggi?": the band, not the top of a ranking.
+    (re.compile(r"\b(?:rated|categorised|categorized|classified)(?: as)? (tinggi|sedang|rendah|high|medium|low)\b"),
+     lambda m: f"kategori {ENGLISH.get(m.group(1), m.group(1))}"),
     # "a researcher working on social cohesion": the field, not the Sosial dimension.
     (re.compile(r"\bsocial cohesion\b"), "kerukunan"),
     # Whole English frames of questions the lexicon knows in Indonesian: the assistant's use, presence, the

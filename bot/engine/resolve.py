@@ -45,7 +45,7 @@ QUALIFIERS = {"kabupaten": "kabupaten", "kota": "kota", "provinsi": PROVINSI}
 # Words before "kabupaten"/"kota" that make it a common noun: "tingkat kabupaten", "setiap kota", "wali kota".
 _NOUN_BEFORE = frozenset({"tingkat", "level", "setiap", "tiap", "semua", "seluruh", "antar", "per", "para", "se", "wali",
                           "dua", "tiga", "empat", "lima", "beberapa", "banyak", "sejumlah", "kedua", "ketiga",
-                          "rata"})  # fmt: skip
+                          "rata", "secara"})  # fmt: skip
 # Words after it that do the same: "angka kabupaten tetangga", "rata-rata provinsi sementara", "kota lain".
 _NOUN_AFTER = frozenset({"tetangga", "lain", "lainnya", "sekitar", "sekitarnya", "terdekat", "induk", "sendiri",
                          "sebelah", "sementara", "pemekaran", "besar", "kecil", "tertentu", "asal", "setempat",
