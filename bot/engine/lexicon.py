@@ -141,7 +141,7 @@ _NUMBERED = "|".join(("satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "
 _ORDINAL = "|".join(("kedua", "ketiga", "keempat", "kelima", "keenam", "ketujuh", "kedelapan", "kesembilan", "kesepuluh"))
 # "nomor 3", "yang kelima", and an ordinal alone ("kelima?", "ketiga gimana").
 LIST_NUMBER = re.compile(
-    rf"\b(?:nomor|urutan|yang|no)\s+(?:ke\s*)?(\d{{1,2}}|{_NUMBERED}|{_ORDINAL})\b"
+    rf"\b(?:nomor|urutan|yang|no|yang ranking|yang peringkat|ranking|peringkat|rank)\s+(?:ke\s*)?(\d{{1,2}}|{_NUMBERED}|{_ORDINAL})\b"
     rf"|^({_ORDINAL})(?: (?:gimana|bagaimana|berapa|dong|ya|sih|juga|nya|tadi|itu))*$"
 )
 # The words of a bare list reference ("yg kelima?", "nomor 3 dong").
@@ -150,7 +150,8 @@ LIST_WORD = re.compile(rf"nomor|no|urutan|ke|\d{{1,2}}|{_NUMBERED}|{_ORDINAL}|pe
 BOTH_REFERENCE_WORDS = ("keduanya", "kedua wilayah", "kedua daerah", "dua wilayah itu", "dua daerah itu",
                         "dua duanya", "duanya", "kedua duanya", "masing masing",
                           "kedua kabupaten", "kedua kota", "kedua provinsi", "dua kabupaten itu", "dua kota itu",
-                          "dua provinsi itu", "dua kabupaten tadi", "dua kota tadi", "dua daerah tadi")  # fmt: skip
+                          "dua provinsi itu", "dua kabupaten tadi", "dua kota tadi", "dua daerah tadi",
+                          "ketiganya", "ketiga daerah", "ketiga wilayah", "ketiga kabupaten")  # fmt: skip
 BOTH_REFERENCE = pattern(BOTH_REFERENCE_WORDS)
 # "satu" is 1, "kedua" 2: the ordinals start at the second.
 ORDINALS = {**{word: place for place, word in enumerate(_NUMBERED.split("|"), 1)},
@@ -349,7 +350,7 @@ ASKS_WHICH_FORUM = re.compile(r"(?<!itu )\bforum (?:apa|mana|yang mana)\b(?! saj
 ASKS_RANGE_VALUES = pattern(("min max", "minimum maksimum", "terendah dan tertinggi berapa", "tertinggi dan terendah berapa",
                              "di angka berapa", "di angka brp", "rentang*", "dari berapa sampai berapa"))  # fmt: skip
 # The parts of the region pointed at: "gimana dimensinya", "variabelnya".
-ITS_PARTS = pattern(("dimensinya", "variabelnya", "aspeknya", "rinciannya"))
+ITS_PARTS = pattern(("dimensinya", "variabelnya", "aspeknya", "rinciannya", "detailnya", "profilnya", "lengkapnya"))
 # Every part's value at once: "nilai per dimensi", "rinciin tiap variabel".
 PER_PART = re.compile(r"\b(?:per|tiap|setiap|masing masing|semua|seluruh|rincian|rinci\w*) (?:dimensi|variabel|aspek)\w*\b")
 # A region's own figure asked by its name alone, pointing at the region talked about ("kategorinya?", "dan

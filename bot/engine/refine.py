@@ -59,7 +59,7 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.SELISIH_KATEGORI
     if intent in _FIGURES | {Intent.PERINGKAT, Intent.FORUM_COCOK, Intent.SARAN} and which_part_lowest(u):
         return Intent.TERLEMAH  # "Kota Pontianak paling rendah di bidang apa", "dimensi apa yang nilainya paling bawah"
-    several = slots.both_listed or len(set(u.regions)) >= 2
+    several = slots.both_listed or (len(set(u.regions)) >= 2 and not lexicon.OTHERS.search(u.query))
     compared = lexicon.COMPARATIVE.search(u.query) or (several and lexicon.COMPARE_WORDS.search(u.query))
     if intent != Intent.BANDINGKAN and compared and not slots.asks_gap and _two_regions(u, context):
         return Intent.BANDINGKAN  # "yg respondennya lebih banyak yg mana?", "perbandingan dimensi budaya gianyar, badung"

@@ -1026,6 +1026,22 @@ COMPARED = ChatContext(regions=("36.74", "36.71"), intent="bandingkan", listed=(
         # How the survey takes its respondents, or how a province's score is made: the method.
         ("e-survey IHaI itu sampel acak atau yg mau ngisi aja?", NO_CONTEXT, Intent.METODOLOGI, ()),
         ("skor provinsi itu rata2 dari kab/kotanya kah?", NO_CONTEXT, Intent.METODOLOGI, ()),
+        # Every part's value is the profile; a comparison word with several regions compares, "studi banding" not.
+        ("kab. lombok utara nilai per dimensi", NO_CONTEXT, Intent.PROFIL, ("52.08",)),
+        ("rinciin per dimensi", ChatContext(regions=("32.11",), intent="profil"), Intent.PROFIL, ("32.11",)),
+        ("perbandingan dimensi budaya kab gianyar, badung, tabanan", NO_CONTEXT, Intent.BANDINGKAN,
+         ("51.04", "51.03", "51.02")),
+        ("Kami baru pulang studi banding dari Bali dan Lombok. Boleh minta laporan PDF IHaI Kab. Tabalong?",
+         NO_CONTEXT, Intent.LAPORAN, ("63.09",)),
+        ("sampang jg, bandingkan ketiganya", ChatContext(regions=("35.28",), earlier=("35.29",), intent="profil"),
+         Intent.BANDINGKAN, ("35.29", "35.28", "35.27")),
+        # A place in the last list, however it is said; a level is no name; chat words are no names.
+        ("Untuk yg ranking 1, apa saran buat FKUB di sana?", ChatContext(regions=("33",), intent="peringkat",
+         listed=("33.72", "33.21")), Intent.SARAN, ("33.72",)),
+        ("Kami dari Biro Pemerintahan Setda Provinsi NTB ingin mengetahui skor IHaI NTB secara provinsi. Matur nuwun.",
+         NO_CONTEXT, Intent.PROVINSI, ("52",)),
+        ("sy baru join, ini gimana cara nanya yg bener?", NO_CONTEXT, Intent.BANTUAN, ()),
+        ("Which regencies and cities in Central Java are rated Tinggi?", NO_CONTEXT, Intent.KATEGORI, ("33",)),
     ],
 )  # fmt: skip
 def test_comparisons_targets_other_indices_and_settled_names(
