@@ -53,6 +53,11 @@ HELDOUT_16_FILE = Path(__file__).with_name("conversations_heldout_16.yaml")
 # read; committed before any run, a total taken on the engine as it was then, first run at the session's end.
 HELDOUT_17_FILE = Path(__file__).with_name("conversations_heldout_17.yaml")
 HELDOUT_18_FILE = Path(__file__).with_name("conversations_heldout_18.yaml")
+# The nineteenth and twentieth: two more writers at once, given only a description of the answer format, the
+# guidance sections and the region list; committed before that session's first run, a total taken on the
+# engine as it was then, first run when the session's tuning (informed by sets 1-18) had ended.
+HELDOUT_19_FILE = Path(__file__).with_name("conversations_heldout_19.yaml")
+HELDOUT_20_FILE = Path(__file__).with_name("conversations_heldout_20.yaml")
 SYNTHETIC_LINE = "<i>Data sampel sintetis, bukan hasil resmi.</i>"
 FIGURE_INTENTS = {
     "profil", "provinsi", "terlemah", "saran", "cakupan", "selisih_kategori", "bandingkan", "peringkat", "kategori",

@@ -46,6 +46,8 @@ from tests.bot.conversation_checks import (
     HELDOUT_16_FILE,
     HELDOUT_17_FILE,
     HELDOUT_18_FILE,
+    HELDOUT_19_FILE,
+    HELDOUT_20_FILE,
     HELDOUT_FILE,
     TRAINING_FILE,
     WRITTEN_FILE,
@@ -74,26 +76,28 @@ HELDOUT_15 = load_cases(HELDOUT_15_FILE)
 HELDOUT_16 = load_cases(HELDOUT_16_FILE)
 HELDOUT_17 = load_cases(HELDOUT_17_FILE)
 HELDOUT_18 = load_cases(HELDOUT_18_FILE)
+HELDOUT_19 = load_cases(HELDOUT_19_FILE)
+HELDOUT_20 = load_cases(HELDOUT_20_FILE)
 HELDOUT_SETS = {
     "heldout": HELDOUT, "heldout-2": HELDOUT_2, "heldout-3": HELDOUT_3, "heldout-4": HELDOUT_4, "heldout-5": HELDOUT_5,
     "heldout-6": HELDOUT_6, "heldout-7": HELDOUT_7, "heldout-8": HELDOUT_8, "heldout-9": HELDOUT_9,
     "heldout-10": HELDOUT_10, "heldout-11": HELDOUT_11, "heldout-12": HELDOUT_12, "heldout-13": HELDOUT_13,
     "heldout-14": HELDOUT_14, "heldout-15": HELDOUT_15, "heldout-16": HELDOUT_16, "heldout-17": HELDOUT_17,
-    "heldout-18": HELDOUT_18,
+    "heldout-18": HELDOUT_18, "heldout-19": HELDOUT_19, "heldout-20": HELDOUT_20,
 }  # fmt: skip
 # Full-answer accuracy below which CI fails: 95% at least (the floor) on the first set; on every set,
 # about a point under its measured figure (README), so that a regression fails. The goal for every set is
-# 97%; sets 17 and 18, the latest unseen ones (89.7% and 86.6% on their first run), are far short of it
-# (README), as are 6, 7, 9 to 16.
+# 97%; sets 19 and 20, the latest unseen ones (91.1% and 90.3% on their first run), are far short of it
+# (README), as are 6, 7, 9 to 18.
 FULL_ANSWER_FLOORS = {
     "heldout": 0.96, "heldout-2": 0.97, "heldout-3": 0.96, "heldout-4": 0.97, "heldout-5": 0.97,
-    "heldout-6": 0.94, "heldout-7": 0.95, "heldout-8": 0.96, "heldout-9": 0.93, "heldout-10": 0.94,
-    "heldout-11": 0.94, "heldout-12": 0.945, "heldout-13": 0.905, "heldout-14": 0.94, "heldout-15": 0.93,
-    "heldout-16": 0.94, "heldout-17": 0.885, "heldout-18": 0.855,
+    "heldout-6": 0.94, "heldout-7": 0.95, "heldout-8": 0.945, "heldout-9": 0.94, "heldout-10": 0.95,
+    "heldout-11": 0.95, "heldout-12": 0.945, "heldout-13": 0.945, "heldout-14": 0.955, "heldout-15": 0.945,
+    "heldout-16": 0.95, "heldout-17": 0.94, "heldout-18": 0.905, "heldout-19": 0.90, "heldout-20": 0.89,
 }  # fmt: skip
 # Questions two independent writers wrote for training (the classifier learns from them): scored like a set,
 # but a training figure, reported apart and held just under its measured figure (README).
-WRITTEN_FLOOR = 0.935
+WRITTEN_FLOOR = 0.95
 # The share of the training part's guidance questions whose named section leads the answer, just under the
 # measured 0.84 (64 of 76, README); below it, section ranking has regressed.
 TRAINING_SECTION_FLOOR = 0.8
@@ -156,7 +160,7 @@ def run_case(engine: Engine, checker: Checker, turns: list[dict], session: str) 
 def test_the_sets_are_large_enough_and_cover_every_failure_class() -> None:
     training, first = _questions(TRAINING), _questions(HELDOUT)
     later = [_questions(HELDOUT_2), _questions(HELDOUT_3), _questions(HELDOUT_4), _questions(HELDOUT_6),
-             _questions(HELDOUT_16)]
+             _questions(HELDOUT_16), _questions(HELDOUT_19), _questions(HELDOUT_20)]
     # Written in less time: 217, 251, 220, 311, 326, 306, 309, 307, 320, 299, 330 and 329 questions, >= 10 per
     # failure class.
     shorter_sets = [_questions(HELDOUT_5), _questions(HELDOUT_7), _questions(HELDOUT_8), _questions(HELDOUT_9),
