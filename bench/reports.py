@@ -19,11 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from reports.rounds import load_rounds, round_year
-
 from core.gazetteer import get_gazetteer
 from knowledge.guidance import load_guidance
 from reports.content import ReportWriter, plain_rows
+from reports.rounds import load_rounds, round_year
 from reports.target import plan_target
 from reports.typeset import Typesetter
 

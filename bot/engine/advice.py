@@ -25,10 +25,9 @@ _EXCERPT_CHARS = 1200
 _DIMENSION_CANDIDATES = 60
 _SECTION_CANDIDATES = 8
 _SECTIONS_SHOWN = 1
-
-
 # The framework before the current one, named without its years or variables.
 _EARLIER_FRAMEWORK = re.compile(r"\bkerangka (?:lama|dulu|sebelumnya|terdahulu|awal)\b|\b(?:10|sepuluh) variabel\b")
+
 
 class GuidanceIndex(Protocol):
     """What the engine needs of `indexing`'s search index."""

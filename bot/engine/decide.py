@@ -144,8 +144,10 @@ def decide(u: Understanding, context: ChatContext, world: Understander) -> Decis
     regions = tuple(dict.fromkeys(_with_list_reference(u, intent, context) + _province_readings(u, intent, level)))
     regions = its_region(sibling(u, regions, context, world), u, context, level)
     unplaced = not regions or unknown_beside_province(u)
-    named = any(unknown.qualified for unknown in u.scan.unknown)  # "Kabupaten Tanjung Langit di provinsi mana"
-    if unplaced and u.scan.unknown and (spec(intent).needs_region or intent in (Intent.FORUM_COCOK, Intent.TREN) or named):
+    # A name typed as a kab/kota is asked about whatever the reading: "Kabupaten Tanjung Langit di provinsi mana".
+    named = any(unknown.qualified for unknown in u.scan.unknown)
+    regional = spec(intent).needs_region or intent in (Intent.FORUM_COCOK, Intent.TREN)
+    if unplaced and u.scan.unknown and (regional or named):
         unknown = u.scan.unknown[0]
         return Decision(Intent.TIDAK_DIKENAL, slots=slots, choices=unknown.suggestions, surface=unknown.surface,
                         pending_text=u.text, query=u.said, asked=intent)  # fmt: skip

@@ -11,13 +11,14 @@ import re
 from collections.abc import Iterable
 
 
-def pattern(phrases: Iterable[str]) -> re.Pattern[str]:
-    """One regex for a word group; a trailing "*" allows suffixes."""
+def pattern(phrases: Iterable[str], also: str = "") -> re.Pattern[str]:
+    """One regex for a word group; a trailing "*" allows suffixes. `also`: a regex for the forms a list of
+    phrases cannot spell ("provinsi 5 besar")."""
     alternatives = []
     for phrase in sorted(phrases, key=len, reverse=True):
         body = re.escape(phrase.rstrip("*")).replace(r"\ ", r"\s+")
         alternatives.append(body + (r"\w*" if phrase.endswith("*") else r"\b"))
-    return re.compile(r"\b(?:" + "|".join(alternatives) + ")")
+    return re.compile(r"\b(?:" + "|".join(alternatives) + ")" + (f"|{also}" if also else ""))
 
 
 FORUM_WORDS = {"fkub": "FKUB", "fpk": "FPK", "fkdm": "FKDM"}
@@ -88,8 +89,10 @@ PROVINCES_SUBJECT_WORDS = ("provinsi mana", "provinsi apa", "provinsi yang", "pr
      "setiap provinsi", "masing masing provinsi",
      "provinsi terburuk", "provinsi terjelek", "provinsi terharmonis")  # fmt: skip
 # "provinsi 5 besar nya siapa aja", "provinsi 3 terbawah": the provinces, ranked.
-PROVINCES_SUBJECT = re.compile(pattern(PROVINCES_SUBJECT_WORDS).pattern
-                               + r"|\bprovinsi (?:top|(?:\d+|tiga|lima|sepuluh) (?:besar|teratas|terbawah|tertinggi|terendah))\b")
+PROVINCES_SUBJECT = pattern(
+    PROVINCES_SUBJECT_WORDS,
+    also=r"\bprovinsi (?:top|(?:\d+|tiga|lima|sepuluh) (?:besar|teratas|terbawah|tertinggi|terendah))\b",
+)
 # Every province at once: "rata-rata IHaI per provinsi" lists them all, not the first five.
 EVERY_PROVINCE = pattern(("per provinsi", "setiap provinsi", "tiap provinsi", "semua provinsi", "seluruh provinsi",
                           "masing masing provinsi", "daftar provinsi"))  # fmt: skip
@@ -141,7 +144,8 @@ _NUMBERED = "|".join(("satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "
 _ORDINAL = "|".join(("kedua", "ketiga", "keempat", "kelima", "keenam", "ketujuh", "kedelapan", "kesembilan", "kesepuluh"))
 # "nomor 3", "yang kelima", and an ordinal alone ("kelima?", "ketiga gimana").
 LIST_NUMBER = re.compile(
-    rf"\b(?:nomor|urutan|yang|no|yang ranking|yang peringkat|ranking|peringkat|rank)\s+(?:ke\s*)?(\d{{1,2}}|{_NUMBERED}|{_ORDINAL})\b"
+    rf"\b(?:nomor|urutan|yang|no|yang ranking|yang peringkat|ranking|peringkat|rank)\s+(?:ke\s*)?"
+    rf"(\d{{1,2}}|{_NUMBERED}|{_ORDINAL})\b"
     rf"|^({_ORDINAL})(?: (?:gimana|bagaimana|berapa|dong|ya|sih|juga|nya|tadi|itu))*$"
 )
 # The words of a bare list reference ("yg kelima?", "nomor 3 dong").
@@ -168,10 +172,9 @@ ANAPHORA_WORDS = ("untuk itu", "soal itu", "hal itu", "masalah itu", "terkait it
                   "variabel tadi")  # fmt: skip
 # "forum mana yg pas buat ngurusin itu", "siapa yang menanganinya": the topic just talked about, as the object
 # of a verb of taking care of it.
-_TENDING = r"(?:mem|meng|men|me|ng|di)?(?:tangan|nangan|urus|ngurus|garap|atasi|perbaik|benah|handle|pegang|megang|bantu)"
-ANAPHORA = re.compile(
-    pattern(ANAPHORA_WORDS).pattern + rf"|\b{_TENDING}\w*\s+(?:itu|tersebut|tadi)\b|\b{_TENDING}(?:in|i)?nya\b"
-)
+_TENDING = (r"(?:mem|meng|men|me|ng|di)?"
+            r"(?:tangan|nangan|urus|ngurus|garap|atasi|perbaik|benah|handle|pegang|megang|bantu)")
+ANAPHORA = pattern(ANAPHORA_WORDS, also=rf"\b{_TENDING}\w*\s+(?:itu|tersebut|tadi)\b|\b{_TENDING}(?:in|i)?nya\b")
 FOLLOWUP = pattern(FOLLOWUP_WORDS)
 NUMBER_WORDS = {
     "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
@@ -305,7 +308,8 @@ WHICH_PART_LOWEST = re.compile(
     rf"\b{_PART}\s+(?:apa|mana)\b(?:\s+\w+){{0,4}}?\s+{_LOWEST}|\b{_LOWEST}\s+(?:di\s+|pada\s+)?{_PART}\s+(?:apa|mana)\b"
 )
 # How a figure is made or may be read, asked with no region in sight: the method's guidance.
-ASKS_METHOD_HOW = pattern(("cara*", "rumus*", "dihitung*", "menghitung*", "rata rata dari", "dirata*", "boleh bilang", "boleh dibilang",
+ASKS_METHOD_HOW = pattern(("cara*", "rumus*", "dihitung*", "menghitung*", "rata rata dari", "dirata*",
+                           "boleh bilang", "boleh dibilang",
                            "boleh disebut", "boleh dikatakan", "dibandingkan langsung", "dibandingin langsung",
                            "bisa dibandingkan"))  # fmt: skip
 # What something is made of: "variabel di dimensi keberagamaan apa saja", "dimensi ekonomi mencakup apa".
@@ -352,7 +356,9 @@ ASKS_RANGE_VALUES = pattern(("min max", "minimum maksimum", "terendah dan tertin
 # The parts of the region pointed at: "gimana dimensinya", "variabelnya".
 ITS_PARTS = pattern(("dimensinya", "variabelnya", "aspeknya", "rinciannya", "detailnya", "profilnya", "lengkapnya"))
 # Every part's value at once: "nilai per dimensi", "rinciin tiap variabel".
-PER_PART = re.compile(r"\b(?:per|tiap|setiap|masing masing|semua|seluruh|rincian|rinci\w*) (?:dimensi|variabel|aspek)\w*\b")
+PER_PART = re.compile(
+    r"\b(?:per|tiap|setiap|masing masing|semua|seluruh|rincian|rinci\w*) (?:dimensi|variabel|aspek)\w*\b"
+)
 # A region's own figure asked by its name alone, pointing at the region talked about ("kategorinya?", "dan
 # skornya", "peringkat nasionalnya?").
 OWN_FIGURE = pattern(("kategorinya", "skornya", "nilainya", "ihainya", "angkanya", "indeksnya", "peringkatnya",

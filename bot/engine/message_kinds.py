@@ -27,7 +27,9 @@ _RANK_NOUN = re.compile(r"rank\w*|peringkat\w*|urutan\w*|posisi\w*")
 _RANK_FRAME = frozenset({"di", "se", "dalam", "tingkat", "berapa", "brp", "ke"})
 _FORUM_FRAME = frozenset({"dari", "untuk", "buat", "bagi", "dengan", "sama", "yang", "versi", "sisi"})
 _TARGET_WORD = re.compile(r"\btarget\w*\b")
-_PLANNED = re.compile(r"\b(?:tahunan\w*|per ?tahun\w*|tiap tahun|setiap tahun|\d thn|\d tahun|rpjmd\w*|renstra\w*|rkpd\w*)\b")
+_PLANNED = re.compile(
+    r"\b(?:tahunan\w*|per ?tahun\w*|tiap tahun|setiap tahun|\d thn|\d tahun|rpjmd\w*|renstra\w*|rkpd\w*)\b"
+)
 _OTHER_INDEX = re.compile(r"\b(?:ikub|ikn|iko|indeks (?:kerukunan|kewaspadaan|kinerja ormas|demokrasi))\b")
 _THIS_INDEX = re.compile(r"\b(?:ihai|harmoni|indeks harmoni)\b")
 _YEAR_WORDS = frozenset({"tahun", "thn", "th", "putaran", "periode", "nya", "gimana", "bagaimana", "berapa", "brp"})
@@ -166,8 +168,10 @@ def forum_only(u: Understanding) -> bool:
 def highest_of_named(u: Understanding) -> bool:
     """ "Samarinda, Balikpapan, Bontang - mana tertinggi?": which of the regions it names is highest or lowest,
     a comparison of them, not a ranking of every kab/kota."""
-    if len(u.regions) < 2 or u.slots.ranking_subject or u.slots.n is not None or lexicon.WHICH_PART_LOWEST.search(u.query):
+    if len(u.regions) < 2 or u.slots.ranking_subject or u.slots.n is not None:
         return False
+    if lexicon.WHICH_PART_LOWEST.search(u.query):
+        return False  # "Sleman dan Bantul, dimensi mana yang paling rendah": each one's weakest part
     superlative = lexicon.TOP.search(u.query) or lexicon.BOTTOM.search(u.query)
     return bool(superlative and re.search(r"\b(?:mana|siapa|which)\b", u.query))
 

@@ -87,7 +87,8 @@ _ENGLISH_PHRASES = [
     (re.compile(r"\b(?:dropped|fell|declined|decreased) (?:the )?most\b|\bbiggest (?:drop|fall|decline|decrease)\b"),
      "turun paling"),
     # "the one-page report for Balikpapan", "report for Kab. Ketapang please": a region's PDF report.
-    (re.compile(r"\b(?:one|1|single)[- ]page(?:r)? (?:report|summary)\b|\breports? (?=(?:for|of|on) )"), "laporan pdf "),
+    (re.compile(r"\b(?:one|1|single)[- ]page(?:r)? (?:report|summary)\b|\breports? (?=(?:for|of|on) )"),
+     "laporan pdf "),
     (re.compile(r"\bhow (?:many|much)\b"), "berapa"),
     (re.compile(r"^there (?:is|are)\b|\b(?:is|are) there\b"), "ada"),
     (re.compile(r"\bthere\b"), "di sana"),

@@ -62,7 +62,8 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
     several = slots.both_listed or (len(set(u.regions)) >= 2 and not lexicon.OTHERS.search(u.query))
     compared = lexicon.COMPARATIVE.search(u.query) or (several and lexicon.COMPARE_WORDS.search(u.query))
     if intent != Intent.BANDINGKAN and compared and not slots.asks_gap and _two_regions(u, context):
-        return Intent.BANDINGKAN  # "yg respondennya lebih banyak yg mana?", "perbandingan dimensi budaya gianyar, badung"
+        # "yg respondennya lebih banyak yg mana?", "perbandingan dimensi budaya gianyar, badung"
+        return Intent.BANDINGKAN
     if intent == Intent.PERINGKAT and set(u.levels) == {KABKOTA} and len(set(u.regions)) == 1 and ranks_no_list(u):
         return Intent.PROFIL  # "skor sama peringkat nasional Kota Surabaya": its rank, which its profile shows
     if intent in (Intent.PROFIL, Intent.PROVINSI) and slots.provinces and not (u.regions or slots.list_position):
@@ -87,9 +88,10 @@ def _refine_once(intent: Intent, u: Understanding, context: ChatContext) -> Inte
         return Intent.PERINGKAT  # "5 kab/kota yang respondennya paling sedikit di Jatim": ranked by respondents
     if intent == Intent.TERLEMAH and slots.asks_gap:
         return Intent.SELISIH_KATEGORI  # "butuh tambahan berapa, variabel mana yg didongkrak": the plan starts there
-    forum_asked = slots.forums or u.affiliation  # "kami FPK Kab. Garut. V6 kami kurang, mangga dibantu ide kegiatannya"
+    # "FKDM Kutim harus fokus ke mana berdasarkan kelemahan", "kami FPK Kab. Garut ... dibantu ide kegiatannya"
+    forum_asked = slots.forums or u.affiliation
     if intent in (Intent.TERLEMAH, Intent.PROFIL) and forum_asked and lexicon.ASKS_ACTIONS.search(u.question or u.query):
-        return Intent.SARAN  # "FKDM Kutim harus fokus ke mana berdasarkan kelemahan": the forum's actions there
+        return Intent.SARAN  # the forum's actions there
     if intent == Intent.METODOLOGI and headline_asked(u) and not _asks_about_method(u):
         return Intent.PROFIL  # "aku lg nyusun laporan soal kerukunan di Kab Luwu, perlu angka IHaI sama kategorinya"
     if intent == Intent.SARAN and headline_asked(u) and not (slots.forums or lexicon.ASKS_ACTIONS.search(u.query)):

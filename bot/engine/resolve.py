@@ -111,9 +111,9 @@ class Resolver:
                 # Ordinary words after "kabupaten" may describe ("kota samudra biru"), but not with the
                 # province named right after them ("Kab. Gunung Perak Jatim"): that is a name.
                 provinces = [m.start for m in mentions if self._gazetteer.get(m.codes[0]).level == PROVINSI]
-                placed = {*provinces, *(start - 1 for start in provinces if start and tokens[start - 1] in ("di", "provinsi"))}
+                placed = {*provinces, *(at - 1 for at in provinces if at and tokens[at - 1] in ("di", "provinsi"))}
                 unknown = [found for found in unknown
-                           if found.qualified and (not is_ordinary_phrase(found.surface) or found.end in placed)]  # fmt: skip
+                           if found.qualified and (not is_ordinary_phrase(found.surface) or found.end in placed)]
                 fuzzy = [mention for mention in fuzzy if mention.score >= ACCEPT_BESIDE_EXACT]
             taken = {i for mention in fuzzy for i in range(mention.start, mention.end)}
             residual = [i for i in residual if i not in taken]

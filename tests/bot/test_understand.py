@@ -1002,7 +1002,8 @@ COMPARED = ChatContext(regions=("36.74", "36.71"), intent="bandingkan", listed=(
         ("kalau ditambah Pandeglang?", COMPARED, Intent.BANDINGKAN, ("36.74", "36.71", "36.01")),
         ("tambahin kab. serang", COMPARED, Intent.BANDINGKAN, ("36.74", "36.71", "36.04")),
         # Which of the regions named is highest: those regions side by side, not a ranking of all.
-        ("Samarinda, Balikpapan, Bontang - mana tertinggi?", NO_CONTEXT, Intent.BANDINGKAN, ("64.72", "64.71", "64.74")),
+        ("Samarinda, Balikpapan, Bontang - mana tertinggi?", NO_CONTEXT, Intent.BANDINGKAN,
+         ("64.72", "64.71", "64.74")),
         ("Kalbar, Kalteng, Kaltim: mana paling rendah", NO_CONTEXT, Intent.BANDINGKAN, ("61", "62", "64")),
         ("di Kalbar kab mana paling tinggi", NO_CONTEXT, Intent.PERINGKAT, ("61",)),
         # English requests for the report.
@@ -1061,6 +1062,8 @@ def test_comparisons_targets_other_indices_and_settled_names(
         ({}, "forum mana yang pas menangani intoleransi", ("v7",)),
     ],
 )
-def test_a_topic_talked_about_or_described_is_the_focus(dialogue: Dialogue, topic: dict, text: str, focus: tuple) -> None:
+def test_a_topic_talked_about_or_described_is_the_focus(
+    dialogue: Dialogue, topic: dict, text: str, focus: tuple
+) -> None:
     decision = decide(dialogue, text, ChatContext(intent="metodologi", slots=topic))
     assert decision.slots.variables == focus
